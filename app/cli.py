@@ -1,0 +1,52 @@
+"""Flask CLI commands: seed data and company creation."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(create_company_command)
+
+
+seed = AppGroup("seed", help="Fill the database with sample data.")
+
+
+@seed.command("demo")
+def seed_demo() -> None:
+    """A demo company with staff, candidates, jobs and applications (idempotent)."""
+    from app.demo import DEMO_PASSWORD, seed_demo_data
+
+    created, logins = seed_demo_data()
+    db.session.commit()
+    click.echo("Demo data created." if created else "Demo data already present; nothing changed.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in logins:
+        click.echo(f"  {role:<15} {email}")
+
+
+@click.command("create-company")
+@click.argument("name")
+@click.option("--admin-email", required=True, help="Email of the company's first admin.")
+@click.option("--admin-name", default="Admin", show_default=True, help="Full name of the first admin.")
+def create_company_command(name: str, admin_email: str, admin_name: str) -> None:
+    """Create a company and its first admin (the password is prompted for)."""
+    from app.services.companies import create_company
+
+    admin_password = click.prompt("Admin password", hide_input=True, confirmation_prompt=True)
+    try:
+        company, admin = create_company(
+            name=name, admin_email=admin_email, admin_password=admin_password, admin_full_name=admin_name
+        )
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in (error.errors or {}).items())
+        raise click.ClickException(f"{error.detail} {details}".strip()) from None
+    db.session.commit()
+    click.echo(f"Created company {company.name} (id {company.id}, /{company.slug}) with admin {admin.email}.")

@@ -1,0 +1,26 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from app.models.applications import Application, Note, StageChange
+from app.models.companies import Company
+from app.models.jobs import EmploymentType, Job, JobStatus
+from app.models.outbox import MessageStatus, OutboxMessage
+from app.models.sessions import WebSession
+from app.models.tokens import RevokedToken
+from app.models.users import STAFF_ROLES, Role, User
+
+__all__ = [
+    "STAFF_ROLES",
+    "Application",
+    "Company",
+    "EmploymentType",
+    "Job",
+    "JobStatus",
+    "MessageStatus",
+    "Note",
+    "OutboxMessage",
+    "RevokedToken",
+    "Role",
+    "StageChange",
+    "User",
+    "WebSession",
+]

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+from app.models.jobs import Job
+from app.models.users import User
+from app.workflow import STAGES
+
+STAGE_CHECK = f"IN {tuple(STAGES)}"
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("job_id", "candidate_id", name="uq_applications_job_candidate"),
+        CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
+        # Pipeline columns: a job's applications in one stage, keyset on id.
+        Index("ix_applications_job_stage_id", "job_id", "stage", "id"),
+        # Staff lists and per-stage counts across a company.
+        Index("ix_applications_company_stage_id", "company_id", "stage", "id"),
+        Index("ix_applications_company_id_id", "company_id", "id"),
+        # A candidate's own applications.
+        Index("ix_applications_candidate_id_id", "candidate_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="RESTRICT"))
+    # Copied from the job so tenant-scoped lists and counts need no join.
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    stage: Mapped[str] = mapped_column(String(20), default="applied")
+    cover_letter: Mapped[str] = mapped_column(db.Text, default="")
+    resume_key: Mapped[str | None] = mapped_column(String(64))
+    resume_filename: Mapped[str | None] = mapped_column(String(255))
+    resume_content_type: Mapped[str | None] = mapped_column(String(100))
+    resume_size: Mapped[int | None] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    job: Mapped[Job] = relationship(lazy="joined", innerjoin=True)
+    candidate: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[candidate_id])
+
+    # Optimistic concurrency: every UPDATE says WHERE version = <read version>,
+    # so of two moves from the same stage only the first can match.
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.stage}>"
+
+
+class StageChange(db.Model):
+    """One row per stage change, written in the transaction of the change."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (
+        CheckConstraint(f"to_stage {STAGE_CHECK}", name="to_stage_known"),
+        Index("ix_stage_changes_application_id_id", "application_id", "id"),
+        # Recent activity across a company, newest first.
+        Index("ix_stage_changes_company_id_id", "company_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    note: Mapped[str | None] = mapped_column(db.Text)
+    reason: Mapped[str | None] = mapped_column(db.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+
+
+class Note(db.Model):
+    """A staff-only note on an application; never shown to candidates."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_application_id_id", "application_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(db.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,95 @@
+"""Accounts: candidate sign-up, sign-in, password changes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.models import Role, User
+from app.models.base import utcnow
+from app.security import hash_password, needs_rehash, verify_password
+from app.services.validation import Checker, normalize_email
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def new_user(*, email: str, full_name: str, role: Role, company_id: int | None, password: str | None) -> User:
+    """Insert a user whose fields are already validated; the email must be free."""
+    if email_taken(email):
+        raise Conflict("An account with this email already exists.", errors={"email": ["Already registered."]})
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=role.value,
+        company_id=company_id,
+        password_hash=hash_password(password) if password else None,
+        active=True,
+    )
+    try:
+        with db.session.begin_nested():  # a concurrent sign-up loses cleanly
+            db.session.add(user)
+    except IntegrityError:
+        raise Conflict("An account with this email already exists.", errors={"email": ["Already registered."]}) from None
+    return user
+
+
+def register_candidate(*, email, password, full_name) -> User:
+    """Public sign-up: always a candidate, never staff."""
+    check = Checker()
+    email = check.email("email", email)
+    full_name = check.line("full_name", full_name, required=True, max_len=200)
+    password = check.password("password", password)
+    check.raise_if_any()
+    return new_user(email=email, full_name=full_name, role=Role.CANDIDATE, company_id=None, password=password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost either way)."""
+    try:
+        normalized = normalize_email(email or "")
+    except Exception:
+        normalized = None
+    user = db.session.scalar(select(User).where(User.email == normalized)) if normalized else None
+    if not verify_password(user.password_hash if user else None, password or ""):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def get_active_user(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session and token issued before."""
+    check = Checker()
+    check.password("password", password)
+    check.raise_if_any()
+    user.password_hash = hash_password(password)
+    user.auth_version += 1
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    from app.errors import ValidationFailed
+
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed("The current password is wrong.", errors={"current_password": ["Wrong password."]})
+    set_password(user, new_password)
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("That user was not found.")
+    return user

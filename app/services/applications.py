@@ -1,0 +1,253 @@
+"""Applications: applying, viewing, moving through the stages, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import signals, workflow
+from app.errors import Conflict, Forbidden, NotFound, StaleUpdate
+from app.extensions import db
+from app.models import Application, JobStatus, Note, Role, StageChange, User
+from app.services import resumes
+from app.services.access import is_member, require_user
+from app.services.jobs import get_job
+from app.services.pagination import Page, paginate_desc
+from app.services.validation import Checker
+
+
+def apply(actor: User, job_id: int, *, cover_letter: str | None = "", resume: resumes.ResumeUpload | None = None) -> Application:
+    """A candidate applies to an open job, once."""
+    actor = require_user(actor)
+    job = get_job(actor, job_id)
+    if actor.role != Role.CANDIDATE:
+        raise Forbidden("Only candidates can apply to jobs.")
+    if job.status != JobStatus.OPEN:
+        raise Conflict("This job is not open for applications.")
+    check = Checker()
+    cover_letter = check.text("cover_letter", cover_letter or "", max_len=10000) or ""
+    check.raise_if_any()
+    if _existing(job.id, actor.id):
+        raise Conflict("You have already applied to this job.")
+    if resume is not None:
+        resumes.validate(resume)
+    stored = resumes.store(resume) if resume is not None else None
+    application = Application(
+        job_id=job.id,
+        company_id=job.company_id,
+        candidate_id=actor.id,
+        stage="applied",
+        cover_letter=cover_letter,
+        resume_key=stored.key if stored else None,
+        resume_filename=stored.filename if stored else None,
+        resume_content_type=stored.content_type if stored else None,
+        resume_size=stored.size if stored else None,
+    )
+    try:
+        with db.session.begin_nested():  # a concurrent double submit loses cleanly
+            db.session.add(application)
+    except IntegrityError:
+        if stored:
+            resumes.discard(stored.key)
+        raise Conflict("You have already applied to this job.") from None
+    application.job = job
+    application.candidate = actor
+    db.session.add(
+        StageChange(
+            application_id=application.id,
+            company_id=job.company_id,
+            from_stage=None,
+            to_stage="applied",
+            actor_id=actor.id,
+        )
+    )
+    db.session.flush()
+    signals.application_submitted.send(application)
+    return application
+
+
+def _existing(job_id: int, candidate_id: int) -> bool:
+    stmt = select(Application.id).where(Application.job_id == job_id, Application.candidate_id == candidate_id)
+    return db.session.scalar(stmt) is not None
+
+
+def get_application(actor: User, application_id: int) -> Application:
+    """The candidate who applied, or staff of the job's company; anyone else: not found."""
+    actor = require_user(actor)
+    application = db.session.get(Application, application_id)
+    if application is None or not can_view(actor, application):
+        raise NotFound("That application was not found.")
+    return application
+
+
+def can_view(actor: User, application: Application) -> bool:
+    return application.candidate_id == actor.id or is_member(actor, application.company_id)
+
+
+def list_applications(
+    actor: User,
+    *,
+    job_id: int | None = None,
+    stage: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[Application]:
+    """A candidate's own applications, or the actor's company's; newest first."""
+    actor = require_user(actor)
+    if stage is not None:
+        check = Checker()
+        check.choice("stage", stage, workflow.STAGES)
+        check.raise_if_any()
+    stmt = select(Application)
+    if actor.is_staff:
+        stmt = stmt.where(Application.company_id == actor.company_id)
+        if job_id is not None:
+            get_job(actor, job_id)  # another company's draft: not found
+    else:
+        stmt = stmt.where(Application.candidate_id == actor.id)
+    if job_id is not None:
+        stmt = stmt.where(Application.job_id == job_id)
+    if stage is not None:
+        stmt = stmt.where(Application.stage == stage)
+    return paginate_desc(db.session, stmt, Application.id, limit=limit, cursor=cursor)
+
+
+def list_job_applications(actor: User, job_id: int, **kwargs) -> Page[Application]:
+    """A job's applications, for its company's staff only."""
+    actor = require_user(actor)
+    job = get_job(actor, job_id)
+    if not is_member(actor, job.company_id):
+        raise Forbidden("Only the company's staff can see a job's applications.")
+    return list_applications(actor, job_id=job_id, **kwargs)
+
+
+def allowed_moves(actor: User, application: Application) -> list[str]:
+    if not can_view(actor, application):
+        return []
+    return workflow.allowed_moves(application.stage, actor.role, application.candidate_id == actor.id)
+
+
+def move_stage(
+    actor: User,
+    application_id: int,
+    to: str,
+    *,
+    note: str | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Move an application to another stage and record who, when and why.
+
+    The UPDATE is guarded by the version read here, so of two concurrent moves
+    from the same stage exactly one commits; the other gets StaleUpdate.
+    """
+    application = get_application(actor, application_id)
+    check = Checker()
+    note = check.text("note", note, max_len=5000) or None
+    reason = check.text("reason", reason, max_len=2000) or None
+    check.raise_if_any()
+    if expected_version is not None and expected_version != application.version:
+        raise StaleUpdate(
+            "The application changed meanwhile; reload it and try again.",
+            current_stage=application.stage,
+            version=application.version,
+        )
+    is_applicant = application.candidate_id == actor.id
+    from_stage = application.stage
+    application.stage = workflow.move(from_stage, to, role=actor.role, is_applicant=is_applicant, reason=reason)
+    change = StageChange(
+        application_id=application.id,
+        company_id=application.company_id,
+        from_stage=from_stage,
+        to_stage=application.stage,
+        actor_id=actor.id,
+        note=note,
+        reason=reason if to == "rejected" else None,
+    )
+    db.session.add(change)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleUpdate("The application changed meanwhile; reload it and try again.") from None
+    change.actor = actor
+    signals.stage_changed.send(application, change=change)
+    return application
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    from_stage: str | None
+    to_stage: str
+    actor_id: int | None
+    actor_name: str | None
+    note: str | None
+    reason: str | None
+    created_at: datetime
+
+
+def history(actor: User, application_id: int) -> list[HistoryEntry]:
+    """Oldest first. Candidates never see staff notes or internal rejection reasons."""
+    application = get_application(actor, application_id)
+    return history_of(actor, application)
+
+
+def history_of(actor: User, application: Application) -> list[HistoryEntry]:
+    staff_view = is_member(actor, application.company_id)
+    rows = db.session.scalars(
+        select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.id)
+    )
+    entries = []
+    for row in rows:
+        own = row.actor_id == actor.id
+        entries.append(
+            HistoryEntry(
+                id=row.id,
+                from_stage=row.from_stage,
+                to_stage=row.to_stage,
+                actor_id=row.actor_id,
+                actor_name=row.actor.full_name if row.actor else None,
+                note=row.note if staff_view or own else None,
+                reason=row.reason if staff_view else None,
+                created_at=row.created_at,
+            )
+        )
+    return entries
+
+
+def _require_staff_view(actor: User, application_id: int) -> Application:
+    application = get_application(actor, application_id)
+    if not is_member(actor, application.company_id):
+        raise NotFound("That application was not found.")  # notes do not exist for candidates
+    return application
+
+
+def add_note(actor: User, application_id: int, body) -> Note:
+    """Staff of the company, hiring managers included."""
+    application = _require_staff_view(actor, application_id)
+    check = Checker()
+    body = check.text("body", body, required=True, max_len=10000)
+    check.raise_if_any()
+    note = Note(application_id=application.id, author_id=actor.id, body=body)
+    db.session.add(note)
+    db.session.flush()
+    note.author = actor
+    return note
+
+
+def list_notes(actor: User, application_id: int) -> list[Note]:
+    application = _require_staff_view(actor, application_id)
+    return list(db.session.scalars(select(Note).where(Note.application_id == application.id).order_by(Note.id)))
+
+
+def resume_file(actor: User, application_id: int) -> tuple[str, str, str]:
+    """(path, download name, content type) for the candidate who applied and the company's staff."""
+    application = get_application(actor, application_id)
+    if not application.resume_key:
+        raise NotFound("This application has no resume.")
+    return resumes.path_for(application.resume_key), application.resume_filename, application.resume_content_type
+

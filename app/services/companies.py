@@ -1,0 +1,129 @@
+"""Companies and their staff."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app import signals
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Company, Role, User
+from app.services.access import require_member, require_role
+from app.services.accounts import new_user
+from app.services.validation import Checker
+
+STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
+
+
+def _slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:200]
+    return slug or "company"
+
+
+def _unique_slug(name: str) -> str:
+    base = _slugify(name)
+    slug = base
+    while db.session.scalar(select(Company.id).where(Company.slug == slug)) is not None:
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+def create_company(*, name, admin_email, admin_password, admin_full_name, public: bool = False) -> tuple[Company, User]:
+    """A company and its first admin, in one transaction.
+
+    `public` marks the self-service sign-up, which the config can switch off.
+    """
+    if public and not current_app.config.get("PUBLIC_COMPANY_SIGNUP", True):
+        raise Forbidden("Company sign-up is switched off on this server.")
+    check = Checker()
+    name = check.line("name", name, required=True, max_len=200)
+    email = check.email("admin.email", admin_email)
+    full_name = check.line("admin.full_name", admin_full_name, required=True, max_len=200)
+    password = check.password("admin.password", admin_password)
+    check.raise_if_any()
+    company = Company(name=name, slug=_unique_slug(name))
+    db.session.add(company)
+    db.session.flush()
+    admin = new_user(email=email, full_name=full_name, role=Role.ADMIN, company_id=company.id, password=password)
+    return company, admin
+
+
+def get_company(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound("That company was not found.")
+    return company
+
+
+def get_company_by_slug(slug: str) -> Company:
+    company = db.session.scalar(select(Company).where(Company.slug == slug))
+    if company is None:
+        raise NotFound("That company was not found.")
+    return company
+
+
+def list_members(actor: User, company_id: int) -> list[User]:
+    require_member(actor, company_id, what="That company")
+    return list(db.session.scalars(select(User).where(User.company_id == company_id).order_by(User.full_name, User.id)))
+
+
+def add_staff(actor: User, company_id: int, *, email, full_name, role, password: str | None = None) -> User:
+    """An admin adds a member to their own company; the company comes from the path, never the body.
+
+    Without a password the account waits for its invitation to be accepted.
+    """
+    require_member(actor, company_id, what="That company")
+    require_role(actor, Role.ADMIN, action="add members")
+    check = Checker()
+    email = check.email("email", email)
+    full_name = check.line("full_name", full_name, required=True, max_len=200)
+    role = check.choice("role", role, STAFF_ROLE_VALUES, required=True)
+    if password is not None:
+        check.password("password", password)
+    check.raise_if_any()
+    user = new_user(email=email, full_name=full_name, role=Role(role), company_id=company_id, password=password)
+    signals.staff_invited.send(user, invited_by=actor)
+    return user
+
+
+def update_member(actor: User, company_id: int, user_id: int, *, role=None, active=None) -> User:
+    require_member(actor, company_id, what="That company")
+    member = db.session.get(User, user_id)
+    if member is None or member.company_id != company_id:
+        raise NotFound("That member was not found.")
+    require_role(actor, Role.ADMIN, action="change members")
+    check = Checker()
+    if role is not None:
+        role = check.choice("role", role, STAFF_ROLE_VALUES)
+    if active is not None and not isinstance(active, bool):
+        check.add("active", "Must be true or false.")
+    check.raise_if_any()
+    demotes_admin = member.role == Role.ADMIN and (
+        (role is not None and role != Role.ADMIN) or active is False
+    )
+    if demotes_admin and _active_admin_count(company_id) <= 1:
+        raise Conflict("A company needs at least one active admin.")
+    if role is not None:
+        member.role = role
+    if active is not None and active != member.active:
+        member.active = active
+        member.auth_version += 1  # ends the member's sessions and tokens at once
+    db.session.flush()
+    return member
+
+
+def _active_admin_count(company_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.company_id == company_id, User.role == Role.ADMIN.value, User.active.is_(True)
+        )
+    )
+
+
+def assert_staff_role(role: str) -> None:
+    if role not in STAFF_ROLE_VALUES:
+        raise ValidationFailed("Unknown role.", errors={"role": [f"Must be one of: {', '.join(STAFF_ROLE_VALUES)}."]})

@@ -1,0 +1,63 @@
+"""Keyset pagination: a page costs the same at row 20 as at row 200,000."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import current_app
+from sqlalchemy import Select
+
+from app.errors import ValidationFailed
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: Sequence[T]
+    next_cursor: str | None
+    limit: int
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "id" or not value.isdigit():
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None
+
+
+def clamp_limit(limit: int | None) -> int:
+    default = current_app.config["PAGE_SIZE_DEFAULT"]
+    maximum = current_app.config["PAGE_SIZE_MAX"]
+    if limit is None:
+        return default
+    if limit < 1 or limit > maximum:
+        raise ValidationFailed(
+            "The limit is out of range.", errors={"limit": [f"Must be between 1 and {maximum}."]}
+        )
+    return limit
+
+
+def paginate_desc(session, stmt: Select, id_column, *, limit: int | None, cursor: str | None) -> Page:
+    """Newest first by `id_column`; `stmt` must select one entity."""
+    size = clamp_limit(limit)
+    after = decode_cursor(cursor)
+    if after is not None:
+        stmt = stmt.where(id_column < after)
+    rows = list(session.scalars(stmt.order_by(id_column.desc()).limit(size + 1)).unique())
+    next_cursor = encode_cursor(rows[size - 1].id) if len(rows) > size else None
+    return Page(items=rows[:size], next_cursor=next_cursor, limit=size)

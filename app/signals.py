@@ -1,0 +1,14 @@
+"""Domain events, sent by the services inside the transaction of the change.
+
+Listeners (the mail outbox) add rows to the same session, so what they write
+commits or rolls back together with the event itself.
+"""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+application_submitted = _events.signal("application-submitted")  # sender: Application
+stage_changed = _events.signal("stage-changed")  # sender: Application, change=StageChange
+staff_invited = _events.signal("staff-invited")  # sender: User, invited_by=User
+password_reset_requested = _events.signal("password-reset-requested")  # sender: User
