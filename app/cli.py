@@ -19,10 +19,17 @@ seed = AppGroup("seed", help="Fill the database with sample data.")
 
 
 @seed.command("demo")
-def seed_demo() -> None:
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no company yet.")
+def seed_demo(if_empty: bool) -> None:
     """A demo company with staff, candidates, jobs and applications (idempotent)."""
-    from app.demo import DEMO_PASSWORD, seed_demo_data
+    from sqlalchemy import select
 
+    from app.demo import DEMO_PASSWORD, seed_demo_data
+    from app.models import Company
+
+    if if_empty and db.session.scalar(select(Company.id).limit(1)) is not None:
+        click.echo("The database already has data; not seeding the demo.")
+        return
     created, logins = seed_demo_data()
     db.session.commit()
     click.echo("Demo data created." if created else "Demo data already present; nothing changed.")

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Company, User
 from app.services import accounts, applications, companies, jobs
 
-DEMO_PASSWORD = "demo-password-123"
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - printed demo login, development only
 DEMO_SLUG = "acme-robotics"
 
 STAFF = (
@@ -61,19 +61,24 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
     if db.session.scalar(select(Company.id).where(Company.slug == DEMO_SLUG)) is not None:
         return False, logins
     company, admin = companies.create_company(
-        name="Acme Robotics", admin_email="admin@acme.example", admin_password=DEMO_PASSWORD, admin_full_name="Alice Admin"
+        name="Acme Robotics",
+        admin_email="admin@acme.example",
+        admin_password=DEMO_PASSWORD,
+        admin_full_name="Alice Admin",
     )
     company.slug = DEMO_SLUG
     company.website = "https://acme.example"
     company.description = "We build friendly warehouse robots."
     staff = {"admin": admin}
     for role, email, name in STAFF:
-        staff[role] = companies.add_staff(admin, company.id, email=email, full_name=name, role=role, password=DEMO_PASSWORD)
+        staff[role] = companies.add_staff(
+            admin, company.id, email=email, full_name=name, role=role, password=DEMO_PASSWORD
+        )
     candidates: list[User] = [
         accounts.register_candidate(email=email, password=DEMO_PASSWORD, full_name=name) for email, name in CANDIDATES
     ]
     created_jobs = []
-    for title, location, remote, kind, status, (low, high, currency) in JOBS:
+    for title, location, remote, kind, _status, (low, high, currency) in JOBS:
         created_jobs.append(
             jobs.create_job(
                 staff["recruiter"],
@@ -93,7 +98,10 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
         application = applications.apply(
             candidate,
             created_jobs[job_index].id,
-            cover_letter=f"Dear Acme team,\n\nI would love to join you as {created_jobs[job_index].title}.\n\n{candidate.full_name}",
+            cover_letter=(
+                f"Dear Acme team,\n\nI would love to join you as {created_jobs[job_index].title}."
+                f"\n\n{candidate.full_name}"
+            ),
         )
         for stage in path:
             actor = candidate if stage == "withdrawn" else staff["recruiter"]
@@ -107,9 +115,14 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
     for job, (*_, status, _salary) in zip(created_jobs, JOBS, strict=True):
         if status != "open":
             jobs.set_job_status(staff["recruiter"], job.id, status)
-    other, other_admin = companies.create_company(
-        name="Globex Logistics", admin_email="admin@globex.example", admin_password=DEMO_PASSWORD, admin_full_name="Gary Globex"
+    _other, other_admin = companies.create_company(
+        name="Globex Logistics",
+        admin_email="admin@globex.example",
+        admin_password=DEMO_PASSWORD,
+        admin_full_name="Gary Globex",
     )
-    jobs.create_job(other_admin, title="Fleet Operations Lead", description=DESCRIPTION, location="Rotterdam", status="open")
+    jobs.create_job(
+        other_admin, title="Fleet Operations Lead", description=DESCRIPTION, location="Rotterdam", status="open"
+    )
     db.session.flush()
     return True, logins

@@ -15,7 +15,12 @@ class DomainError(Exception):
         self.extra = extra
 
     def to_problem(self) -> dict:
-        body = {"type": f"/problems/{self.type_slug}", "title": self.title, "status": self.status, "detail": self.detail}
+        body = {
+            "type": f"/problems/{self.type_slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
         if self.errors:
             body["errors"] = self.errors
         body.update(self.extra)

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 
 # Verified against when the email is unknown, so a wrong email costs as much as a
 # wrong password and the response time does not reveal which accounts exist.
-_DUMMY_PASSWORD = "not-a-real-password"
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105 - never a credential
 
 
 def init_passwords(app: Flask) -> None:

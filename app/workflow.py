@@ -11,6 +11,7 @@ move is decided here too, so both front doors share one answer.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,7 +36,7 @@ STAGE_LABELS = {
 
 # Each trigger is named after its destination: "to" in the API is the trigger.
 _TRANSITIONS: list[dict] = [
-    *({"trigger": dest, "source": src, "dest": dest} for src, dest in zip(PIPELINE, PIPELINE[1:], strict=False)),
+    *({"trigger": dest, "source": src, "dest": dest} for src, dest in itertools.pairwise(PIPELINE)),
     {"trigger": "rejected", "source": list(ACTIVE_STAGES), "dest": "rejected"},
     {"trigger": "withdrawn", "source": list(ACTIVE_STAGES), "dest": "withdrawn"},
 ]

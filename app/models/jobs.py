@@ -34,9 +34,7 @@ class Job(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {JOB_STATUSES}", name="status_known"),
         CheckConstraint(f"employment_type IN {EMPLOYMENT_TYPES}", name="employment_type_known"),
-        CheckConstraint(
-            "salary_min IS NULL OR salary_max IS NULL OR salary_min <= salary_max", name="salary_range"
-        ),
+        CheckConstraint("salary_min IS NULL OR salary_max IS NULL OR salary_min <= salary_max", name="salary_range"),
         # The public board: open jobs, newest first, keyset on id.
         Index("ix_jobs_status_id", "status", "id"),
         # A company's own jobs by status.

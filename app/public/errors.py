@@ -12,7 +12,12 @@ def register(app: Flask) -> None:
     def _domain_error(error: DomainError):
         return render_template("error.html", status=error.status, title=error.title, detail=error.detail), error.status
 
-    for status, title in ((403, "Forbidden"), (404, "Not found"), (405, "Method not allowed"), (500, "Something went wrong")):
+    for status, title in (
+        (403, "Forbidden"),
+        (404, "Not found"),
+        (405, "Method not allowed"),
+        (500, "Something went wrong"),
+    ):
         app.register_error_handler(status, _page(status, title))
 
 

@@ -33,7 +33,9 @@ def new_user(*, email: str, full_name: str, role: Role, company_id: int | None, 
         with db.session.begin_nested():  # a concurrent sign-up loses cleanly
             db.session.add(user)
     except IntegrityError:
-        raise Conflict("An account with this email already exists.", errors={"email": ["Already registered."]}) from None
+        raise Conflict(
+            "An account with this email already exists.", errors={"email": ["Already registered."]}
+        ) from None
     return user
 
 

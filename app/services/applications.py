@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import signals, workflow
 from app.errors import Conflict, Forbidden, NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, JobStatus, Note, Role, StageChange, User
+from app.models import Application, Job, JobStatus, Note, Role, StageChange, User
 from app.services import resumes
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
@@ -20,10 +20,15 @@ from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
 
-def apply(actor: User, job_id: int, *, cover_letter: str | None = "", resume: resumes.ResumeUpload | None = None) -> Application:
+def apply(
+    actor: User, job_id: int, *, cover_letter: str | None = "", resume: resumes.ResumeUpload | None = None
+) -> Application:
     """A candidate applies to an open job, once."""
     actor = require_user(actor)
-    job = get_job(actor, job_id)
+    job = db.session.get(Job, job_id)
+    # A closed job was public once: say it is closed. A draft never was: not found.
+    if job is None or (job.status == JobStatus.DRAFT and not is_member(actor, job.company_id)):
+        raise NotFound("That job was not found.")
     if actor.role != Role.CANDIDATE:
         raise Forbidden("Only candidates can apply to jobs.")
     if job.status != JobStatus.OPEN:
@@ -250,4 +255,3 @@ def resume_file(actor: User, application_id: int) -> tuple[str, str, str]:
     if not application.resume_key:
         raise NotFound("This application has no resume.")
     return resumes.path_for(application.resume_key), application.resume_filename, application.resume_content_type
-

@@ -102,9 +102,7 @@ def update_member(actor: User, company_id: int, user_id: int, *, role=None, acti
     if active is not None and not isinstance(active, bool):
         check.add("active", "Must be true or false.")
     check.raise_if_any()
-    demotes_admin = member.role == Role.ADMIN and (
-        (role is not None and role != Role.ADMIN) or active is False
-    )
+    demotes_admin = member.role == Role.ADMIN and ((role is not None and role != Role.ADMIN) or active is False)
     if demotes_admin and _active_admin_count(company_id) <= 1:
         raise Conflict("A company needs at least one active admin.")
     if role is not None:

@@ -43,7 +43,9 @@ def _clean_job_fields(fields: dict, *, creating: bool, current: Job | None = Non
             check.add("remote", "Must be true or false.")
         clean["remote"] = fields["remote"]
     if "employment_type" in fields:
-        clean["employment_type"] = check.choice("employment_type", fields["employment_type"], EMPLOYMENT_TYPES, required=True)
+        clean["employment_type"] = check.choice(
+            "employment_type", fields["employment_type"], EMPLOYMENT_TYPES, required=True
+        )
     for key in ("salary_min", "salary_max"):
         if key in fields:
             value = fields[key]

@@ -46,9 +46,7 @@ def clamp_limit(limit: int | None) -> int:
     if limit is None:
         return default
     if limit < 1 or limit > maximum:
-        raise ValidationFailed(
-            "The limit is out of range.", errors={"limit": [f"Must be between 1 and {maximum}."]}
-        )
+        raise ValidationFailed("The limit is out of range.", errors={"limit": [f"Must be between 1 and {maximum}."]})
     return limit
 
 

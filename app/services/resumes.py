@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
@@ -63,7 +64,9 @@ def validate(upload: ResumeUpload) -> str:
         )
     content_type = sniff(upload.data)
     if content_type is None:
-        raise ValidationFailed("The resume must be a PDF or DOCX file.", errors={"resume": ["Upload a PDF or DOCX file."]})
+        raise ValidationFailed(
+            "The resume must be a PDF or DOCX file.", errors={"resume": ["Upload a PDF or DOCX file."]}
+        )
     return content_type
 
 
@@ -84,7 +87,5 @@ def path_for(key: str) -> str:
 
 
 def discard(key: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.remove(path_for(key))
-    except FileNotFoundError:
-        pass

@@ -1,0 +1,38 @@
+import pytest
+
+from app import create_app
+from config import ProductionConfig
+
+
+@pytest.mark.parametrize("secret", ["", "dev", "change-me", "too-short-but-not-default"])
+def test_production_refuses_weak_secret_key(secret):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(
+            ProductionConfig, {"SECRET_KEY": secret, "JWT_SECRET_KEY": "j" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        )
+
+
+def test_production_refuses_weak_jwt_key():
+    with pytest.raises(RuntimeError, match="JWT_SECRET_KEY"):
+        create_app(
+            ProductionConfig, {"SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        )
+
+
+def test_production_starts_with_strong_secrets():
+    app = create_app(
+        ProductionConfig, {"SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_public_index_lists_open_jobs(client, factory):
+    tenant = factory.tenant()
+    factory.job(tenant["recruiter"], status="draft", title="Secret draft")
+    factory.job(tenant["recruiter"], title="<script>alert(1)</script>")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert tenant["job"].title.encode() in response.data
+    assert b"Secret draft" not in response.data
+    assert b"<script>alert(1)</script>" not in response.data
+    assert b"&lt;script&gt;" in response.data
