@@ -56,9 +56,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import api, mail, web
     from app.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    mail.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -20,6 +20,8 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
 
+pytest_plugins = ["tests.plugins.services"]
+
 RUN_ID = uuid.uuid4().hex[:8]
 
 

@@ -95,3 +95,25 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound("That user was not found.")
     return user
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the address belongs to an active account; say nothing either way."""
+    from app import signals
+
+    try:
+        normalized = normalize_email(email or "")
+    except Exception:
+        return
+    user = db.session.scalar(select(User).where(User.email == normalized))
+    if user is not None and user.active:
+        signals.password_reset_requested.send(user)
+
+
+def set_password_with_token(token: str, purpose: str, password: str) -> User:
+    """Accept an invitation or a reset link: set the password; the link is then spent."""
+    from app.services.tokens import user_for_token
+
+    user = user_for_token(token, purpose)
+    set_password(user, password)
+    return user
