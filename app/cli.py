@@ -38,6 +38,20 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {role:<15} {email}")
 
 
+@seed.command("bench")
+@click.option("--applications", type=click.IntRange(min=10), default=200_000, show_default=True)
+@click.option("--companies", type=click.IntRange(min=2), default=None, help="Default: applications / 2,000.")
+@click.option("--jobs", type=click.IntRange(min=4), default=None, help="Default: applications / 100.")
+@click.option("--candidates", type=click.IntRange(min=10), default=None, help="Default: applications / 2.")
+@click.option("--seed", "random_seed", type=int, default=1, show_default=True, help="Random seed (same data each run).")
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Default: instance/bench-seed.json.")
+def seed_bench(applications, companies, jobs, candidates, random_seed, output) -> None:
+    """Bulk benchmark data into an EMPTY database (PostgreSQL: COPY)."""
+    from app.bench_seed import run_seed_bench
+
+    run_seed_bench(applications, companies, jobs, candidates, random_seed, output)
+
+
 @click.command("create-company")
 @click.argument("name")
 @click.option("--admin-email", required=True, help="Email of the company's first admin.")
