@@ -20,7 +20,7 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
 
-pytest_plugins = ["tests.plugins.services"]
+pytest_plugins = ["tests.plugins.services", "tests.plugins.statements"]
 
 RUN_ID = uuid.uuid4().hex[:8]
 

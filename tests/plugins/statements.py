@@ -1,0 +1,57 @@
+"""Counting the SQL statements a block of code runs (query budgets).
+
+    with count_statements() as log:
+        client.get("/")
+    assert log.count <= 8, log.report()
+
+Every statement sent to the database through the app's engine is counted, via
+SQLAlchemy's `before_cursor_execute` event. Budgets are counts, never timings,
+so they hold on any machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+from sqlalchemy import event
+
+BUDGET = 8  # statements per request, whatever the size of the data
+
+
+class StatementLog:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def report(self) -> str:
+        lines = [f"{self.count} statements:"]
+        lines += [f"  {n}. {' '.join(sql.split())[:300]}" for n, sql in enumerate(self.statements, 1)]
+        return "\n".join(lines)
+
+
+@pytest.fixture
+def count_statements(app) -> Callable[[], AbstractContextManager[StatementLog]]:
+    """A context manager that records the statements run inside it on the app's engine."""
+    from app.extensions import db
+
+    engine = db.engine
+
+    @contextmanager
+    def counting() -> Iterator[StatementLog]:
+        log = StatementLog()
+
+        def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+            log.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield log
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
