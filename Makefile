@@ -54,3 +54,8 @@ migrate: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache
+
+## Load test: gunicorn (production settings) on PostgreSQL + Redis over 200k applications, wrk on loopback.
+## Seeds the bench database the first time; results in bench/results/latest.{json,md}. See bench/README.md.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

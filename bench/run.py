@@ -1,0 +1,180 @@
+"""`make bench`: the app under gunicorn on PostgreSQL and Redis, loaded by wrk.
+
+    python -m bench.run            # everything (seeds the first time)
+    BENCH_SECONDS=5 python -m bench.run --only search,pipeline
+
+See bench/README.md for what is measured and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import database, report, scenarios
+from bench.load import run_wrk
+from bench.server import Server
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def settings() -> dict:
+    cores = os.cpu_count() or 1
+    return {
+        "cores": cores,
+        "workers": int(_env("BENCH_WORKERS", str(2 * cores + 1))),
+        "worker_class": _env("BENCH_WORKER_CLASS", "sync"),
+        "threads": int(_env("BENCH_THREADS", "1")),
+        "connections": int(_env("BENCH_CONNECTIONS", "16")),
+        "wrk_threads": int(_env("BENCH_WRK_THREADS", "2")),
+        "seconds": int(_env("BENCH_SECONDS", "12")),
+        "warmup_seconds": int(_env("BENCH_WARMUP_SECONDS", "2")),
+        "applications": int(_env("BENCH_APPLICATIONS", "200000")),
+        "small_applications": int(_env("BENCH_SMALL_APPLICATIONS", "2000")),
+        "database_server": _env("BENCH_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        "database": _env("BENCH_DATABASE", "ats_bench"),
+        "redis_url": _env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "port": int(_env("BENCH_PORT", "8800")),
+    }
+
+
+def server_env(s: dict, instance: Path, database_name: str, prefix: str) -> dict:
+    """Production settings with throw-away strong secrets; rate limits off for the load."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_", "REDIS_", "SECRET_"))}
+    env.update(
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        JWT_SECRET_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=database.database_url(s["database_server"], database_name),
+        REDIS_URL=s["redis_url"],
+        REDIS_KEY_PREFIX=prefix,
+        MAIL_QUEUE=f"{prefix}mail",
+        RATELIMIT_ENABLED="false",
+        INSTANCE_PATH=str(instance),
+        UPLOAD_DIR=str(instance / "uploads"),
+        BENCH_WORKERS=str(s["workers"]),
+        BENCH_WORKER_CLASS=s["worker_class"],
+        BENCH_THREADS=str(s["threads"]),
+    )
+    return env
+
+
+def measure(base: str, scenario: scenarios.Scenario, s: dict, dataset: str) -> dict:
+    row = {"name": scenario.name, "title": scenario.title, "kind": scenario.kind, "dataset": dataset}
+    if scenario.unavailable:
+        row["unavailable"] = scenario.unavailable
+        print(f"  {scenario.name:<16} unavailable: {scenario.unavailable}", flush=True)
+        return row
+    if scenario.kind == "read" and s["warmup_seconds"]:
+        run_wrk(base, scenario.lines, seconds=s["warmup_seconds"], connections=s["connections"],
+                threads=s["wrk_threads"], header=scenario.header)  # fmt: skip
+    load_before = os.getloadavg()[0]
+    row.update(run_wrk(base, scenario.lines, seconds=s["seconds"], connections=s["connections"],
+                       threads=s["wrk_threads"], header=scenario.header))  # fmt: skip
+    row["load_before"] = round(load_before, 2)
+    print(
+        f"  {scenario.name:<16} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms"
+        f"  errors {row['status_errors'] + row['socket_errors']}",
+        flush=True,
+    )
+    return row
+
+
+def ceiling(s: dict) -> dict:
+    """The bare-Flask page under the same gunicorn settings."""
+    env = {**os.environ, "BENCH_WORKERS": str(s["workers"]), "BENCH_WORKER_CLASS": s["worker_class"],
+           "BENCH_THREADS": str(s["threads"])}  # fmt: skip
+    with Server("ceiling_app:app", env, s["port"] + 1, chdir=ROOT / "bench") as server:
+        page = scenarios.Scenario("ceiling", "Bare Flask, 20-item JSON page", "read", ["/\t\t"])
+        return measure(server.base, page, s, "none")
+
+
+def _mean_ceiling(before: dict, after: dict) -> dict:
+    """Measured before and after the scenarios; their mean is the yardstick, their spread the noise."""
+    mean = {k: round((before[k] + after[k]) / 2, 2) for k in ("rps", "p50_ms", "p99_ms")}
+    mean.update(status_errors=before["status_errors"] + after["status_errors"],
+                socket_errors=before["socket_errors"] + after["socket_errors"],
+                spread=round(abs(before["rps"] - after["rps"]) / max(mean["rps"], 1), 3))  # fmt: skip
+    return mean
+
+
+def _cleanup_redis(url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = [k for pattern in (f"{prefix}*", f"rq:*{prefix}*") for k in client.scan_iter(match=pattern, count=1000)]
+    if keys:
+        client.delete(*keys)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
+    parser.add_argument("--skip-small", action="store_true", help="skip the 2k comparison data set")
+    args = parser.parse_args()
+    only = {n for n in args.only.split(",") if n}
+    s = settings()
+    if not shutil.which(os.environ.get("WRK", "/usr/bin/wrk")):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    prefix = f"ats-bench-{secrets.token_hex(4)}:"
+    workdir = Path(tempfile.mkdtemp(prefix="ats-bench-"))
+    seed_env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_", "REDIS_"))}
+    seed_env.update(APP_ENV="development", INSTANCE_PATH=str(workdir), REDIS_URL="", MAIL_BACKEND="file")
+    summary_dir = ROOT / "instance"
+    summary_dir.mkdir(exist_ok=True)
+    results = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": s,
+        "machine": {"load_before": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version()},
+        "datasets": {"large": f"{s['applications'] // 1000}k", "small": f"{s['small_applications'] // 1000}k"},
+        "scenarios": [],
+    }
+    try:
+        results["ceiling_before"] = ceiling(s)
+        datasets = [("large", s["database"], s["applications"], scenarios.for_large)]
+        if not args.skip_small:
+            datasets.append(("small", f"{s['database']}_small", s["small_applications"], scenarios.for_small))
+        for dataset, name, size, build in datasets:
+            started = time.monotonic()
+            summary = database.prepare(s["database_server"], name, size, seed_env, summary_dir)
+            if dataset == "large":
+                results["seed"] = {
+                    "applications": summary["applications"],
+                    "stage_changes": summary["stage_changes"],
+                    "seed_seconds": summary["seconds"],
+                    "seed_wall_seconds": summary.get("seed_wall_seconds"),
+                }
+            print(f"{dataset}: {name} ready in {time.monotonic() - started:.1f} s", flush=True)
+            env = server_env(s, workdir, name, prefix)
+            with Server("run:app", env, s["port"], probe="/healthz") as server:
+                ctx = scenarios.Context(server.base, summary, database.database_url(s["database_server"], name), env)
+                for scenario in build(ctx):
+                    if only and scenario.name not in only:
+                        continue
+                    results["scenarios"].append(measure(server.base, scenario, s, dataset))
+        results["ceiling_after"] = ceiling(s)
+    finally:
+        _cleanup_redis(s["redis_url"], prefix)
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["ceiling"] = _mean_ceiling(results["ceiling_before"], results["ceiling_after"])
+    results["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    json_path, md_path = report.write(results, RESULTS)
+    print(md_path.read_text())
+    print(f"Results: {json_path} and {md_path}")
+
+
+if __name__ == "__main__":
+    main()
