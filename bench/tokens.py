@@ -1,4 +1,4 @@
-"""Access tokens for many seeded candidates, minted the way the API mints them.
+"""Access tokens for many seeded candidates, minted by the API's own issue_tokens().
 
 Run in a subprocess with the server's environment (same JWT secret):
     python -m bench.tokens < ids  > tokens
@@ -27,7 +27,7 @@ def mint(env: dict, user_ids: Iterable[int]) -> list[str]:
 
 
 def main() -> None:
-    from flask_jwt_extended import create_access_token
+    from app.api.auth import issue_tokens
 
     from app import create_app
     from app.extensions import db
@@ -38,7 +38,7 @@ def main() -> None:
     with app.app_context():
         users = db.session.scalars(db.select(User).where(User.id.in_(ids))).all()
         for user in users:
-            print(create_access_token(identity=str(user.id)))
+            print(issue_tokens(user)["access_token"])
 
 
 if __name__ == "__main__":
