@@ -23,8 +23,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Table, func, select, text
 
 from app.extensions import db
-from app.models import Application, Company, Job, StageChange, User
+from app.models import Application, Company, Job, JobStageCount, StageChange, User
 from app.security import hash_password
+from app.services import stage_counts
 from app.workflow import PIPELINE
 
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105 - printed bench login, local data only
@@ -263,6 +264,7 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
                 _flush_applications(writer, app_columns, apps, change_columns, changes, progress)
     _flush_applications(writer, app_columns, apps, change_columns, changes, progress)
     writer.reset_sequences(_tables())
+    stage_counts.rebuild()
     db.session.flush()
 
     big_company = companies[0]
@@ -323,11 +325,15 @@ def _tables() -> tuple[Table, ...]:
     return (Company.__table__, User.__table__, Job.__table__, Application.__table__, StageChange.__table__)
 
 
-def analyze() -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL only)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        for table in _tables():
-            db.session.execute(text(f"ANALYZE {table.name}"))
+def vacuum_analyze() -> None:
+    """Planner statistics and a visibility map after a bulk load (PostgreSQL only), as autovacuum
+    would leave them in a running installation; without it index-only scans still visit the heap."""
+    engine = db.session.get_bind()
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in (*_tables(), JobStageCount.__table__):
+            conn.execute(text(f"VACUUM ANALYZE {table.name}"))
 
 
 def run_seed_bench(
@@ -363,8 +369,7 @@ def run_seed_bench(
     with click.progressbar(length=size.applications, label="Applications", show_pos=True) as bar:
         summary = seed_bench_data(size, seed=random_seed, progress=bar.update)
     db.session.commit()
-    analyze()
-    db.session.commit()
+    vacuum_analyze()
     path = output or os.path.join(current_app.instance_path, "bench-seed.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)

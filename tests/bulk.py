@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Application, Job, StageChange, User
 from app.models.base import utcnow
 from app.security import hash_password
+from app.services import stage_counts
 
 _serial = itertools.count(1)
 _hash: dict[str, str] = {}
@@ -65,5 +66,6 @@ def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: 
         for before, after in itertools.pairwise((None, *steps))
     ]  # fmt: skip
     db.session.execute(insert(StageChange), changes)
+    stage_counts.rebuild([job_id])
     db.session.commit()
     return ids

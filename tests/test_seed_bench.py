@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app import workflow
 from app.bench_seed import BENCH_PASSWORD, BenchSize
 from app.models import Application, Company, Job, StageChange, User
-from app.services import accounts, applications
+from app.services import accounts, applications, stage_counts
 
 ARGS = ["seed", "bench", "--applications", "400", "--companies", "3", "--jobs", "16", "--candidates", "150"]
 
@@ -44,6 +44,13 @@ def test_counts_logins_and_summary(runner, db, tmp_path):
     recruiter = accounts.authenticate(summary["big_company"]["recruiter_email"], BENCH_PASSWORD)
     assert recruiter is not None and recruiter.role == "recruiter" and recruiter.company_id == largest
     assert summary["big_company"]["recruiter_email"] in result.output and BENCH_PASSWORD in result.output
+    # The dashboard's stage counts are filled for the bulk-loaded applications too.
+    counted = dict(
+        db.session.execute(
+            select(Application.stage, func.count()).where(Application.company_id == largest).group_by(Application.stage)
+        ).all()
+    )
+    assert {k: v for k, v in stage_counts.for_company(recruiter).items() if v} == counted
     # One hash computed once, shared by every seeded account.
     assert db.session.scalar(select(func.count(func.distinct(User.password_hash)))) == 1
 

@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
-from app.models.applications import Application, Note, StageChange
+from app.models.applications import Application, JobStageCount, Note, StageChange
 from app.models.companies import Company
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
@@ -14,6 +14,7 @@ __all__ = [
     "Company",
     "EmploymentType",
     "Job",
+    "JobStageCount",
     "JobStatus",
     "MessageStatus",
     "Note",

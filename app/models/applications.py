@@ -21,6 +21,8 @@ class Application(db.Model):
         CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
         # Pipeline columns: a job's applications in one stage, keyset on id.
         Index("ix_applications_job_stage_id", "job_id", "stage", "id"),
+        # A job's applications in every stage, newest first (the pipeline list).
+        Index("ix_applications_job_id_id", "job_id", "id"),
         # Staff lists and per-stage counts across a company.
         Index("ix_applications_company_stage_id", "company_id", "stage", "id"),
         Index("ix_applications_company_id_id", "company_id", "id"),
@@ -91,3 +93,24 @@ class Note(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class JobStageCount(db.Model):
+    """How many of a job's applications stand in each stage.
+
+    Kept by the services in the transaction of every apply and move, so the
+    dashboard reads a few rows per job instead of counting applications: its
+    cost does not grow with the number of applications.
+    """
+
+    __tablename__ = "job_stage_counts"
+    __table_args__ = (
+        CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+        Index("ix_job_stage_counts_company_id_job_id", "company_id", "job_id"),
+    )
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(default=0)

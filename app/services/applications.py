@@ -13,7 +13,7 @@ from app import signals, workflow
 from app.errors import Conflict, Forbidden, NotFound, StaleUpdate
 from app.extensions import db
 from app.models import Application, Job, JobStatus, Note, Role, StageChange, User
-from app.services import resumes
+from app.services import resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
 from app.services.pagination import Page, paginate_desc
@@ -71,6 +71,7 @@ def apply(
         )
     )
     db.session.flush()
+    stage_counts.record_apply(application)
     signals.application_submitted.send(application)
     return application
 
@@ -178,6 +179,7 @@ def move_stage(
         db.session.flush()
     except StaleDataError:
         raise StaleUpdate("The application changed meanwhile; reload it and try again.") from None
+    stage_counts.record_move(application, from_stage)
     change.actor = actor
     signals.stage_changed.send(application, change=change)
     return application
