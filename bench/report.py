@@ -52,23 +52,24 @@ def markdown(results: dict) -> str:
         + f", wrk {s['connections']} connections / {s['wrk_threads']} threads, {s['seconds']} s per scenario. "
         f"Load average before: {results['machine']['load_before']}, after: {results['machine']['load_after']}.",
         "",
-        "| scenario | data | req/s | p50 ms | p99 ms | x ceiling | errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| scenario | data | req/s | p50 ms | p99 ms | x ceiling | CPU ms/req app + db | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     c = results["ceiling"]
     errors = c["status_errors"] + c["socket_errors"]
     lines.append(
         f"| ceiling: bare Flask, 20-item JSON (mean of before/after, spread {c['spread']:.0%}) | - | "
-        f"{c['rps']:.0f} | {c['p50_ms']} | {c['p99_ms']} | 1.00 | {errors} |"
+        f"{c['rps']:.0f} | {c['p50_ms']} | {c['p99_ms']} | 1.00 | {c['app_cpu_ms']} | {errors} |"
     )
     for row in results["scenarios"]:
         data = results["datasets"][row["dataset"]]
         if "rps" not in row:
-            lines.append(f"| {row['title']} | {data} | - | - | - | - | unavailable: {row['unavailable']} |")
+            lines.append(f"| {row['title']} | {data} | - | - | - | - | - | unavailable: {row['unavailable']} |")
             continue
         lines.append(
             f"| {row['title']} | {data} | {row['rps']:.0f} | {row['p50_ms']} | {row['p99_ms']} | "
-            f"{row['rps'] / c['rps']:.2f} | {row['status_errors'] + row['socket_errors']} |"
+            f"{row['rps'] / c['rps']:.2f} | {row['app_cpu_ms']} + {row.get('db_cpu_ms', '-')} | "
+            f"{row['status_errors'] + row['socket_errors']} |"
         )
     lines += ["", "| target | goal | measured | met |", "|---|---|---|---|"]
     for t in results["targets"]:

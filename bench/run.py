@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import database, report, scenarios
+from bench import cpu, database, report, scenarios
 from bench.load import run_wrk
 from bench.server import Server
 
@@ -71,7 +71,9 @@ def server_env(s: dict, instance: Path, database_name: str, prefix: str) -> dict
     return env
 
 
-def measure(base: str, scenario: scenarios.Scenario, s: dict, dataset: str) -> dict:
+def measure(
+    base: str, scenario: scenarios.Scenario, s: dict, dataset: str, server: Server, db_url: str | None = None
+) -> dict:
     row = {"name": scenario.name, "title": scenario.title, "kind": scenario.kind, "dataset": dataset}
     if scenario.unavailable:
         row["unavailable"] = scenario.unavailable
@@ -81,11 +83,19 @@ def measure(base: str, scenario: scenarios.Scenario, s: dict, dataset: str) -> d
         run_wrk(base, scenario.lines, seconds=s["warmup_seconds"], connections=s["connections"],
                 threads=s["wrk_threads"], header=scenario.header)  # fmt: skip
     load_before = os.getloadavg()[0]
+    app_before = cpu.tree_seconds(server.process.pid)
+    db_before = {pid: cpu.pids_seconds([pid]) for pid in cpu.backend_pids(db_url)} if db_url else {}
     row.update(run_wrk(base, scenario.lines, seconds=s["seconds"], connections=s["connections"],
                        threads=s["wrk_threads"], header=scenario.header))  # fmt: skip
+    requests = max(row["requests"], 1)
+    row["app_cpu_ms"] = round(1000 * (cpu.tree_seconds(server.process.pid) - app_before) / requests, 2)
+    if db_url:
+        after = {pid: cpu.pids_seconds([pid]) for pid in cpu.backend_pids(db_url)}
+        row["db_cpu_ms"] = round(1000 * sum(v - db_before.get(pid, 0.0) for pid, v in after.items()) / requests, 2)
     row["load_before"] = round(load_before, 2)
     print(
         f"  {scenario.name:<16} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms"
+        f"  cpu/req app {row['app_cpu_ms']} ms db {row.get('db_cpu_ms', '-')} ms"
         f"  errors {row['status_errors'] + row['socket_errors']}",
         flush=True,
     )
@@ -98,12 +108,12 @@ def ceiling(s: dict) -> dict:
            "BENCH_THREADS": str(s["threads"])}  # fmt: skip
     with Server("ceiling_app:app", env, s["port"] + 1, chdir=ROOT / "bench") as server:
         page = scenarios.Scenario("ceiling", "Bare Flask, 20-item JSON page", "read", ["/\t\t"])
-        return measure(server.base, page, s, "none")
+        return measure(server.base, page, s, "none", server)
 
 
 def _mean_ceiling(before: dict, after: dict) -> dict:
     """Measured before and after the scenarios; their mean is the yardstick, their spread the noise."""
-    mean = {k: round((before[k] + after[k]) / 2, 2) for k in ("rps", "p50_ms", "p99_ms")}
+    mean = {k: round((before[k] + after[k]) / 2, 2) for k in ("rps", "p50_ms", "p99_ms", "app_cpu_ms")}
     mean.update(status_errors=before["status_errors"] + after["status_errors"],
                 socket_errors=before["socket_errors"] + after["socket_errors"],
                 spread=round(abs(before["rps"] - after["rps"]) / max(mean["rps"], 1), 3))  # fmt: skip
@@ -163,7 +173,7 @@ def main() -> None:
                 for scenario in build(ctx):
                     if only and scenario.name not in only:
                         continue
-                    results["scenarios"].append(measure(server.base, scenario, s, dataset))
+                    results["scenarios"].append(measure(server.base, scenario, s, dataset, server, ctx.db_url))
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)
