@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals, workflow
@@ -116,8 +117,14 @@ def list_applications(
         # with company_id too, the generic plan intersects both indexes and sorts.
         if job_id is None or get_job(actor, job_id).company_id != actor.company_id:
             stmt = stmt.where(Application.company_id == actor.company_id)
+        # Rows join only what differs between them: the job (when not the one loaded above,
+        # which the identity map already holds) and the candidate; the job's company is the
+        # actor's own and a candidate has none, so neither needs a join.
+        job_load = lazyload(Application.job) if job_id is not None else joinedload(Application.job)
+        stmt = stmt.options(job_load.lazyload(Job.company), joinedload(Application.candidate).lazyload(User.company))
     else:
         stmt = stmt.where(Application.candidate_id == actor.id)
+        stmt = stmt.options(lazyload(Application.candidate))  # the actor, already loaded
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
