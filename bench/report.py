@@ -33,8 +33,13 @@ def evaluate(results: dict) -> list[dict]:
             targets.append(
                 _target(f"{name}: p50 at 200k / at 2k", f"<= {SCALE_FACTOR}x", f"{factor:.2f}x", factor <= SCALE_FACTOR)
             )
-    for row in results.get("mail", []):
-        targets.append(row)
+    mail = results.get("mail") or {}
+    if "1" in mail:
+        one = mail["1"]["per_second"]
+        targets.append(_target("mail: 1 worker", ">= 100 messages/s", f"{one} /s", one >= 100))
+    if "1" in mail and "2" in mail and mail["1"]["per_second"]:
+        factor = mail["2"]["per_second"] / mail["1"]["per_second"]
+        targets.append(_target("mail: 2 workers / 1 worker", ">= 1.7x", f"{factor:.2f}x", factor >= 1.7))
     return targets
 
 
@@ -71,6 +76,15 @@ def markdown(results: dict) -> str:
             f"{row['rps'] / c['rps']:.2f} | {row['app_cpu_ms']} + {row.get('db_cpu_ms', '-')} | "
             f"{row['status_errors'] + row['socket_errors']} |"
         )
+    mail = results.get("mail") or {}
+    if mail:
+        lines += [
+            "",
+            "| mail delivery to a local SMTP server | messages | seconds | messages/s |",
+            "|---|---:|---:|---:|",
+        ]
+        for workers, row in sorted(mail.items()):
+            lines.append(f"| {workers} worker(s) | {row['delivered']} | {row['seconds']} | {row['per_second']} |")
     lines += ["", "| target | goal | measured | met |", "|---|---|---|---|"]
     for t in results["targets"]:
         lines.append(f"| {t['target']} | {t['goal']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")

@@ -47,6 +47,7 @@ def settings() -> dict:
         "database": _env("BENCH_DATABASE", "ats_bench"),
         "redis_url": _env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "port": int(_env("BENCH_PORT", "8800")),
+        "mail_messages": int(_env("BENCH_MAIL_MESSAGES", "800")),
     }
 
 
@@ -60,7 +61,6 @@ def server_env(s: dict, instance: Path, database_name: str, prefix: str) -> dict
         DATABASE_URL=database.database_url(s["database_server"], database_name),
         REDIS_URL=s["redis_url"],
         REDIS_KEY_PREFIX=prefix,
-        MAIL_QUEUE=f"{prefix}mail",
         RATELIMIT_ENABLED="false",
         INSTANCE_PATH=str(instance),
         UPLOAD_DIR=str(instance / "uploads"),
@@ -120,11 +120,27 @@ def _mean_ceiling(before: dict, after: dict) -> dict:
     return mean
 
 
+def mail_throughput(env: dict, s: dict) -> dict:
+    """One worker, then two, each on its own batch of pending messages."""
+    from bench import mail
+
+    results = {}
+    for workers in (1, 2):
+        row = mail.throughput(env, workers, s["mail_messages"] * workers)
+        results[str(workers)] = row
+        print(
+            f"  mail x{workers}          {row['per_second']:8.1f} messages/s ({row['delivered']} delivered)", flush=True
+        )
+    return results
+
+
 def _cleanup_redis(url: str, prefix: str) -> None:
     import redis
 
     client = redis.Redis.from_url(url)
-    keys = [k for pattern in (f"{prefix}*", f"rq:*{prefix}*") for k in client.scan_iter(match=pattern, count=1000)]
+    stem = prefix.replace(":", "-")  # how the mail queue names its RQ jobs
+    patterns = (f"{prefix}*", f"rq:*{prefix}*", f"rq:*{stem}*")
+    keys = [k for pattern in patterns for k in client.scan_iter(match=pattern, count=1000)]
     if keys:
         client.delete(*keys)
 
@@ -174,6 +190,8 @@ def main() -> None:
                     if only and scenario.name not in only:
                         continue
                     results["scenarios"].append(measure(server.base, scenario, s, dataset, server, ctx.db_url))
+        if not only or "mail" in only:
+            results["mail"] = mail_throughput(server_env(s, workdir, s["database"], prefix), s)
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)
