@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench import cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Hello,\n\nThank you for applying. We will read your application and come back to you soon.\n\n" * 4
 HTML = f"<!doctype html><html><body><p>{TEXT.replace(chr(10), '<br>')}</p></body></html>"
@@ -75,6 +77,7 @@ def throughput(env: dict, workers: int, messages: int, timeout: float = 180) -> 
         ]
         try:
             complete = sink.wait_for(messages, timeout)
+            worker_cpu = sum(cpu.tree_seconds(process.pid) for process in processes)
         finally:
             for process in processes:
                 process.terminate()
@@ -93,6 +96,7 @@ def throughput(env: dict, workers: int, messages: int, timeout: float = 180) -> 
         "complete": complete,
         "seconds": round(span, 2),
         "per_second": round((len(arrivals) - 1) / span, 1) if span else 0.0,
+        "worker_cpu_ms": round(1000 * worker_cpu / max(len(arrivals), 1), 2),  # includes start-up
     }
 
 
