@@ -80,11 +80,14 @@ def markdown(results: dict) -> str:
     if mail:
         lines += [
             "",
-            "| mail delivery to a local SMTP server | messages | seconds | messages/s |",
-            "|---|---:|---:|---:|",
+            "| mail delivery to a local SMTP server | messages | seconds | messages/s | worker CPU ms/message |",
+            "|---|---:|---:|---:|---:|",
         ]
         for workers, row in sorted(mail.items()):
-            lines.append(f"| {workers} worker(s) | {row['delivered']} | {row['seconds']} | {row['per_second']} |")
+            lines.append(
+                f"| {workers} worker(s) | {row['delivered']} | {row['seconds']} | {row['per_second']} | "
+                f"{row['worker_cpu_ms']} |"
+            )
     lines += ["", "| target | goal | measured | met |", "|---|---|---|---|"]
     for t in results["targets"]:
         lines.append(f"| {t['target']} | {t['goal']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")
