@@ -12,7 +12,7 @@ import itertools
 from sqlalchemy import insert
 
 from app.extensions import db
-from app.models import Application, Job, StageChange, User
+from app.models import Application, Job, OutboxMessage, StageChange, User
 from app.models.base import utcnow
 from app.security import hash_password
 from app.services import stage_counts
@@ -69,3 +69,41 @@ def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: 
     stage_counts.rebuild([job_id])
     db.session.commit()
     return ids
+
+
+def jobs(company_id: int, author_id: int, n: int, *, status: str = "open") -> list[int]:
+    """`n` jobs of the company; their ids."""
+    now = utcnow()
+    rows = [
+        {"company_id": company_id, "title": f"Bulk Engineer {next(_serial)}", "description": "Build things.",
+         "location": "Berlin", "status": status, "created_by_id": author_id, "created_at": now, "updated_at": now,
+         "opened_at": now if status == "open" else None}
+        for _ in range(n)
+    ]  # fmt: skip
+    ids = list(db.session.scalars(insert(Job).returning(Job.id), rows))
+    db.session.commit()
+    return sorted(ids)
+
+
+def staff(company_id: int, n: int, *, role: str = "recruiter") -> list[int]:
+    """`n` staff members of the company (no password: invited, not yet signed in)."""
+    rows = [
+        {"email": f"bulkstaff{next(_serial)}@example.com", "full_name": "Bulk Staff", "role": role,
+         "company_id": company_id}
+        for _ in range(n)
+    ]  # fmt: skip
+    ids = list(db.session.scalars(insert(User).returning(User.id), rows))
+    db.session.commit()
+    return sorted(ids)
+
+
+def messages(company_id: int, n: int, *, status: str = "sent") -> list[int]:
+    """`n` outbox messages of the company."""
+    rows = [
+        {"company_id": company_id, "kind": "bulk", "to_address": "someone@example.com", "subject": "Hello",
+         "text_body": "Hello", "message_id": f"<bulk-{next(_serial)}@example.com>", "status": status}
+        for _ in range(n)
+    ]  # fmt: skip
+    ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id), rows))
+    db.session.commit()
+    return sorted(ids)
