@@ -32,4 +32,5 @@ def show_errors(form: FlaskForm, error: DomainError, rename: dict[str, str] | No
 def flash_error(error: DomainError) -> None:
     """Report a refused action after a redirect (the request's changes are dropped)."""
     db.session.rollback()
-    flash(error.detail, "danger")
+    messages = [message for field_messages in (error.errors or {}).values() for message in field_messages]
+    flash(" ".join([error.detail, *messages]), "danger")

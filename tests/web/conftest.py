@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from app.models import Application, Company, Job, User
 from tests.factories import PASSWORD
@@ -108,3 +109,25 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept across the many apps the suite builds (one per test)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
+@pytest.fixture(autouse=True)
+def _shared_template_cache(app):
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE

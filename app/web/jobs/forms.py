@@ -19,7 +19,7 @@ class BoardFilters(Form):
     location = StringField("Location", validators=[Optional(), Length(max=100)])
     remote = SelectField(
         "Remote",
-        choices=[SelectChoice("", "Remote or on site"), SelectChoice("yes", "Remote"), SelectChoice("no", "On site")],
+        choices=[SelectChoice("", "Any"), SelectChoice("yes", "Remote"), SelectChoice("no", "On site")],
         default="",
     )
     employment_type = SelectField(
