@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, url_for
+from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import login_manager
@@ -18,8 +18,7 @@ from app.web.sessions import clear_session, rotate_session_id
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_send_to_login)
 
     @app.before_request
     def _fresh_request_state() -> None:
@@ -27,6 +26,22 @@ def init_login(app: Flask) -> None:
         # across requests: the user and CSRF token are always this request's own.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+
+
+def _send_to_login():
+    """Anonymous visitors go to the sign-in page and come back afterwards.
+
+    After a form post (a session that ended while the form was open) they come
+    back to the page that showed the form, not to the POST-only address.
+    """
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.scheme in ("http", "https")
+        target = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else None
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=safe_next(target) or None))
 
 
 @login_manager.user_loader

@@ -21,6 +21,10 @@ from app.extensions import db
 from app.models import WebSession
 
 SID_BYTES = 32
+# A session read back within this long of its last write is not written again
+# just to slide its expiry: one write a minute per active session at most.
+REFRESH_EVERY = timedelta(minutes=1)
+_EXPIRY_KEY = "__stored_expiry__"
 
 
 def _naive_utcnow() -> datetime:
@@ -43,7 +47,15 @@ class DatabaseSessionInterface(ServerSideSessionInterface):
         if row.expiry is None or row.expiry <= _naive_utcnow() or row.data is None:
             self._delete_session(store_id)
             return None
-        return self.serializer.decode(bytes(row.data))
+        data = self.serializer.decode(bytes(row.data))
+        data[_EXPIRY_KEY] = row.expiry  # taken off again in open_session
+        return data
+
+    def open_session(self, app: Flask, request) -> ServerSideSession:
+        session = super().open_session(app, request)
+        session.stored_expiry = session.pop(_EXPIRY_KEY, None)
+        session.modified = session.accessed = False
+        return session
 
     def _delete_session(self, store_id: str) -> None:
         db.session.execute(delete(WebSession).where(WebSession.session_id == store_id))
@@ -69,11 +81,16 @@ class DatabaseSessionInterface(ServerSideSessionInterface):
         db.session.commit()
 
     def should_set_storage(self, app: Flask, session: ServerSideSession) -> bool:
-        """Refresh the expiry on page views, not on every stylesheet and script."""
+        """Write when the data changed; otherwise slide the expiry at most once a minute, never for assets."""
         if session.modified:
             return True
-        endpoint = request.endpoint or ""
-        return bool(app.config["SESSION_REFRESH_EACH_REQUEST"]) and not endpoint.endswith("static")
+        if not app.config["SESSION_REFRESH_EACH_REQUEST"] or (request.endpoint or "").endswith("static"):
+            return False
+        stored_expiry = getattr(session, "stored_expiry", None)
+        if stored_expiry is None:
+            return True
+        last_write = stored_expiry - app.permanent_session_lifetime
+        return _naive_utcnow() - last_write >= REFRESH_EVERY
 
     def save_session(self, app: Flask, session: ServerSideSession, response) -> None:
         """Runs after the request's own commit or rollback; commits the session row alone."""

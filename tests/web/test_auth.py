@@ -251,3 +251,16 @@ def test_csrf_token_is_required_on_every_form(client, factory):
     response = client.post("/auth/login", data={"email": candidate.email, "password": PASSWORD, "csrf_token": "forged"})
     assert response.status_code == 400
     assert csrf(client)  # a fresh form still works
+
+
+def test_a_post_after_the_session_ended_returns_to_the_form_page(client, factory):
+    tenant = factory.tenant()
+    job_page = f"http://localhost/jobs/{tenant['job'].id}"
+    token = csrf(client)
+    response = client.post(f"/jobs/{tenant['job'].id}/apply", data={"csrf_token": token}, headers={"Referer": job_page})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/auth/login?next=/jobs/{tenant['job'].id}"
+    foreign = client.post(
+        f"/jobs/{tenant['job'].id}/apply", data={"csrf_token": token}, headers={"Referer": "https://evil.example/x"}
+    )
+    assert foreign.headers["Location"] == "/auth/login"

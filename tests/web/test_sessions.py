@@ -147,3 +147,23 @@ def test_sessions_live_in_redis_when_configured(app, make_app, redis_url, redis_
         assert not store.exists(f"{redis_prefix}session:{after}")
         client.set_cookie("session", after)
         assert client.get("/me/applications").status_code == 302
+
+
+def test_expiry_slides_without_a_write_on_every_request(client, factory):
+    login(client, factory.candidate())
+    client.get("/me/applications")  # shows (and so removes) the welcome message: a real change
+    store_id = f"session:{session_cookie(client)}"
+
+    def expiry() -> datetime:
+        db.session.expire_all()
+        return db.session.scalar(select(WebSession.expiry).where(WebSession.session_id == store_id))
+
+    written = expiry()
+    assert client.get("/me/applications").status_code == 200
+    assert expiry() == written  # read back within a minute of the last write: not written again
+
+    row = db.session.scalar(select(WebSession).where(WebSession.session_id == store_id))
+    row.expiry = written - timedelta(minutes=2)  # as if the last write were two minutes ago
+    db.session.commit()
+    assert client.get("/me/applications").status_code == 200
+    assert expiry() > written - timedelta(minutes=1)  # slid forward again
