@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.candidate import bp as candidate_bp
     from app.web.dashboard import bp as dashboard_bp
+    from app.web.headers import init_headers
     from app.web.helpers import init_templates
     from app.web.jobs import bp as jobs_bp
     from app.web.login import init_login
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     init_sessions(app)
     init_login(app)
     init_templates(app)
+    init_headers(app)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(candidate_bp, url_prefix="/me")

@@ -60,15 +60,29 @@ def live_server(app, make_app) -> Iterator[str]:
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def page_errors() -> list[str]:
+    """Script errors and refusals (a Content-Security-Policy violation, say) seen by any page."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, page_errors):
     """Open a page in a fresh browser context (its own cookies): one per person in a scenario."""
     contexts = []
+
+    def on_console(message) -> None:
+        # A 4xx answer to a form is logged as "Failed to load resource"; that is the page working.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            page_errors.append(message.text)
 
     def open_page():
         context = browser.new_context(base_url=live_server, viewport={"width": 1360, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        return page
 
     yield open_page
     for context in contexts:

@@ -26,7 +26,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_text("Welcome back")).to_be_visible()
 
 
-def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page):
+def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page, page_errors):
     tenant = factory.tenant()
     job = factory.job(tenant["recruiter"], title="Platform Engineer", location="Berlin", remote=True)
     bob = factory.candidate("Bob Second")
@@ -98,3 +98,4 @@ def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page):
     db.session.expire_all()
     stages = dict(db.session.execute(select(User.email, Application.stage).join(Application.candidate)).all())
     assert stages == {"eve@example.com": "hired", bob_email: "rejected"}
+    assert page_errors == []  # no script errors, nothing refused by the Content-Security-Policy

@@ -36,7 +36,7 @@ def _png(path: str) -> bytes:
         return handle.read()
 
 
-def test_screenshots_of_board_pipeline_and_application(new_page, screenshot_dir):
+def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, screenshot_dir):
     seed_demo_data()
     job = db.session.scalar(select(Job).where(Job.title == "Senior Backend Engineer (Python)"))
     recruiter = db.session.scalar(select(User).where(User.email == "recruiter@acme.example"))
@@ -78,3 +78,4 @@ def test_screenshots_of_board_pipeline_and_application(new_page, screenshot_dir)
     for path in paths.values():
         data = _png(path)
         assert data.startswith(b"\x89PNG") and len(data) > 10_000
+    assert page_errors == []

@@ -67,3 +67,17 @@ def test_pages_are_keyboard_friendly(client, factory):
     board = client.get("/").get_data(as_text=True)
     for field in ("q", "location", "remote", "employment_type"):
         assert f'for="{field}"' in board
+
+
+def test_web_pages_send_security_headers(client, factory):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-store" not in response.headers.get("Cache-Control", "")  # public pages may be cached
+    assert "Content-Security-Policy" not in client.get("/healthz").headers  # not a web page
+
+
+def test_signed_in_pages_are_not_stored(client, factory):
+    login(client, factory.candidate())
+    assert client.get("/me/applications").headers["Cache-Control"] == "no-store"
