@@ -53,15 +53,26 @@ class Blueprint(_Blueprint):
 
     ARGUMENTS_PARSER = ApiParser()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, tag: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.tag = tag  # the section of the docs; the name stays unique among all blueprints
         register_blueprint_handlers(self)
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
 
 
 class Api(_Api):
     """The spec's error responses are problem+json; error handlers live on our blueprints only."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def register_blueprint(self, blp: Blueprint, *, parameters=None, **options) -> None:
+        """As flask-smorest does, but the docs section is named by `blp.tag`."""
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=blp.name, parameters=parameters)
+        self.spec.tag({"name": blp.tag, "description": blp.description})
 
     def _register_error_handlers(self):
         # flask-smorest would answer every HTTP error of the whole app (web pages

@@ -26,7 +26,7 @@ from app.api.uploads import parse_apply_body
 from app.services import applications
 from app.services.resumes import DOCX, PDF
 
-blp = Blueprint("api_applications", __name__, url_prefix="/api/v1", description="Applications")
+blp = Blueprint("api_applications", __name__, url_prefix="/api/v1", tag="Applications", description="Applications")
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 JOB_APPLICATIONS = f"/jobs/<{ID}:job_id>/applications"

@@ -14,7 +14,7 @@ from app.errors import Unauthorized
 from app.extensions import limiter
 from app.services import accounts
 
-blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Sign-up and tokens")
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", tag="Accounts", description="Sign-up and tokens")
 
 
 def _login_limit() -> str:

@@ -9,7 +9,9 @@ from app.api.core import BEARER, ID, Blueprint
 from app.api.schemas.companies import CompanyCreatedOut, CompanyIn, CompanyOut, MemberIn, MemberOut, MemberPatch
 from app.services import companies
 
-blp = Blueprint("api_companies", __name__, url_prefix="/api/v1", description="Companies and their staff")
+blp = Blueprint(
+    "api_companies", __name__, url_prefix="/api/v1", tag="Companies", description="Companies and their staff"
+)
 
 COMPANY = f"/companies/<{ID}:company_id>"
 

@@ -10,7 +10,7 @@ from app.api.lists import no_content, page_body
 from app.api.schemas.jobs import JobIn, JobListArgs, JobOut, JobPage, JobPatch
 from app.services import jobs
 
-blp = Blueprint("api_jobs", __name__, url_prefix="/api/v1", description="Jobs")
+blp = Blueprint("api_jobs", __name__, url_prefix="/api/v1", tag="Jobs", description="Jobs")
 
 JOB = f"/jobs/<{ID}:job_id>"
 
