@@ -256,3 +256,37 @@ def test_token_is_rate_limited_per_email(app_with):
     limited = _login(api, user.email.upper(), environ_base={"REMOTE_ADDR": "10.0.1.9"})
     assert_problem(limited, 429)
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_rate_limit_counts_live_in_redis_when_configured(app_with, redis_url, redis_prefix):
+    """Two app processes sharing Redis share the count (the limiter's storage follows REDIS_URL)."""
+    import redis
+
+    overrides = {
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "RATELIMIT_STORAGE_URI": None,
+        "LOGIN_RATE_LIMIT": "2 per minute",
+    }
+    first = app_with(**overrides)
+    user = Factory().candidate()
+    for _ in range(2):
+        assert_problem(_login(ApiClient(first.test_client()), user.email, "wrong password!"), 401)
+    second = app_with(**overrides)
+    limited = _login(ApiClient(second.test_client()), user.email)
+    assert_problem(limited, 429)
+    assert int(limited.headers["Retry-After"]) > 0
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"LIMITS:*email:{user.email}*"))
+    assert keys
+    client.delete(*keys)
+
+
+def test_revoking_purges_expired_entries(api, factory, db):
+    from app.models.base import utcnow
+
+    user = factory.candidate()
+    db.session.add(RevokedToken(jti="old-session", user_id=user.id, expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert api.post("/auth/revoke", token=issue_tokens(user)["access_token"]).status_code == 204
+    assert db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == "old-session")) is None
