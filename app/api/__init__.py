@@ -32,5 +32,4 @@ def init_app(app: Flask) -> None:
     for module in (auth, companies, jobs, applications):
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
-    app.extensions["ats_api"] = api
     register_routing_errors(app)

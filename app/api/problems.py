@@ -8,7 +8,7 @@ script never has to parse an HTML error page.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 
@@ -126,9 +126,10 @@ def handle_http_exception(error: HTTPException) -> Response:
 def register_blueprint_handlers(bp: Blueprint) -> None:
     bp.register_error_handler(DomainError, handle_domain_error)
     bp.register_error_handler(HTTPException, handle_http_exception)
+    # By status too: the app's own handlers for 403/404/405/500 (HTML pages) are
+    # registered by status, and Flask prefers a status match over a class match.
     for status in _SLUGS:
         bp.register_error_handler(status, handle_http_exception)
-    bp.register_error_handler(InternalServerError, handle_http_exception)
 
 
 def register_routing_errors(app: Flask) -> None:

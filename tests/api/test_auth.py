@@ -82,18 +82,12 @@ def test_wrong_credentials_get_one_answer(api, factory):
     assert wrong_password.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_deactivated_user_cannot_get_a_token(api, factory):
+def test_deactivated_user_cannot_get_a_token(api, factory, db):
     company, admin = factory.company()
     member = factory.staff(company, admin, "recruiter")
     companies.update_member(admin, company.id, member.id, active=False)
-    factory_db_commit()
-    assert_problem(_login(api, member.email), 401)
-
-
-def factory_db_commit():
-    from app.extensions import db
-
     db.session.commit()
+    assert_problem(_login(api, member.email), 401)
 
 
 def test_token_body_is_checked(api):
