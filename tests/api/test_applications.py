@@ -147,6 +147,7 @@ def test_lists_are_scoped(api, world, token, factory):
     assert_problem(api.get(f"/jobs/{draft.id}/applications", token=token(globex["admin"])), 404)
     assert_problem(api.get(f"/applications?job_id={draft.id}", token=token(globex["admin"])), 404)
     assert_problem(api.get("/applications?stage=done", token=token(ada)), 422)
+    assert_problem(api.get("/applications?stages=applied", token=token(ada)), 422)
     assert_problem(api.get("/applications"), 401)
     body = api.get("/applications", token=token(ada)).get_json()["items"][0]
     assert body["job"]["company"]["id"] == globex["company"].id and body["candidate"]["email"] == ada.email

@@ -52,6 +52,8 @@ def test_list_arguments_are_checked(api, factory, token):
     assert_problem(api.get("/jobs?employment_type=gig"), 422)
     assert_problem(api.get("/jobs?company_id=-1"), 422)
     assert_problem(api.get("/jobs?q=%00"), 422)
+    problem = assert_problem(api.get("/jobs?titel=python"), 422)  # a typo must not list everything
+    assert problem["errors"] == {"titel": ["Unknown field."]}
     assert_problem(api.get("/jobs?status=draft"), 403)
     assert_problem(api.get("/jobs?status=draft", token=token(factory.candidate())), 403)
 

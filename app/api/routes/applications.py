@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import send_file
 from flask_jwt_extended import jwt_required
+from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
@@ -69,7 +70,7 @@ def apply(job_id: int):
 
 @blp.get(JOB_APPLICATIONS)
 @jwt_required()
-@blp.arguments(JobApplicationListArgs, location="query", as_kwargs=True)
+@blp.arguments(JobApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, ApplicationPage)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
@@ -81,7 +82,7 @@ def list_job_applications(job_id: int, **args):
 
 @blp.get("/applications")
 @jwt_required()
-@blp.arguments(ApplicationListArgs, location="query", as_kwargs=True)
+@blp.arguments(ApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, ApplicationPage)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_jwt_extended import jwt_required
+from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, OPTIONAL_BEARER, Blueprint
@@ -17,7 +18,7 @@ JOB = f"/jobs/<{ID}:job_id>"
 
 @blp.get("/jobs")
 @jwt_required(optional=True)
-@blp.arguments(JobListArgs, location="query", as_kwargs=True)
+@blp.arguments(JobListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, JobPage)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.doc(security=OPTIONAL_BEARER)
