@@ -8,6 +8,13 @@ from flask import Response, request
 
 from app.services.pagination import Page
 
+LINK_HEADER = {
+    "Link": {
+        "description": 'The next page, when there is one: `<url>; rel="next"`.',
+        "schema": {"type": "string"},
+    }
+}
+
 
 def page_body(page: Page) -> tuple[dict, int, dict]:
     headers = {}

@@ -8,7 +8,7 @@ from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
-from app.api.lists import page_body
+from app.api.lists import LINK_HEADER, page_body
 from app.api.problems import ApiProblem
 from app.api.schemas.applications import (
     ApplicationDetailOut,
@@ -71,7 +71,7 @@ def apply(job_id: int):
 @blp.get(JOB_APPLICATIONS)
 @jwt_required()
 @blp.arguments(JobApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
-@blp.response(200, ApplicationPage)
+@blp.response(200, ApplicationPage, headers=LINK_HEADER)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
@@ -83,7 +83,7 @@ def list_job_applications(job_id: int, **args):
 @blp.get("/applications")
 @jwt_required()
 @blp.arguments(ApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
-@blp.response(200, ApplicationPage)
+@blp.response(200, ApplicationPage, headers=LINK_HEADER)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
 def list_applications(**args):

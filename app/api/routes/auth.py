@@ -7,8 +7,9 @@ from flask_jwt_extended import jwt_required
 from flask_limiter.util import get_remote_address
 
 from app.api.auth import caller, issue_tokens, refresh_access, revoke_current
-from app.api.core import BEARER, Blueprint
+from app.api.core import BEARER, Blueprint, ProblemSchema
 from app.api.lists import no_content
+from app.api.problems import PROBLEM_JSON
 from app.api.schemas.accounts import AccessTokenOut, RegisterIn, TokenIn, TokenOut, UserOut
 from app.errors import Unauthorized
 from app.extensions import limiter
@@ -42,7 +43,13 @@ def register(data):
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 @blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(
+    429,
+    schema=ProblemSchema,
+    content_type=PROBLEM_JSON,
+    description="Too many attempts from this client or for this email",
+    headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+)
 def token(data):
     """Exchange an email and password for an access and a refresh token.
 

@@ -7,7 +7,7 @@ from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, OPTIONAL_BEARER, Blueprint
-from app.api.lists import no_content, page_body
+from app.api.lists import LINK_HEADER, no_content, page_body
 from app.api.schemas.jobs import JobIn, JobListArgs, JobOut, JobPage, JobPatch
 from app.services import jobs
 
@@ -19,7 +19,7 @@ JOB = f"/jobs/<{ID}:job_id>"
 @blp.get("/jobs")
 @jwt_required(optional=True)
 @blp.arguments(JobListArgs, location="query", as_kwargs=True, unknown=RAISE)
-@blp.response(200, JobPage)
+@blp.response(200, JobPage, headers=LINK_HEADER)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.doc(security=OPTIONAL_BEARER)
 def list_jobs(**args):
