@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from app.models import Job
 from tests.api.conftest import assert_problem
 
@@ -49,6 +51,8 @@ def test_list_arguments_are_checked(api, factory, token):
     assert_problem(api.get("/jobs?limit=101"), 422)
     assert_problem(api.get("/jobs?limit=ten"), 422)
     assert_problem(api.get("/jobs?cursor=garbage"), 422)
+    for forged in (b"id:99999999999999999999999", b"id:2147483648", b"id:-1"):
+        assert_problem(api.get("/jobs?cursor=" + base64.urlsafe_b64encode(forged).decode()), 422)
     assert_problem(api.get("/jobs?employment_type=gig"), 422)
     assert_problem(api.get("/jobs?company_id=-1"), 422)
     assert_problem(api.get("/jobs?q=%00"), 422)
