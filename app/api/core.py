@@ -45,7 +45,10 @@ class ApiParser(FlaskParser):
             if req.content_length or req.headers.get("Transfer-Encoding"):
                 abort(415)
             return core.missing
-        return core.parse_json(req.get_data(cache=True))
+        try:
+            return core.parse_json(req.get_data(cache=True))
+        except RecursionError:
+            abort(400, messages={"json": ["The JSON is nested too deeply."]})
 
 
 class Blueprint(_Blueprint):

@@ -29,7 +29,7 @@ def parse_apply_body() -> tuple[str | None, ResumeUpload | None]:
     if request.is_json:
         try:
             body = json.loads(request.get_data(cache=True) or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiProblem(400, "The body is not valid JSON.", errors={"body": ["Invalid JSON body."]}) from None
         if not isinstance(body, dict):
             raise ValidationFailed("Send a JSON object.", errors={"body": ["Must be an object."]})

@@ -12,6 +12,15 @@ def test_malformed_json_is_400(api):
     problem = assert_problem(api.post("/auth/register", data="{not json", content_type="application/json"), 400)
     assert problem["errors"] == {"body": ["Invalid JSON body."]}
     assert_problem(api.post("/auth/register", data=b"\xff\xfe{}", content_type="application/json"), 400)
+    deep = "[" * 100_000 + "]" * 100_000
+    problem = assert_problem(api.post("/auth/register", data=deep, content_type="application/json"), 400)
+    assert problem["errors"] == {"body": ["The JSON is nested too deeply."]}
+
+
+def test_deeply_nested_json_on_the_apply_body_is_400(api, world, token):
+    deep = "[" * 100_000 + "]" * 100_000
+    path = f"/jobs/{world['acme']['job'].id}/applications"
+    assert_problem(api.post(path, data=deep, content_type="application/json", token=token(world["ada"])), 400)
 
 
 def test_wrong_shapes_and_types_are_422(api):
