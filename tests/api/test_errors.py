@@ -17,8 +17,9 @@ def test_malformed_json_is_400(api):
     assert problem["errors"] == {"body": ["The JSON is nested too deeply."]}
 
 
-def test_deeply_nested_json_on_the_apply_body_is_400(api, world, token):
+def test_deeply_nested_json_elsewhere_is_400(api, world, token):
     deep = "[" * 100_000 + "]" * 100_000
+    assert_problem(api.post("/auth/token", data=deep, content_type="application/json"), 400)
     path = f"/jobs/{world['acme']['job'].id}/applications"
     assert_problem(api.post(path, data=deep, content_type="application/json", token=token(world["ada"])), 400)
 

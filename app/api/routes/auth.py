@@ -24,7 +24,10 @@ def _login_limit() -> str:
 
 def _email_key() -> str:
     """Attempts for one address count together, whichever client makes them."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the body's own parse answers 400 for it
+        body = None
     email = body.get("email") if isinstance(body, dict) else None
     return "email:" + (email.strip().lower()[:254] if isinstance(email, str) else "")
 
