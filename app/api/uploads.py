@@ -41,6 +41,10 @@ def parse_apply_body() -> tuple[str | None, ResumeUpload | None]:
 
 def _from_multipart() -> tuple[str | None, ResumeUpload | None]:
     form, files = request.form, request.files
+    if not form and not files and (request.content_length or "boundary" not in request.mimetype_params):
+        # Werkzeug reads an unreadable multipart body as an empty form; applying
+        # without the resume the client meant to send would lose it for good.
+        raise ApiProblem(400, "The multipart body could not be read.")
     errors: dict[str, list[str]] = {}
     for name in sorted((set(form) - {"cover_letter"}) | (set(files) - {"resume"})):
         errors[name] = ["Unknown field."]

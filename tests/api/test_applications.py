@@ -102,6 +102,10 @@ def test_apply_body_shape(api, world, token):
     assert "resume" in problem["errors"]
     assert_problem(api.post(path, token=ada, data="{bad json", content_type="application/json"), 400)
     assert_problem(api.post(path, token=ada, data="cover_letter=hi", content_type="text/plain"), 415)
+    for content_type in ("multipart/form-data", "multipart/form-data; boundary=xyz"):
+        problem = assert_problem(api.post(path, token=ada, data=b"garbage", content_type=content_type), 400)
+        assert "multipart" in problem["detail"]
+    assert api.get("/applications", token=ada).get_json()["items"] == []
 
 
 def test_apply_rules(api, world, token, factory, db):
