@@ -89,11 +89,9 @@ class Config:
     API_TITLE = "ATS API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
-    # The document at /api/v1/openapi.json; Swagger UI (vendored, no CDN) at /api/docs.
+    # The document at /api/v1/openapi.json (the docs page, /api/docs, is the API's own).
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "v1/openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
 
     @classmethod
     def check(cls, config: dict) -> None:

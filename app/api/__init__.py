@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     """Register the API blueprints, JWT, the OpenAPI document and the API's error handling."""
     from app.api.auth import init_jwt
     from app.api.core import Api
+    from app.api.docs import bp as docs_bp
     from app.api.problems import register_routing_errors
     from app.api.routes import applications, auth, companies, jobs
     from app.extensions import csrf
@@ -32,4 +33,5 @@ def init_app(app: Flask) -> None:
     for module in (auth, companies, jobs, applications):
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
+    app.register_blueprint(docs_bp)
     register_routing_errors(app)

@@ -65,14 +65,15 @@ def test_spec_is_the_same_for_every_app(client, make_app):
     assert _spec(client) == _spec(other)
 
 
-def test_docs_are_served_without_a_cdn(client):
+def test_docs_are_served_without_a_cdn_or_inline_script(client):
     response = client.get("/api/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert "/api/v1/openapi.json" in html
+    assert 'data-spec-url="/api/v1/openapi.json"' in html
+    assert "<script>" not in html  # works under a CSP without 'unsafe-inline'
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert assets and all(url.startswith("/static/vendor/swagger-ui/") for url in assets)
+    assert len(assets) == 3 and all(url.startswith(("/static/vendor/swagger-ui/", "/api/static/")) for url in assets)
     for url in assets:
         asset = client.get(url)
-        assert asset.status_code == 200 and len(asset.data) > 1000
+        assert asset.status_code == 200 and asset.data
         asset.close()
