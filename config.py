@@ -89,10 +89,9 @@ class Config:
     API_TITLE = "ATS API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api/v1"
-    OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_REDOC_PATH = "/docs"
-    OPENAPI_REDOC_URL = "/static/vendor/redoc.standalone.js"
+    # The document at /api/v1/openapi.json (the docs page, /api/docs, is the API's own).
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "v1/openapi.json"
 
     @classmethod
     def check(cls, config: dict) -> None:
