@@ -18,9 +18,9 @@ mail_cli = AppGroup("mail", help="The email outbox: status, retries, the sweep."
 def status_command(limit: int) -> None:
     """Counts by status and the latest failures."""
     counts = dict(
-        db.session.execute(select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status))
-        .tuples()
-        .all()
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+        ).all()
     )
     click.echo("  ".join(f"{status}: {counts.get(status, 0)}" for status in MESSAGE_STATUSES))
     failures = db.session.scalars(

@@ -44,7 +44,12 @@ def one_line(value: str, max_len: int = 300) -> str:
 
 
 def render(template: str, subject: str, **context) -> Rendered:
-    """`mail/<template>.txt` and `.html` with the same context; the HTML one is autoescaped."""
+    """`mail/<template>.txt` and `.html` with the same context; the HTML one is autoescaped.
+
+    Every text value is one line (names and titles only), so a stray CR/LF cannot
+    fake structure in the body either.
+    """
+    context = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
     context.setdefault("subject", one_line(subject))
     context.setdefault("product", PRODUCT)
     return Rendered(
@@ -67,6 +72,8 @@ def sender_address(sender: str) -> Address:
 
 def _address(name: str, addr: str) -> Address:
     username, _, domain = one_line(addr, 254).rpartition("@")
+    if not username or not domain:
+        raise ValueError("not an email address")
     return Address(display_name=one_line(name, 200), username=username, domain=domain)
 
 
