@@ -86,7 +86,17 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = one_line(row.message_id, 255)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.text_body)
+    message.set_content(row.text_body, cte=_plain_cte(row.text_body))
     if row.html_body:
-        message.add_alternative(row.html_body, subtype="html")
+        message.add_alternative(row.html_body, subtype="html", cte=_plain_cte(row.html_body))
     return message
+
+
+def _plain_cte(body: str) -> str:
+    """7bit when the body allows it, so links stay whole and readable in the raw message.
+
+    Otherwise quoted-printable: safe for any SMTP server, with or without 8BITMIME.
+    """
+    if body.isascii() and all(len(line) <= 998 for line in body.splitlines()):
+        return "7bit"
+    return "quoted-printable"

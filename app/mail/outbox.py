@@ -3,7 +3,7 @@
 `add_message` puts a row in the caller's session and remembers its id on that
 session. When the session's outermost transaction commits, the ids are passed
 to `dispatch` (the RQ queue, or in-process delivery without Redis); when it
-rolls back they are forgotten, and the rows are gone with the transaction.
+rolls back or is closed they are forgotten, and the rows are gone with it.
 """
 
 from __future__ import annotations
@@ -64,9 +64,10 @@ def _after_commit(session: Session) -> None:
         log.exception("mail: dispatching %d message(s) failed; the sweep will pick them up", len(ids))
 
 
-@event.listens_for(db.session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
+@event.listens_for(db.session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """The outermost transaction is over: after a commit the ids are gone already; else forget them."""
+    if transaction.parent is None:
         session.info.pop(_PENDING, None)
 
 

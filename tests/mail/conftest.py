@@ -5,11 +5,9 @@ from __future__ import annotations
 import signal
 
 import pytest
-import redis
 from flask import Flask
 
 from app.extensions import csrf, db
-from app.mail.queue import key_stem
 from app.models import User
 from app.services import applications
 
@@ -34,21 +32,7 @@ def mail_app(app, make_app, redis_url, redis_prefix, smtp_server):
     with made.app_context():
         yield made
         db.session.rollback()
-    clean_rq_keys(redis_url, made)
-
-
-def clean_rq_keys(redis_url: str, app: Flask) -> None:
-    """RQ names its keys rq:...; ours all carry the test's prefix in the queue, job or worker name."""
-    client = redis.Redis.from_url(redis_url)
-    marks = {app.config["REDIS_KEY_PREFIX"], key_stem(app)}  # queue names, job and worker ids
-    for mark in marks:
-        keys = list(client.scan_iter(match=f"*{mark}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    for registry in ("rq:queues", "rq:workers"):
-        stale = [m for m in client.smembers(registry) if any(mark.encode() in m for mark in marks)]
-        if stale:
-            client.srem(registry, *stale)
+    # RQ's keys for this queue are removed with the redis_prefix fixture's.
 
 
 def add_test_routes(app: Flask) -> None:

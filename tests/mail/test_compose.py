@@ -70,3 +70,15 @@ def test_message_ids_are_unique_and_use_the_sender_domain():
 )
 def test_permanent_failures(error, permanent):
     assert is_permanent(error) is permanent
+
+
+def test_links_stay_whole_in_the_raw_message():
+    link = "https://ats.example/auth/set-password/" + "x" * 120
+    raw = build_email(_row(text_body=f"Open:\n{link}\n", html_body=f'<a href="{link}">go</a>'), "a@b.example")
+    assert raw.as_string().count(link) == 2
+
+
+def test_non_ascii_bodies_are_still_encoded_safely():
+    email = build_email(_row(text_body="Grüße, José\n", html_body=None), "a@b.example")
+    assert email.get_content().strip() == "Grüße, José"
+    assert email["Content-Transfer-Encoding"] == "quoted-printable"

@@ -95,12 +95,23 @@ def test_a_rolled_back_transaction_leaves_no_mail(app, factory):
     tenant = factory.tenant()
     candidate = factory.candidate()
     before = len(sent_messages(app))
-    applications.apply(candidate, tenant["job"].id)
+    applications.apply(candidate, tenant["job"].id)  # releases a savepoint on the way: not a commit
     assert len(_outbox("application_received")) == 1  # written, in the open transaction
+    assert len(sent_messages(app)) == before  # and nothing handed on before the commit
     db.session.rollback()
     assert _outbox("application_received") == []
     db.session.commit()  # a later commit of the same session hands on nothing stale
     assert len(sent_messages(app)) == before
+
+
+def test_a_savepoint_after_the_event_does_not_hand_mail_on_early(app, factory):
+    company, admin = factory.company()
+    before = len(sent_messages(app))
+    companies.add_staff(admin, company.id, email="new@staff.example", full_name="New Member", role="recruiter")
+    accounts.register_candidate(email="late@example.com", password="long enough pw", full_name="Late")  # a savepoint
+    assert len(sent_messages(app)) == before
+    db.session.commit()
+    assert [m["To"].addresses[0].addr_spec for m in sent_messages(app)[before:]] == ["new@staff.example"]
 
 
 def _link(text: str, path: str) -> tuple[str, str]:
