@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import click
+import redis
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -23,6 +25,8 @@ def status_command(limit: int) -> None:
         ).all()
     )
     click.echo("  ".join(f"{status}: {counts.get(status, 0)}" for status in MESSAGE_STATUSES))
+    if current_app.config.get("REDIS_URL"):
+        click.echo(_queue_line())
     failures = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == MessageStatus.FAILED.value)
@@ -36,6 +40,17 @@ def status_command(limit: int) -> None:
             f"  #{message.id} {message.updated_at:%Y-%m-%d %H:%M:%S} {message.kind} to {message.to_address}"
             f" after {message.attempts} attempt(s): {message.last_error or '-'}"
         )
+
+
+def _queue_line() -> str:
+    from app.mail.queue import get_queue
+
+    mail_queue = get_queue(current_app)
+    try:
+        waiting, scheduled = mail_queue.count, mail_queue.scheduled_job_registry.count
+    except redis.RedisError as error:
+        return f"queue {mail_queue.name}: Redis unavailable ({type(error).__name__})"
+    return f"queue {mail_queue.name}: {waiting} waiting, {scheduled} scheduled for a retry"
 
 
 @mail_cli.command("retry")

@@ -117,6 +117,7 @@ def test_smtp_refusing_is_retried_then_failed_and_retry_delivers(mail_app, facto
     status = cli.invoke(args=["mail", "status"])
     assert status.exit_code == 0
     assert "failed: 1" in status.output and f"#{row.id}" in status.output and "451" in status.output
+    assert f"queue {queue.queue_name(mail_app)}: 0 waiting, 0 scheduled for a retry" in status.output
 
     smtp_server.refuse = False
     result = cli.invoke(args=["mail", "retry", str(row.id)])
@@ -126,6 +127,8 @@ def test_smtp_refusing_is_retried_then_failed_and_retry_delivers(mail_app, facto
     (row,) = [r for r in _rows() if r.to_address == member.email]
     assert row.status == "sent" and row.attempts == 1
     assert "failed: 0" in cli.invoke(args=["mail", "status"]).output
+    again = cli.invoke(args=["mail", "retry", str(row.id)])
+    assert again.exit_code == 1 and "already sent" in again.output
 
 
 def _invite(factory):

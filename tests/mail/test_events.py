@@ -207,3 +207,18 @@ def test_flush_without_redis_delivers_in_process(app, factory, runner):
     assert result.exit_code == 0 and "Handed on 1 pending message(s)." in result.output
     assert len(sent_messages(app)) == before + 1
     assert _outbox("staff_invitation")[0].status == "sent"
+
+
+def test_status_says_when_redis_is_down(make_app, closed_port):
+    down = make_app(REDIS_URL=f"redis://127.0.0.1:{closed_port}/0")
+    with down.app_context():
+        result = down.test_cli_runner().invoke(args=["mail", "status"])
+    assert result.exit_code == 0
+    assert "pending: 0  sent: 0  failed: 0" in result.output and "Redis unavailable (ConnectionError)" in result.output
+
+
+def test_retry_needs_one_id_or_failed(runner):
+    assert runner.invoke(args=["mail", "retry"]).exit_code == 2
+    assert runner.invoke(args=["mail", "retry", "7", "--failed"]).exit_code == 2
+    missing = runner.invoke(args=["mail", "retry", "999999"])
+    assert missing.exit_code == 1 and "no message #999999" in missing.output
