@@ -58,8 +58,8 @@ class Config:
     PAGE_SIZE_MAX = 100
     # Mail
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ATS <no-reply@localhost>")
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | file
-    MAIL_QUEUE = os.environ.get("MAIL_QUEUE", "mail")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | file | memory (tests)
+    MAIL_QUEUE = os.environ.get("MAIL_QUEUE", "mail")  # the RQ queue is REDIS_KEY_PREFIX + MAIL_QUEUE
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
     SMTP_PORT = _int("SMTP_PORT", 25)
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
@@ -68,6 +68,9 @@ class Config:
     SMTP_SSL = _bool("SMTP_SSL", False)
     SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 10)
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 5)
+    MAIL_RETRY_INTERVALS = os.environ.get("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
+    MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers
+    MAIL_SWEEP_GRACE = _int("MAIL_SWEEP_GRACE", 120)  # pending and untouched this long: re-enqueue
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Web sessions
     SESSION_COOKIE_HTTPONLY = True
@@ -89,10 +92,9 @@ class Config:
     API_TITLE = "ATS API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api/v1"
-    OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_REDOC_PATH = "/docs"
-    OPENAPI_REDOC_URL = "/static/vendor/redoc.standalone.js"
+    # The document at /api/v1/openapi.json (the docs page, /api/docs, is the API's own).
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "v1/openapi.json"
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -1,7 +1,37 @@
-"""The JSON front door: /api/v1."""
+"""The JSON front door: /api/v1, JWT-authenticated, documented by OpenAPI.
+
+Handlers parse input with marshmallow schemas, call a service with the caller,
+and render the result; the rules live in the services.
+"""
+
+from __future__ import annotations
 
 from flask import Flask
 
+SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+DESCRIPTION = """Drive the hiring flow from scripts.
+
+Get a token with `POST /api/v1/auth/token` and send it as `Authorization: Bearer <access_token>`.
+Errors are `application/problem+json` (type, title, status, detail, and `errors` by field on
+validation). Lists take `limit` (at most 100) and `cursor`, and answer `{items, next_cursor}` with a
+`Link: <...>; rel="next"` header.
+"""
+
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprints and its error handling."""
+    """Register the API blueprints, JWT, the OpenAPI document and the API's error handling."""
+    from app.api.auth import init_jwt
+    from app.api.core import Api
+    from app.api.docs import bp as docs_bp
+    from app.api.problems import register_routing_errors
+    from app.api.routes import applications, auth, companies, jobs
+    from app.extensions import csrf
+
+    init_jwt(app)
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
+    for module in (auth, companies, jobs, applications):
+        csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
+        api.register_blueprint(module.blp)
+    app.register_blueprint(docs_bp)
+    register_routing_errors(app)

@@ -14,6 +14,7 @@ from sqlalchemy import Select
 from app.errors import ValidationFailed
 
 T = TypeVar("T")
+MAX_ID = 2_147_483_647  # primary keys are 32-bit integers
 
 
 @dataclass
@@ -33,8 +34,8 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "id" or not value.isdigit():
-            raise ValueError
+        if prefix != "id" or not value.isdigit() or int(value) > MAX_ID:
+            raise ValueError  # a forged huge id would overflow the database's integer
         return int(value)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None

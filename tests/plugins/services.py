@@ -42,9 +42,16 @@ def redis_prefix(redis_url) -> str:
     prefix = f"ats-test-{uuid.uuid4().hex[:10]}:"
     yield prefix
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    # RQ's own keys start with rq: and carry the prefix inside (queue names), or
+    # its RQ-safe form with "-" for ":" (job and worker ids).
+    marks = (prefix, prefix.replace(":", "-"))
+    keys = {key for mark in marks for key in client.scan_iter(match=f"*{mark}*", count=1000)}
     if keys:
         client.delete(*keys)
+    for registry in ("rq:queues", "rq:workers"):
+        stale = [member for member in client.smembers(registry) if any(mark.encode() in member for mark in marks)]
+        if stale:
+            client.srem(registry, *stale)
 
 
 class SMTPSink:

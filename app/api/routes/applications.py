@@ -1,0 +1,178 @@
+"""Applications: applying, lists, stage moves, history, resumes and notes."""
+
+from __future__ import annotations
+
+from flask import send_file
+from flask_jwt_extended import jwt_required
+from marshmallow import RAISE
+
+from app.api.auth import caller
+from app.api.core import BEARER, ID, Blueprint
+from app.api.lists import LINK_HEADER, page_body
+from app.api.problems import ApiProblem
+from app.api.schemas.applications import (
+    ApplicationDetailOut,
+    ApplicationListArgs,
+    ApplicationPage,
+    ApplicationView,
+    ApplyIn,
+    ApplyMultipartIn,
+    HistoryOut,
+    JobApplicationListArgs,
+    NoteIn,
+    NoteOut,
+    TransitionIn,
+)
+from app.api.uploads import parse_apply_body
+from app.services import applications
+from app.services.resumes import DOCX, PDF
+
+blp = Blueprint("api_applications", __name__, url_prefix="/api/v1", tag="Applications", description="Applications")
+
+APPLICATION = f"/applications/<{ID}:application_id>"
+JOB_APPLICATIONS = f"/jobs/<{ID}:job_id>/applications"
+BINARY = {"type": "string", "format": "binary"}
+
+
+def _detail(application) -> ApplicationView:
+    actor = caller()
+    return ApplicationView(
+        application,
+        allowed_transitions=applications.allowed_moves(actor, application),
+        history=applications.history_of(actor, application),
+    )
+
+
+@blp.post(JOB_APPLICATIONS)
+@jwt_required()
+@blp.doc(
+    security=BEARER,
+    requestBody={
+        "required": False,
+        "content": {
+            "application/json": {"schema": ApplyIn},
+            "multipart/form-data": {"schema": ApplyMultipartIn},
+        },
+    },
+)
+@blp.response(201, ApplicationDetailOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="Already applied, or the job is not open.")
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def apply(job_id: int):
+    """Apply to an open job (candidates): JSON with a cover letter, or multipart with a `resume` file."""
+    cover_letter, resume = parse_apply_body()
+    return _detail(applications.apply(caller(), job_id, cover_letter=cover_letter, resume=resume))
+
+
+@blp.get(JOB_APPLICATIONS)
+@jwt_required()
+@blp.arguments(JobApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
+@blp.response(200, ApplicationPage, headers=LINK_HEADER)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def list_job_applications(job_id: int, **args):
+    """A job's applications, newest first (staff of its company)."""
+    return page_body(applications.list_job_applications(caller(), job_id, **args))
+
+
+@blp.get("/applications")
+@jwt_required()
+@blp.arguments(ApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
+@blp.response(200, ApplicationPage, headers=LINK_HEADER)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def list_applications(**args):
+    """A candidate's own applications, or the staff member's company's; newest first."""
+    return page_body(applications.list_applications(caller(), **args))
+
+
+@blp.get(APPLICATION)
+@jwt_required()
+@blp.response(200, ApplicationDetailOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def get_application(application_id: int):
+    """The application with its job, candidate, stage, the moves the caller may make, and its history."""
+    return _detail(applications.get_application(caller(), application_id))
+
+
+@blp.post(f"{APPLICATION}/transitions")
+@jwt_required()
+@blp.arguments(TransitionIn)
+@blp.response(200, ApplicationDetailOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="An illegal move (see `allowed`) or a stale one.")
+@blp.doc(security=BEARER)
+def move(data, application_id: int):
+    """Move the application to another stage; `reason` is required to reject."""
+    application = applications.move_stage(
+        caller(),
+        application_id,
+        data["to"],
+        note=data.get("note"),
+        reason=data.get("reason"),
+        expected_version=data.get("version"),
+    )
+    return _detail(application)
+
+
+@blp.get(f"{APPLICATION}/history")
+@jwt_required()
+@blp.response(200, HistoryOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def history(application_id: int):
+    """Every stage change, oldest first (candidates do not see staff notes or reasons)."""
+    return applications.history(caller(), application_id)
+
+
+@blp.get(f"{APPLICATION}/resume")
+@jwt_required()
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "The file, as an attachment",
+            "content": {PDF: {"schema": BINARY}, DOCX: {"schema": BINARY}},
+        }
+    },
+)
+def resume(application_id: int):
+    """The resume, to the candidate who applied and the company's staff."""
+    path, filename, content_type = applications.resume_file(caller(), application_id)
+    try:
+        response = send_file(path, mimetype=content_type, as_attachment=True, download_name=filename, max_age=0)
+    except FileNotFoundError:
+        raise ApiProblem(404, "The resume file is missing.") from None
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.get(f"{APPLICATION}/notes")
+@jwt_required()
+@blp.response(200, NoteOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def list_notes(application_id: int):
+    """Staff notes, oldest first (staff of the company, hiring managers included)."""
+    return applications.list_notes(caller(), application_id)
+
+
+@blp.post(f"{APPLICATION}/notes")
+@jwt_required()
+@blp.arguments(NoteIn)
+@blp.response(201, NoteOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def add_note(data, application_id: int):
+    """Add a staff note; candidates never see notes."""
+    return applications.add_note(caller(), application_id, data["body"])

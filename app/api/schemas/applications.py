@@ -1,0 +1,132 @@
+"""Applications, stage moves, history and notes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
+from app.models import Application
+from app.models.jobs import JOB_STATUSES
+from app.services.applications import HistoryEntry
+from app.services.resumes import DOCX, PDF
+from app.workflow import STAGES
+
+
+class ApplyIn(ma.Schema):
+    cover_letter = Text(validate=validate.Length(max=10000))
+
+
+class ApplyMultipartIn(ApplyIn):
+    resume = fields.Raw(
+        metadata={"type": "string", "format": "binary", "description": "A PDF or DOCX file (recognised by content)."}
+    )
+
+
+class TransitionIn(ma.Schema):
+    to = fields.String(required=True, validate=validate.OneOf(STAGES))
+    note = Text(allow_none=True, validate=validate.Length(max=5000))
+    reason = Text(allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Required to reject."})
+    version = StrictInt(
+        allow_none=True,
+        validate=validate.Range(1, 2_147_483_647),
+        metadata={"description": "The version you read; if it changed meanwhile the move is refused (409)."},
+    )
+
+
+class NoteIn(ma.Schema):
+    body = Text(required=True, validate=validate.Length(max=10000))
+
+
+class JobRef(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(JOB_STATUSES))
+    company = fields.Nested(CompanyRef, required=True)
+
+
+class CandidateRef(UserRef):
+    email = fields.String(required=True)
+
+
+class ResumeOut(ma.Schema):
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True, validate=validate.OneOf((PDF, DOCX)))
+    size = fields.Integer(required=True)
+
+
+class ApplicationView:
+    """An application as the API shows it: the model plus what the caller may see of it."""
+
+    def __init__(self, application: Application, **extra) -> None:
+        self._application = application
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name: str):
+        return getattr(self._application, name)
+
+    @property
+    def resume(self) -> dict | None:
+        a = self._application
+        if not a.resume_key:
+            return None
+        return {"filename": a.resume_filename, "content_type": a.resume_content_type, "size": a.resume_size}
+
+
+class ApplicationOut(ma.Schema):
+    id = fields.Integer(required=True)
+    job = fields.Nested(JobRef, required=True)
+    candidate = fields.Nested(CandidateRef, required=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    version = fields.Integer(required=True, metadata={"description": "Send it back as `version` to move safely."})
+    resume = fields.Nested(ResumeOut, required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+    @ma.pre_dump
+    def _view(self, application, **kwargs):
+        return application if isinstance(application, ApplicationView) else ApplicationView(application)
+
+
+class HistoryOut(ma.Schema):
+    id = fields.Integer(required=True)
+    from_stage = fields.String(required=True, allow_none=True)
+    to_stage = fields.String(required=True)
+    actor = fields.Nested(UserRef, required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True, metadata={"description": "Hidden from candidates."})
+    reason = fields.String(required=True, allow_none=True, metadata={"description": "Hidden from candidates."})
+    created_at = fields.DateTime(required=True)
+
+    @ma.pre_dump
+    def _view(self, entry: HistoryEntry, **kwargs):
+        actor = {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
+        return {**asdict(entry), "actor": actor}
+
+
+class ApplicationDetailOut(ApplicationOut):
+    cover_letter = fields.String(required=True)
+    allowed_transitions = fields.List(
+        fields.String(), required=True, metadata={"description": "The moves the caller may make now."}
+    )
+    history = fields.List(fields.Nested(HistoryOut), required=True, metadata={"description": "Oldest first."})
+
+
+class NoteOut(ma.Schema):
+    id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    author = fields.Nested(UserRef, required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+ApplicationPage = page_schema(ApplicationOut, "ApplicationPage")
+
+
+class ApplicationListArgs(PageArgs):
+    job_id = Id()
+    stage = fields.String(validate=validate.OneOf(STAGES))
+
+
+class JobApplicationListArgs(PageArgs):
+    stage = fields.String(validate=validate.OneOf(STAGES))

@@ -1,0 +1,94 @@
+"""Delivering one outbox message, exactly once as far as the database can tell.
+
+The row is claimed with a conditional UPDATE (`... WHERE status = 'pending'`)
+that holds its lock until the outcome is committed: a second job for the same
+message waits, then finds it sent and does nothing. If the process dies
+mid-send the transaction rolls back and the row is still pending for the sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.mail import backends
+from app.mail.compose import build_email
+from app.models import MessageStatus, OutboxMessage
+from app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryDeferred(Exception):
+    """A temporary failure: the message stays pending and is tried again later."""
+
+
+def deliver(message_id: int) -> str:
+    """Send one message. Returns "sent", "failed" or "skipped" (not pending any more).
+
+    Raises DeliveryDeferred after a temporary failure, once the attempt is recorded,
+    so that RQ schedules the next try.
+    """
+    app = current_app._get_current_object()
+    with Session(db.engine, expire_on_commit=False) as session, session.begin():
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING.value)
+            .values(updated_at=utcnow())
+        ).rowcount
+        if not claimed:
+            return "skipped"
+        row = session.get(OutboxMessage, message_id)
+        row.attempts += 1
+        try:
+            backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), row.id)
+        except Exception as error:
+            row.last_error = describe(error)
+            final = is_permanent(error) or row.attempts >= app.config["MAIL_MAX_ATTEMPTS"]
+            if final:
+                row.status = MessageStatus.FAILED.value
+                outcome = "failed"
+            else:
+                outcome = "deferred"
+        else:
+            row.status = MessageStatus.SENT.value
+            row.sent_at = utcnow()
+            outcome = "sent"
+        attempts, error_text = row.attempts, row.last_error
+    if outcome == "failed":
+        log.warning("mail #%s failed after %d attempt(s): %s", message_id, attempts, error_text)
+    elif outcome == "deferred":
+        log.info("mail #%s attempt %d failed, will retry: %s", message_id, attempts, error_text)
+        raise DeliveryDeferred(f"mail #{message_id} attempt {attempts}: {error_text}")
+    return outcome
+
+
+def deliver_quietly(message_id: int) -> str:
+    """In-process delivery (no Redis): never raises; a deferred message waits for the sweep."""
+    try:
+        return deliver(message_id)
+    except DeliveryDeferred:
+        return "deferred"
+    except Exception:
+        log.exception("mail #%s: delivery crashed; it stays pending for the sweep", message_id)
+        return "error"
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def is_permanent(error: Exception) -> bool:
+    """5xx answers and messages that cannot be built will not get better by retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return False  # a configuration problem: fix it, and the retries go through
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, ValueError | UnicodeError)

@@ -1,0 +1,161 @@
+"""Signal receivers: each domain event adds its emails to the event's own transaction.
+
+Connected once, when this module is imported; every receiver works on
+`current_app`, so an app built later (tests build many) needs no new wiring.
+Candidates never get staff notes or rejection reasons: those fields are not
+passed to any template.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import signals
+from app.extensions import db
+from app.mail.compose import render
+from app.mail.outbox import add_message
+from app.models import Application, Role, StageChange, User
+from app.services import tokens
+
+CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
+STAGE_SUBJECTS = {
+    "screening": "Your application for {title} is being reviewed",
+    "interview": "Your application for {title}: next step, interview",
+    "offer": "Good news about your application for {title}",
+    "hired": "Welcome aboard: {title} at {company}",
+    "rejected": "Your application for {title} at {company}",
+}
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def links() -> dict[str, str]:
+    base = _base_url()
+    return {"candidate": f"{base}/", "dashboard": f"{base}/dashboard"}
+
+
+def recruiting_staff(company_id: int) -> list[User]:
+    """Active recruiters and admins of the company: who hears of new and withdrawn applications."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.company_id == company_id,
+                User.active.is_(True),
+                User.role.in_((Role.RECRUITER.value, Role.ADMIN.value)),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+@signals.application_submitted.connect
+def on_application_submitted(application: Application, **_extra) -> None:
+    candidate, job = application.candidate, application.job
+    names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
+    add_message(
+        kind="application_received",
+        to_address=candidate.email,
+        to_name=candidate.full_name,
+        company_id=application.company_id,
+        rendered=render(
+            "application_received",
+            f"Your application for {job.title} at {job.company.name}",
+            link=links()["candidate"],
+            **names,
+        ),
+    )
+    for member in recruiting_staff(application.company_id):
+        add_message(
+            kind="new_application",
+            to_address=member.email,
+            to_name=member.full_name,
+            company_id=application.company_id,
+            rendered=render(
+                "new_application",
+                f"New application: {candidate.full_name} for {job.title}",
+                staff_name=member.full_name,
+                link=links()["dashboard"],
+                **names,
+            ),
+        )
+
+
+@signals.stage_changed.connect
+def on_stage_changed(application: Application, *, change: StageChange, **_extra) -> None:
+    candidate, job = application.candidate, application.job
+    names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
+    stage = change.to_stage
+    if stage in CANDIDATE_STAGES:
+        # Only names and the stage reach the template: never change.note or change.reason.
+        add_message(
+            kind=f"stage_{stage}",
+            to_address=candidate.email,
+            to_name=candidate.full_name,
+            company_id=application.company_id,
+            rendered=render(
+                "stage_update",
+                STAGE_SUBJECTS[stage].format(title=job.title, company=job.company.name),
+                stage=stage,
+                link=links()["candidate"],
+                **names,
+            ),
+        )
+    elif stage == "withdrawn":
+        for member in recruiting_staff(application.company_id):
+            add_message(
+                kind="application_withdrawn",
+                to_address=member.email,
+                to_name=member.full_name,
+                company_id=application.company_id,
+                rendered=render(
+                    "application_withdrawn",
+                    f"Application withdrawn: {candidate.full_name} for {job.title}",
+                    staff_name=member.full_name,
+                    link=links()["dashboard"],
+                    **names,
+                ),
+            )
+
+
+@signals.staff_invited.connect
+def on_staff_invited(user: User, *, invited_by: User, **_extra) -> None:
+    company = user.company
+    link = f"{_base_url()}/auth/set-password/{tokens.make_token(user, tokens.INVITE)}"
+    add_message(
+        kind="staff_invitation",
+        to_address=user.email,
+        to_name=user.full_name,
+        company_id=user.company_id,
+        rendered=render(
+            "staff_invitation",
+            f"You are invited to join {company.name}",
+            invitee_name=user.full_name,
+            inviter_name=invited_by.full_name,
+            company_name=company.name,
+            role=user.role.replace("_", " "),
+            expires_days=tokens.MAX_AGE[tokens.INVITE] // (24 * 3600),
+            link=link,
+        ),
+    )
+
+
+@signals.password_reset_requested.connect
+def on_password_reset_requested(user: User, **_extra) -> None:
+    link = f"{_base_url()}/auth/reset-password/{tokens.make_token(user, tokens.RESET)}"
+    add_message(
+        kind="password_reset",
+        to_address=user.email,
+        to_name=user.full_name,
+        company_id=None,  # account mail: not shown on any company's mail page
+        rendered=render(
+            "password_reset",
+            "Reset your password",
+            name=user.full_name,
+            expires_hours=tokens.MAX_AGE[tokens.RESET] // 3600,
+            link=link,
+        ),
+    )

@@ -1,0 +1,82 @@
+"""The outbox: rows written in the event's transaction, handed on after the commit.
+
+`add_message` puts a row in the caller's session and remembers its id on that
+session. When the session's outermost transaction commits, the ids are passed
+to `dispatch` (the RQ queue, or in-process delivery without Redis); when it
+rolls back or is closed they are forgotten, and the rows are gone with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.mail.compose import Rendered, new_message_id, one_line
+from app.models import MessageStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+_PENDING = "mail_outbox_ids"
+
+
+def add_message(
+    *, kind: str, to_address: str, to_name: str, rendered: Rendered, company_id: int | None
+) -> OutboxMessage:
+    """Queue one email in the current transaction; it leaves only if the transaction commits."""
+    session = db.session()
+    message = OutboxMessage(
+        company_id=company_id,
+        kind=kind,
+        to_address=to_address,
+        to_name=one_line(to_name, 200),
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        message_id=new_message_id(current_app.config["MAIL_DEFAULT_SENDER"]),
+        status=MessageStatus.PENDING.value,
+        attempts=0,
+    )
+    session.add(message)
+    session.flush()
+    schedule(session, [message.id])
+    return message
+
+
+def schedule(session: Session, ids: list[int]) -> None:
+    """Dispatch these messages once `session` commits."""
+    session.info.setdefault(_PENDING, []).extend(ids)
+
+
+@event.listens_for(db.session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released; the real commit is still to come
+        return
+    ids = session.info.pop(_PENDING, None)
+    if not ids or not has_app_context():
+        return
+    try:
+        dispatch(current_app._get_current_object(), ids)
+    except Exception:  # the data is committed; a mail problem must not fail the request
+        log.exception("mail: dispatching %d message(s) failed; the sweep will pick them up", len(ids))
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """The outermost transaction is over: after a commit the ids are gone already; else forget them."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def dispatch(app: Flask, ids: list[int]) -> int:
+    """Enqueue on Redis, or without REDIS_URL deliver here and now; returns how many were handed on."""
+    from app.mail import delivery, queue
+
+    if app.config.get("REDIS_URL"):
+        return queue.enqueue(app, ids)
+    for message_id in ids:
+        delivery.deliver_quietly(message_id)
+    return len(ids)

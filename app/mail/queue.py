@@ -1,0 +1,80 @@
+"""The RQ side: the Redis connection, the mail queue and how jobs are enqueued."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+import redis
+from flask import Flask
+from rq import Queue, Retry
+
+log = logging.getLogger(__name__)
+
+JOB = "app.mail.jobs.deliver_job"
+
+
+def connection(app: Flask) -> redis.Redis:
+    """One client (and connection pool) per app; short timeouts so a dead Redis fails fast."""
+    client = app.extensions.get("mail_redis")
+    if client is None:
+        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        app.extensions["mail_redis"] = client
+    return client
+
+
+def queue_name(app: Flask) -> str:
+    return f"{app.config['REDIS_KEY_PREFIX']}{app.config['MAIL_QUEUE']}"
+
+
+def get_queue(app: Flask) -> Queue:
+    return Queue(queue_name(app), connection=connection(app))
+
+
+def key_stem(app: Flask) -> str:
+    """The key prefix in the characters RQ allows in job ids (letters, digits, _ and -)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", app.config["REDIS_KEY_PREFIX"])
+
+
+def retry_policy(app: Flask) -> Retry | None:
+    """MAIL_MAX_ATTEMPTS in all: the first try plus RQ retries after MAIL_RETRY_INTERVALS."""
+    retries = app.config["MAIL_MAX_ATTEMPTS"] - 1
+    if retries < 1:
+        return None
+    raw = app.config["MAIL_RETRY_INTERVALS"]
+    intervals = [int(part) for part in raw.split(",") if part.strip()] if isinstance(raw, str) else list(raw)
+    return Retry(max=retries, interval=intervals or 0)
+
+
+def enqueue(app: Flask, ids: list[int]) -> int:
+    """Put one job per message on the queue; returns how many made it.
+
+    If Redis is unreachable the messages simply stay pending: the sweep
+    (`flask mail flush`, or the worker's periodic run) enqueues them later.
+    """
+    queue = get_queue(app)
+    retry = retry_policy(app)
+    stem = key_stem(app)
+    timeout = max(60, 4 * int(app.config["SMTP_TIMEOUT"]))
+    done = 0
+    try:
+        for message_id in ids:
+            queue.enqueue(
+                JOB,
+                message_id,
+                job_id=f"{stem}mail-{message_id}-{uuid.uuid4().hex[:12]}",
+                retry=retry,
+                job_timeout=timeout,
+                result_ttl=600,
+                failure_ttl=7 * 24 * 3600,
+                description=f"mail message {message_id}",
+            )
+            done += 1
+    except redis.RedisError as error:
+        log.warning(
+            "mail: the queue is unavailable (%s); %d message(s) stay pending for the sweep",
+            type(error).__name__,
+            len(ids) - done,
+        )
+    return done

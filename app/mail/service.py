@@ -1,0 +1,64 @@
+"""The staff mail page: what the company's mail did, and retrying what failed.
+
+Admins and recruiters see their own company's messages (metadata only: bodies
+can carry invitation links and are never shown). Hiring managers are refused;
+another company's message does not exist for the caller.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.errors import Conflict, Forbidden, NotFound
+from app.extensions import db
+from app.mail.outbox import schedule
+from app.models import MessageStatus, OutboxMessage, Role, User
+from app.models.outbox import MESSAGE_STATUSES
+from app.services.access import require_user
+from app.services.pagination import Page, paginate_desc
+from app.services.validation import Checker
+
+MAIL_ROLES = (Role.ADMIN, Role.RECRUITER)
+
+
+def _require_mail_staff(actor: User | None) -> User:
+    actor = require_user(actor)
+    if not actor.is_staff or actor.role not in MAIL_ROLES:
+        raise Forbidden("Only a company's admins and recruiters can see its mail.")
+    return actor
+
+
+def list_messages(
+    actor: User, *, status: str | None = None, limit: int | None = None, cursor: str | None = None
+) -> Page[OutboxMessage]:
+    """The actor's company's messages, newest first, optionally of one status."""
+    actor = _require_mail_staff(actor)
+    if status is not None:
+        check = Checker()
+        check.choice("status", status, MESSAGE_STATUSES)
+        check.raise_if_any()
+    stmt = select(OutboxMessage).where(OutboxMessage.company_id == actor.company_id)
+    if status is not None:
+        stmt = stmt.where(OutboxMessage.status == status)
+    return paginate_desc(db.session, stmt, OutboxMessage.id, limit=limit, cursor=cursor)
+
+
+def retry_message(actor: User, message_id: int) -> OutboxMessage:
+    """Send a failed (or stuck pending) message again, with a fresh round of attempts."""
+    actor = require_user(actor)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or not actor.is_staff or message.company_id != actor.company_id:
+        raise NotFound("That message was not found.")
+    _require_mail_staff(actor)
+    if message.status == MessageStatus.SENT:
+        raise Conflict("This message was already sent.")
+    reset_for_retry(message)
+    return message
+
+
+def reset_for_retry(message: OutboxMessage) -> None:
+    """Pending again with a fresh round of attempts; handed on when the transaction commits."""
+    message.status = MessageStatus.PENDING.value
+    message.attempts = 0
+    db.session.flush()
+    schedule(db.session(), [message.id])

@@ -1,0 +1,142 @@
+"""Read models for the staff dashboard, always scoped to the actor's company.
+
+Each function answers with a fixed number of queries, whatever the number of
+jobs or applications: counts come from one GROUP BY, cards and activity rows
+load their candidate, job and actor in the same SELECT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app import workflow
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Application, Job, StageChange, User
+from app.services.access import require_member, require_user
+from app.services.applications import list_applications
+from app.services.jobs import get_job
+from app.services.pagination import Page
+from app.services.validation import Checker
+
+BOARD_COLUMN_SIZE = 10  # cards per column on the whole board
+STAGE_PAGE_SIZE = 50  # cards when the board is filtered to one stage
+
+
+def _company_id(actor: User) -> int:
+    """The actor's company; only its staff get read models."""
+    actor = require_user(actor)
+    require_member(actor, actor.company_id or -1, what="That company")
+    return actor.company_id
+
+
+def company_job(actor: User, job_id: int) -> Job:
+    """A job of the actor's own company, any status; another company's: not found."""
+    job = get_job(actor, job_id)
+    require_member(actor, job.company_id, what="That job")
+    return job
+
+
+def stage_counts(actor: User, job_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """{job_id: {stage: count}} for the company's jobs (or just `job_ids`), in one query."""
+    company_id = _company_id(actor)
+    stmt = (
+        select(Application.job_id, Application.stage, func.count(Application.id))
+        .where(Application.company_id == company_id)
+        .group_by(Application.job_id, Application.stage)
+    )
+    if job_ids is not None:
+        stmt = stmt.where(Application.job_id.in_(job_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for job_id, stage, count in db.session.execute(stmt):
+        counts.setdefault(job_id, {})[stage] = count
+    return counts
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: str
+    count: int
+    page: Page[Application]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    job: Job
+    counts: dict[str, int]
+    columns: list[Column]
+    stage: str | None  # the stage filter, if any
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def pipeline(actor: User, job_id: int, *, stage: str | None = None, cursor: str | None = None) -> Pipeline:
+    """A job's board: a column per stage, newest cards first, each column paged by its own cursor.
+
+    Without `stage` every column shows its first cards; with `stage` only that
+    column, a longer page, continued from `cursor`.
+    """
+    job = company_job(actor, job_id)
+    check = Checker()
+    if stage:
+        check.choice("stage", stage, workflow.STAGES)
+    elif cursor:
+        check.add("cursor", "A cursor belongs to one stage; pass the stage too.")
+    check.raise_if_any()
+    counts = stage_counts(actor, [job.id]).get(job.id, {})
+    stages = [stage] if stage else list(workflow.STAGES)
+    size = STAGE_PAGE_SIZE if stage else BOARD_COLUMN_SIZE
+    columns = []
+    for name in stages:
+        if counts.get(name):
+            page = list_applications(actor, job_id=job.id, stage=name, limit=size, cursor=cursor if stage else None)
+        else:
+            page = Page(items=[], next_cursor=None, limit=size)
+        columns.append(Column(stage=name, count=counts.get(name, 0), page=page))
+    return Pipeline(job=job, counts=counts, columns=columns, stage=stage or None)
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    application_id: int
+    candidate_name: str
+    job_id: int
+    job_title: str
+    from_stage: str | None
+    to_stage: str
+    actor_name: str | None
+    created_at: datetime
+
+
+def recent_activity(actor: User, limit: int = 15) -> list[Activity]:
+    """The company's latest stage changes (applications included), newest first."""
+    company_id = _company_id(actor)
+    if limit < 1 or limit > 100:
+        raise ValidationFailed("The limit is out of range.", errors={"limit": ["Must be between 1 and 100."]})
+    rows = db.session.execute(
+        select(StageChange, Application)
+        .join(Application, Application.id == StageChange.application_id)
+        .where(StageChange.company_id == company_id)
+        .order_by(StageChange.id.desc())
+        .limit(limit)
+    ).unique()
+    return [
+        Activity(
+            id=change.id,
+            application_id=application.id,
+            candidate_name=application.candidate.full_name,
+            job_id=application.job_id,
+            job_title=application.job.title,
+            from_stage=change.from_stage,
+            to_stage=change.to_stage,
+            actor_name=change.actor.full_name if change.actor else None,
+            created_at=change.created_at,
+        )
+        for change, application in rows
+    ]

@@ -1,0 +1,7 @@
+"""The staff dashboard: home, jobs, the pipeline board, applications, the team."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, template_folder="templates")
+
+from app.web.dashboard import applications, jobs, routes, team  # noqa: E402,F401

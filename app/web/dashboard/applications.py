@@ -1,0 +1,104 @@
+"""One application in the dashboard: details, history, notes, moves, rejection, resume."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import workflow
+from app.errors import Conflict, ValidationFailed
+from app.services import applications
+from app.web.dashboard import bp
+from app.web.dashboard.forms import MoveForm, NoteForm, RejectForm
+from app.web.downloads import send_resume
+from app.web.formtools import flash_error, show_errors
+from app.web.helpers import stage_label
+from app.web.login import safe_next, staff_required
+
+
+def _page(application, note_form: NoteForm, status: int = 200):
+    return render_template(
+        "dashboard/application.html",
+        application=application,
+        history=applications.history_of(current_user, application),
+        notes=applications.list_notes(current_user, application.id),
+        moves=applications.allowed_moves(current_user, application),
+        note_form=note_form,
+    ), status
+
+
+@bp.get("/applications/<int:application_id>")
+@staff_required
+def application(application_id: int):
+    return _page(applications.get_application(current_user, application_id), NoteForm())
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@staff_required
+def add_note(application_id: int):
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            applications.add_note(current_user, application_id, form.body.data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            flash("Note added.", "success")
+            return redirect(url_for("dashboard.application", application_id=application_id, _anchor="notes"))
+    return _page(applications.get_application(current_user, application_id), form, 422)
+
+
+@bp.post("/applications/<int:application_id>/move")
+@staff_required
+def move(application_id: int):
+    form = MoveForm()
+    back = safe_next(form.next.data) or url_for("dashboard.application", application_id=application_id)
+    if not form.validate_on_submit():
+        flash("That move could not be read; reload the page and try again.", "danger")
+        return redirect(back)
+    try:
+        moved = applications.move_stage(current_user, application_id, form.to.data, expected_version=form.version.data)
+    except (Conflict, ValidationFailed) as error:
+        flash_error(error)
+        return redirect(back)
+    flash(f"{moved.candidate.full_name} moved to {stage_label(moved.stage)}.", "success")
+    return redirect(back)
+
+
+@bp.route("/applications/<int:application_id>/reject", methods=["GET", "POST"])
+@staff_required
+def reject(application_id: int):
+    """Rejecting asks for a reason, so it has its own small form."""
+    application = applications.get_application(current_user, application_id)
+    if not workflow.may_move(current_user.role, False, "rejected"):
+        abort(403, description="Only recruiters and admins can reject applications.")
+    if "rejected" not in applications.allowed_moves(current_user, application):
+        flash(f"This application is {stage_label(application.stage).lower()}; it can no longer be rejected.", "info")
+        return redirect(url_for("dashboard.application", application_id=application.id))
+    form = RejectForm()
+    back = safe_next(form.next.data) or url_for("dashboard.job", job_id=application.job_id)
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        name = application.candidate.full_name
+        try:
+            applications.move_stage(
+                current_user, application.id, "rejected", reason=form.reason.data, expected_version=version
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        except Conflict as error:
+            flash_error(error)
+            return redirect(url_for("dashboard.application", application_id=application_id))
+        else:
+            flash(f"{name}'s application is rejected.", "success")
+            return redirect(back)
+    else:
+        form.version.data = form.version.data or str(application.version)
+        form.next.data = form.next.data or safe_next(request.args.get("next")) or ""
+    return render_template("dashboard/reject.html", application=application, form=form), 422 if form.errors else 200
+
+
+@bp.get("/applications/<int:application_id>/resume")
+@staff_required
+def resume(application_id: int):
+    return send_resume(application_id)

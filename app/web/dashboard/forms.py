@@ -1,0 +1,113 @@
+"""Dashboard forms. Business rules (lengths, ranges, allowed values) are the services' to check."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.models.jobs import EMPLOYMENT_TYPES
+from app.services.companies import STAFF_ROLE_VALUES
+from app.web.helpers import EMPLOYMENT_LABELS, ROLE_LABELS
+
+REQUIRED = "This field is required."
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLE_VALUES]
+
+
+class JobForm(FlaskForm):
+    title = StringField("Job title", validators=[DataRequired(REQUIRED), Length(max=200)])
+    location = StringField("Location", validators=[Length(max=200)], description="City or region, for example Berlin.")
+    remote = BooleanField("Remote work is possible")
+    employment_type = SelectField(
+        "Employment type", choices=[SelectChoice(value, EMPLOYMENT_LABELS[value]) for value in EMPLOYMENT_TYPES]
+    )
+    salary_min = IntegerField(
+        "Salary from", validators=[Optional(), NumberRange(min=0, message="Must be zero or more.")]
+    )
+    salary_max = IntegerField("Salary to", validators=[Optional(), NumberRange(min=0, message="Must be zero or more.")])
+    salary_currency = StringField(
+        "Currency", validators=[Optional(), Length(max=3)], description="Three letters, such as EUR."
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Length(max=20000)],
+        description="Plain text; line breaks are kept. Shown on the public job page.",
+    )
+    status = SelectField(
+        "Publish",
+        choices=[
+            SelectChoice("draft", "Save as a draft (only your team sees it)"),
+            SelectChoice("open", "Open it on the job board now"),
+        ],
+    )
+    submit = SubmitField("Save job")
+
+    def service_fields(self) -> dict:
+        """The form's values as `jobs.create_job` / `jobs.update_job` take them."""
+        fields = {
+            "title": self.title.data or "",
+            "location": self.location.data or "",
+            "remote": bool(self.remote.data),
+            "employment_type": self.employment_type.data,
+            "salary_min": self.salary_min.data,
+            "salary_max": self.salary_max.data,
+            "salary_currency": (self.salary_currency.data or "").strip() or None,
+            "description": self.description.data or "",
+        }
+        if "status" in self._fields:
+            fields["status"] = self.status.data
+        return fields
+
+
+class JobStatusForm(FlaskForm):
+    status = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    to = StringField()
+    version = IntegerField(validators=[Optional()])
+    next = HiddenField()
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for rejecting",
+        validators=[Length(max=2000)],
+        description="Kept inside your company: the candidate never sees it.",
+    )
+    version = HiddenField()
+    next = HiddenField()
+    submit = SubmitField("Reject application")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        "Add a note", validators=[DataRequired(REQUIRED)], description="Only your company's staff can read notes."
+    )
+    submit = SubmitField("Add note")
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="recruiter")
+    submit = SubmitField("Send invitation")
+
+
+class MemberRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    submit = SubmitField("Save role")
+
+
+class MemberActiveForm(FlaskForm):
+    active = HiddenField()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.errors import Conflict, ValidationFailed
+from app.services import applications, companies, jobs
+from app.services.resumes import ResumeUpload
+from app.web.formtools import flash_error, show_errors
+from app.web.jobs import bp
+from app.web.jobs.forms import ApplyForm, BoardFilters
+
+
+def _viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@bp.get("/")
+def board():
+    filters = BoardFilters(request.args)
+    valid = filters.validate()
+    page = jobs.list_jobs(None, cursor=request.args.get("cursor"), **filters.service_filters())
+    next_url = url_for("jobs.board", cursor=page.next_cursor, **filters.query_args()) if page.next_cursor else None
+    first_page = not request.args.get("cursor")
+    return render_template("jobs/board.html", page=page, filters=filters, next_url=next_url, first_page=first_page), (
+        200 if valid else 422
+    )
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    job = jobs.get_job(_viewer(), job_id)
+    return _job_page(job, ApplyForm())
+
+
+def _job_page(job, form: ApplyForm, status: int = 200):
+    existing = None
+    if current_user.is_authenticated and current_user.is_candidate:
+        existing = next(iter(applications.list_applications(current_user, job_id=job.id, limit=1).items), None)
+    return render_template("jobs/job.html", job=job, form=form, existing=existing), status
+
+
+@bp.post("/jobs/<int:job_id>/apply")
+@login_required
+def apply(job_id: int):
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        return _job_page(jobs.get_job(_viewer(), job_id), form, 422)
+    upload = form.resume.data
+    resume = ResumeUpload(filename=upload.filename or "resume", data=upload.read())
+    try:
+        application = applications.apply(current_user, job_id, cover_letter=form.cover_letter.data, resume=resume)
+    except ValidationFailed as error:
+        show_errors(form, error)
+        return _job_page(jobs.get_job(_viewer(), job_id), form, 422)
+    except Conflict as error:
+        # The service says which: already applied, or the job closed meanwhile.
+        flash_error(error)
+        mine = applications.list_applications(current_user, job_id=job_id, limit=1).items
+        if mine:
+            return redirect(url_for("candidate.application", application_id=mine[0].id))
+        return redirect(url_for("jobs.board"))
+    flash(f"Your application for {application.job.title} is on its way. You can follow it here.", "success")
+    return redirect(url_for("candidate.application", application_id=application.id))
+
+
+@bp.get("/companies/<slug>")
+def company(slug: str):
+    company = companies.get_company_by_slug(slug)
+    page = jobs.list_jobs(None, company_id=company.id, cursor=request.args.get("cursor"))
+    next_url = url_for("jobs.company", slug=slug, cursor=page.next_cursor) if page.next_cursor else None
+    return render_template("jobs/company.html", company=company, page=page, next_url=next_url)

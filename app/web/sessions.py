@@ -1,0 +1,142 @@
+"""Server-side web sessions: Redis when REDIS_URL is set, else the `web_sessions` table.
+
+Flask-Session's own SQLAlchemy backend defines a second model on our metadata
+and creates its table at start-up; the schema belongs to the migrations, so the
+database backend here is a small interface over the existing `WebSession`
+model. Its writes share the request's database session: the one commit per
+request covers a session id rotated at login, and the session itself is saved
+(and committed) after that commit, when Flask writes the cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app, g, request, session
+from flask_session.base import ServerSideSession, ServerSideSessionInterface
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import WebSession
+
+SID_BYTES = 32
+# A session read back within this long of its last write is not written again
+# just to slide its expiry: one write a minute per active session at most.
+REFRESH_EVERY = timedelta(minutes=1)
+_EXPIRY_KEY = "__stored_expiry__"
+
+
+def _naive_utcnow() -> datetime:
+    """`web_sessions.expiry` is a naive UTC column (Flask-Session's shape)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class DatabaseSessionInterface(ServerSideSessionInterface):
+    """Sessions stored in `web_sessions` through the app's SQLAlchemy session."""
+
+    session_class = ServerSideSession
+    ttl = False  # expired rows are skipped on read and removed by `flask session_cleanup`
+
+    def _retrieve_session_data(self, store_id: str) -> dict | None:
+        row = db.session.execute(
+            select(WebSession.data, WebSession.expiry).where(WebSession.session_id == store_id)
+        ).first()
+        if row is None:
+            return None
+        if row.expiry is None or row.expiry <= _naive_utcnow() or row.data is None:
+            self._delete_session(store_id)
+            return None
+        data = self.serializer.decode(bytes(row.data))
+        data[_EXPIRY_KEY] = row.expiry  # taken off again in open_session
+        return data
+
+    def open_session(self, app: Flask, request) -> ServerSideSession:
+        session = super().open_session(app, request)
+        session.stored_expiry = session.pop(_EXPIRY_KEY, None)
+        session.modified = session.accessed = False
+        return session
+
+    def _delete_session(self, store_id: str) -> None:
+        db.session.execute(delete(WebSession).where(WebSession.session_id == store_id))
+
+    def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession, store_id: str) -> None:
+        data = self.serializer.encode(session)
+        expiry = _naive_utcnow() + session_lifetime
+        changed = db.session.execute(
+            update(WebSession).where(WebSession.session_id == store_id).values(data=data, expiry=expiry)
+        ).rowcount
+        if changed:
+            return
+        try:
+            with db.session.begin_nested():  # two first requests of one new session race cleanly
+                db.session.add(WebSession(session_id=store_id, data=data, expiry=expiry))
+        except IntegrityError:
+            db.session.execute(
+                update(WebSession).where(WebSession.session_id == store_id).values(data=data, expiry=expiry)
+            )
+
+    def _delete_expired_sessions(self) -> None:
+        db.session.execute(delete(WebSession).where(WebSession.expiry <= _naive_utcnow()))
+        db.session.commit()
+
+    def should_set_storage(self, app: Flask, session: ServerSideSession) -> bool:
+        """Write when the data changed; otherwise slide the expiry at most once a minute, never for assets."""
+        if session.modified:
+            return True
+        if not app.config["SESSION_REFRESH_EACH_REQUEST"] or (request.endpoint or "").endswith("static"):
+            return False
+        stored_expiry = getattr(session, "stored_expiry", None)
+        if stored_expiry is None:
+            return True
+        last_write = stored_expiry - app.permanent_session_lifetime
+        return _naive_utcnow() - last_write >= REFRESH_EVERY
+
+    def save_session(self, app: Flask, session: ServerSideSession, response) -> None:
+        """Runs after the request's own commit or rollback; commits the session row alone."""
+        try:
+            super().save_session(app, session, response)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+
+def init_sessions(app: Flask) -> None:
+    """Install the server-side session interface the config asks for."""
+    common = {
+        "permanent": True,
+        "sid_length": SID_BYTES,
+        "serialization_format": "msgpack",
+    }
+    if app.config.get("REDIS_URL"):
+        from flask_session.redis import RedisSessionInterface
+        from redis import Redis
+
+        client = Redis.from_url(app.config["REDIS_URL"])
+        app.session_interface = RedisSessionInterface(
+            app, client=client, key_prefix=app.config["REDIS_KEY_PREFIX"] + "session:", **common
+        )
+    else:
+        app.session_interface = DatabaseSessionInterface(app, key_prefix="session:", **common)
+
+
+def rotate_session_id() -> None:
+    """Delete the stored session and carry its data over under a fresh id.
+
+    Called at sign-in (so a session id planted before cannot be ridden) and at
+    sign-out and password change (so the old cookie, replayed, finds nothing).
+    """
+    interface = current_app.session_interface
+    if not isinstance(interface, ServerSideSessionInterface):  # pragma: no cover - always server-side here
+        return
+    interface._delete_session(interface._get_store_id(session.sid))
+    session.sid = interface._generate_sid(interface.sid_length)
+    session.modified = True
+
+
+def clear_session() -> None:
+    """Empty the session and rotate its id; the CSRF token cached for this request goes too."""
+    session.clear()
+    rotate_session_id()
+    g.pop("csrf_token", None)

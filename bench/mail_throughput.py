@@ -1,0 +1,215 @@
+"""How many messages per second mail workers deliver to a local SMTP server.
+
+    .venv/bin/python bench/mail_throughput.py --messages 1000 --workers 1 2
+    .venv/bin/python bench/mail_throughput.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+
+Seeds N pending outbox messages in a scratch database (a SQLite file, or a
+throwaway PostgreSQL database), enqueues one job per message on a scratch
+Redis prefix, starts a local aiosmtpd server, then runs W worker processes in
+burst mode (`run_worker(app, burst=True)`, the code `python worker.py` runs).
+The rate is N / (last worker done - first worker started): process start-up
+is not counted, everything else (RQ, the row claim, SMTP, the commit) is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def overrides(args, database_url: str, prefix: str, smtp_port: int, instance: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": args.redis,
+        "REDIS_KEY_PREFIX": prefix,
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_port,
+        "INSTANCE_DIR": instance,
+    }
+
+
+def make_app(config: dict):
+    from app import create_app
+    from config import DevelopmentConfig
+
+    return create_app(DevelopmentConfig, config)
+
+
+def work(config_json: str) -> None:
+    """Child process: one burst worker; prints when it started and finished."""
+    from app.mail.worker import run_worker
+
+    app = make_app(json.loads(config_json))
+    start = time.time()
+    run_worker(app, burst=True)
+    print(json.dumps({"start": start, "end": time.time()}))
+
+
+def seed(app, count: int) -> list[int]:
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+    from app.mail.compose import new_message_id, render
+    from app.models import OutboxMessage
+
+    with app.app_context():
+        upgrade()
+        rendered = render(
+            "password_reset", "Reset your password", name="Bench User", expires_hours=2, link="https://x.example/r/t"
+        )
+        rows = [
+            OutboxMessage(
+                company_id=None,
+                kind="bench",
+                to_address=f"user{i}@bench.example",
+                to_name=f"User {i}",
+                subject=rendered.subject,
+                text_body=rendered.text,
+                html_body=rendered.html,
+                message_id=new_message_id(app.config["MAIL_DEFAULT_SENDER"]),
+                status="pending",
+                attempts=0,
+            )
+            for i in range(count)
+        ]
+        db.session.add_all(rows)
+        db.session.flush()
+        ids = [row.id for row in rows]
+        db.session.commit()
+        return ids
+
+
+def run_round(args, database_url: str, workers: int) -> dict:
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope.rcpt_tos[0])
+            return "250 OK"
+
+    smtp_port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    prefix = f"ats-bench-{uuid.uuid4().hex[:8]}:"
+    instance = tempfile.mkdtemp(prefix="ats-bench-")
+    config = overrides(args, database_url, prefix, smtp_port, instance)
+    app = make_app(config)
+    try:
+        ids = seed(app, args.messages)
+        from app.mail import queue
+
+        queue.enqueue(app, ids)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--work", json.dumps(config)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # the workers log every job at INFO, as in production
+                text=True,
+            )
+            for _ in range(workers)
+        ]
+        spans = [json.loads(proc.communicate(timeout=3600)[0].strip().splitlines()[-1]) for proc in procs]
+        elapsed = max(s["end"] for s in spans) - min(s["start"] for s in spans)
+        return {
+            "workers": workers,
+            "messages": args.messages,
+            "delivered": len(received),
+            "unique_recipients": len(set(received)),
+            "seconds": round(elapsed, 2),
+            "msgs_per_s": round(len(received) / elapsed, 1),
+        }
+    finally:
+        controller.stop()
+        cleanup_redis(args.redis, prefix)
+
+
+def cleanup_redis(url: str, prefix: str) -> None:
+    import redis
+
+    from app.mail.queue import key_stem
+
+    client = redis.Redis.from_url(url)
+
+    class _App:
+        config = {"REDIS_KEY_PREFIX": prefix}
+
+    for mark in {prefix, key_stem(_App)}:
+        keys = list(client.scan_iter(match=f"*{mark}*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    for registry in ("rq:queues", "rq:workers"):
+        stale = [m for m in client.smembers(registry) if prefix.encode() in m or key_stem(_App).encode() in m]
+        if stale:
+            client.srem(registry, *stale)
+
+
+def scratch_database(args):
+    """A database URL for one round, and a function that removes it."""
+    if not args.postgres:
+        folder = tempfile.mkdtemp(prefix="ats-bench-db-")
+        return f"sqlite:///{folder}/bench.db", lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(args.postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"ats_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL; a scratch database is made on it")
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.work:
+        work(args.work)
+        return
+    os.environ.setdefault("APP_ENV", "development")
+    for workers in args.workers:
+        database_url, drop = scratch_database(args)
+        try:
+            result = run_round(args, database_url, workers)
+        finally:
+            drop()
+        result["database"] = "postgresql" if args.postgres else "sqlite"
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The OpenAPI document and the interactive docs."""
+
+from __future__ import annotations
+
+import re
+
+from openapi_spec_validator import validate
+
+EXPECTED = {
+    "/api/v1/auth/register": {"post"},
+    "/api/v1/auth/token": {"post"},
+    "/api/v1/auth/refresh": {"post"},
+    "/api/v1/auth/revoke": {"post"},
+    "/api/v1/me": {"get"},
+    "/api/v1/companies": {"post"},
+    "/api/v1/companies/{company_id}": {"get"},
+    "/api/v1/companies/{company_id}/members": {"get", "post"},
+    "/api/v1/companies/{company_id}/members/{user_id}": {"patch"},
+    "/api/v1/jobs": {"get", "post"},
+    "/api/v1/jobs/{job_id}": {"get", "patch", "delete"},
+    "/api/v1/jobs/{job_id}/applications": {"get", "post"},
+    "/api/v1/applications": {"get"},
+    "/api/v1/applications/{application_id}": {"get"},
+    "/api/v1/applications/{application_id}/transitions": {"post"},
+    "/api/v1/applications/{application_id}/history": {"get"},
+    "/api/v1/applications/{application_id}/resume": {"get"},
+    "/api/v1/applications/{application_id}/notes": {"get", "post"},
+}
+
+
+def _spec(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_spec_lists_every_endpoint(client):
+    spec = _spec(client)
+    assert spec["openapi"].startswith("3.")
+    assert {path: set(ops) - {"parameters"} for path, ops in spec["paths"].items()} == EXPECTED
+
+
+def test_spec_is_a_valid_openapi_document(client):
+    validate(_spec(client))
+
+
+def test_spec_documents_errors_and_auth(client):
+    spec = _spec(client)
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    default = spec["components"]["responses"]["DEFAULT_ERROR"]
+    assert set(default["content"]) == {"application/problem+json"}
+    problem = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "errors"} <= set(problem["properties"])
+    me = spec["paths"]["/api/v1/me"]["get"]
+    assert me["security"] == [{"bearerAuth": []}]
+    assert {} in spec["paths"]["/api/v1/jobs"]["get"]["security"]
+    apply = spec["paths"]["/api/v1/jobs/{job_id}/applications"]["post"]["requestBody"]["content"]
+    assert set(apply) == {"application/json", "multipart/form-data"}
+    register = spec["components"]["schemas"]["RegisterIn"]
+    assert "role" not in register["properties"] and "company_id" not in register["properties"]
+
+
+def test_spec_is_the_same_for_every_app(client, make_app):
+    other = make_app().test_client()
+    assert _spec(client) == _spec(other)
+
+
+def test_docs_are_served_without_a_cdn_or_inline_script(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert 'data-spec-url="/api/v1/openapi.json"' in html
+    assert "<script>" not in html  # works under a CSP without 'unsafe-inline'
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) == 3 and all(url.startswith(("/static/vendor/swagger-ui/", "/api/static/")) for url in assets)
+    for url in assets:
+        asset = client.get(url)
+        assert asset.status_code == 200 and asset.data
+        asset.close()
