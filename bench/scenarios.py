@@ -14,10 +14,10 @@ from bench import clients, database
 
 # Where each front door lives; one place to change if a route moves.
 API_JOBS = "/api/v1/jobs"
-WEB_LOGIN = "/login"
-WEB_DASHBOARD = "/dashboard"
+WEB_LOGIN = "/auth/login"
+WEB_DASHBOARD = "/dashboard/"
 WEB_JOB_PAGE = "/jobs/{id}"
-WEB_PIPELINE = "/dashboard/jobs/{id}/pipeline"
+WEB_PIPELINE = "/dashboard/jobs/{id}"
 
 
 @dataclass

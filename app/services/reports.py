@@ -1,8 +1,9 @@
 """Read models for the staff dashboard, always scoped to the actor's company.
 
 Each function answers with a fixed number of queries, whatever the number of
-jobs or applications: counts come from one GROUP BY, cards and activity rows
-load their candidate, job and actor in the same SELECT.
+jobs or applications: counts come from the per-job stage counts the services
+keep, a board's columns from one statement, cards and activity rows load their
+candidate, job and actor in the same SELECT.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy import func, select
 from app import workflow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Application, Job, StageChange, User
+from app.models import Application, Job, JobStatus, StageChange, User
+from app.services import stage_counts as kept_counts
 from app.services.access import require_member, require_user
-from app.services.applications import list_applications
+from app.services.applications import list_applications, newest_by_stage
 from app.services.jobs import get_job
 from app.services.pagination import Page
 from app.services.validation import Checker
@@ -41,19 +43,39 @@ def company_job(actor: User, job_id: int) -> Job:
 
 
 def stage_counts(actor: User, job_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
-    """{job_id: {stage: count}} for the company's jobs (or just `job_ids`), in one query."""
+    """{job_id: {stage: count}} for the company's jobs (or just `job_ids`), from the kept counts."""
+    _company_id(actor)
+    return kept_counts.by_job(actor, job_ids)
+
+
+def stage_totals(actor: User) -> dict[str, int]:
+    """{stage: count} over all of the company's jobs (every stage, zeros included)."""
+    _company_id(actor)
+    return kept_counts.for_company(actor)
+
+
+HOME_JOBS = 20  # the dashboard home lists the newest open and draft jobs; the jobs page lists them all
+
+
+def home_jobs(actor: User, limit: int = HOME_JOBS) -> list[Job]:
+    """The company's newest open and draft jobs: a page of them, whatever the company's size."""
     company_id = _company_id(actor)
     stmt = (
-        select(Application.job_id, Application.stage, func.count(Application.id))
-        .where(Application.company_id == company_id)
-        .group_by(Application.job_id, Application.stage)
+        select(Job)
+        .where(Job.company_id == company_id, Job.status.in_((JobStatus.OPEN.value, JobStatus.DRAFT.value)))
+        .order_by(Job.id.desc())
+        .limit(limit)
     )
-    if job_ids is not None:
-        stmt = stmt.where(Application.job_id.in_(job_ids))
-    counts: dict[int, dict[str, int]] = {}
-    for job_id, stage, count in db.session.execute(stmt):
-        counts.setdefault(job_id, {})[stage] = count
-    return counts
+    return list(db.session.scalars(stmt))
+
+
+def job_status_counts(actor: User) -> dict[str, int]:
+    """{status: number of jobs} for the company."""
+    company_id = _company_id(actor)
+    rows = db.session.execute(
+        select(Job.status, func.count(Job.id)).where(Job.company_id == company_id).group_by(Job.status)
+    )
+    return {status: count for status, count in rows}
 
 
 @dataclass(frozen=True)
@@ -91,13 +113,12 @@ def pipeline(actor: User, job_id: int, *, stage: str | None = None, cursor: str 
     counts = stage_counts(actor, [job.id]).get(job.id, {})
     stages = [stage] if stage else list(workflow.STAGES)
     size = STAGE_PAGE_SIZE if stage else BOARD_COLUMN_SIZE
-    columns = []
-    for name in stages:
-        if counts.get(name):
-            page = list_applications(actor, job_id=job.id, stage=name, limit=size, cursor=cursor if stage else None)
-        else:
-            page = Page(items=[], next_cursor=None, limit=size)
-        columns.append(Column(stage=name, count=counts.get(name, 0), page=page))
+    if stage:
+        pages = {stage: list_applications(actor, job_id=job.id, stage=stage, limit=size, cursor=cursor)}
+    else:  # every column's first cards in one statement, skipping the empty ones
+        pages = newest_by_stage(actor, job.id, [name for name in stages if counts.get(name)], size)
+    empty = Page(items=[], next_cursor=None, limit=size)
+    columns = [Column(stage=name, count=counts.get(name, 0), page=pages.get(name, empty)) for name in stages]
     return Pipeline(job=job, counts=counts, columns=columns, stage=stage or None)
 
 

@@ -49,20 +49,17 @@ def record_move(application: Application, from_stage: str) -> None:
     _bump(application.job_id, application.company_id, {from_stage: -1, application.stage: 1})
 
 
-def for_jobs(actor: User, job_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """{job_id: {stage: count}} for the actor's company's jobs among `job_ids` (every stage present)."""
+def by_job(actor: User, job_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """{job_id: {stage: count}} of the actor's company's jobs (or just `job_ids`); empty stages left out."""
     require_member(actor, actor.company_id or -1, what="That company")
-    ids = list(job_ids)
-    counts = {job_id: dict.fromkeys(STAGES, 0) for job_id in ids}
-    if not ids:
-        return counts
-    rows = db.session.execute(
-        select(JobStageCount.job_id, JobStageCount.stage, JobStageCount.count).where(
-            JobStageCount.company_id == actor.company_id, JobStageCount.job_id.in_(ids)
-        )
+    stmt = select(JobStageCount.job_id, JobStageCount.stage, JobStageCount.count).where(
+        JobStageCount.company_id == actor.company_id, JobStageCount.count > 0
     )
-    for job_id, stage, count in rows:
-        counts[job_id][stage] = count
+    if job_ids is not None:
+        stmt = stmt.where(JobStageCount.job_id.in_(list(job_ids)))
+    counts: dict[int, dict[str, int]] = {}
+    for job_id, stage, count in db.session.execute(stmt):
+        counts.setdefault(job_id, {})[stage] = count
     return counts
 
 

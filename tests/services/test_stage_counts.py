@@ -29,11 +29,10 @@ def test_counts_follow_applies_and_every_kind_of_move(factory):
     applications.move_stage(recruiter, apps[1].id, "rejected", reason="Not a fit")
     applications.move_stage(people[2], apps[2].id, "withdrawn")
     db.session.commit()
-    counts = stage_counts.for_jobs(recruiter, [job.id])[job.id]
-    assert counts == _true_counts(job.id)
-    assert counts["applied"] == 2 and counts["interview"] == 1 and counts["rejected"] == 1
-    assert counts["withdrawn"] == 1 and counts["screening"] == 0
-    assert stage_counts.for_company(recruiter) == counts
+    counts = stage_counts.by_job(recruiter, [job.id])[job.id]
+    assert counts == {stage: n for stage, n in _true_counts(job.id).items() if n}
+    assert counts == {"applied": 2, "interview": 1, "rejected": 1, "withdrawn": 1}  # screening emptied again
+    assert stage_counts.for_company(recruiter) == _true_counts(job.id)
 
 
 def test_a_move_that_loses_changes_no_count(factory):
@@ -43,16 +42,16 @@ def test_a_move_that_loses_changes_no_count(factory):
     with pytest.raises(StaleUpdate):
         applications.move_stage(recruiter, application.id, "screening", expected_version=application.version + 1)
     db.session.rollback()
-    assert stage_counts.for_jobs(recruiter, [job.id])[job.id]["applied"] == 1
+    assert stage_counts.by_job(recruiter, [job.id])[job.id] == {"applied": 1}
 
 
 def test_counts_are_scoped_to_the_callers_company(factory):
     ours, theirs = factory.tenant(), factory.tenant()
     factory.application(factory.candidate(), theirs["job"])
     factory.application(factory.candidate(), ours["job"])
-    mine = stage_counts.for_jobs(ours["recruiter"], [ours["job"].id, theirs["job"].id])
-    assert mine[ours["job"].id]["applied"] == 1
-    assert mine[theirs["job"].id]["applied"] == 0  # another company's job reads as nothing
+    mine = stage_counts.by_job(ours["recruiter"], [ours["job"].id, theirs["job"].id])
+    assert mine == {ours["job"].id: {"applied": 1}}  # another company's job reads as nothing
+    assert stage_counts.by_job(ours["recruiter"]) == mine
     assert stage_counts.for_company(ours["recruiter"])["applied"] == 1
     with pytest.raises(NotFound):
         stage_counts.for_company(factory.candidate())
@@ -65,7 +64,7 @@ def test_rebuild_recounts_from_the_applications(factory):
     db.session.execute(JobStageCount.__table__.delete())
     stage_counts.rebuild()
     db.session.commit()
-    assert stage_counts.for_jobs(recruiter, [job.id])[job.id] == _true_counts(job.id)
+    assert stage_counts.for_company(recruiter) == _true_counts(job.id)
 
 
 def test_the_migration_counts_existing_applications(make_app, tmp_path):
