@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import signals
 from app.extensions import db
 from app.mail.compose import render
-from app.mail.outbox import add_message
+from app.mail.outbox import add_message, add_messages
 from app.models import Application, Role, StageChange, User
 from app.services import tokens
 
@@ -56,32 +56,40 @@ def recruiting_staff(company_id: int) -> list[User]:
 def on_application_submitted(application: Application, **_extra) -> None:
     candidate, job = application.candidate, application.job
     names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
-    add_message(
-        kind="application_received",
-        to_address=candidate.email,
-        to_name=candidate.full_name,
-        company_id=application.company_id,
-        rendered=render(
+    confirmation = {
+        "kind": "application_received",
+        "to_address": candidate.email,
+        "to_name": candidate.full_name,
+        "company_id": application.company_id,
+        "rendered": render(
             "application_received",
             f"Your application for {job.title} at {job.company.name}",
             link=links()["candidate"],
             **names,
         ),
-    )
-    for member in recruiting_staff(application.company_id):
-        add_message(
-            kind="new_application",
-            to_address=member.email,
-            to_name=member.full_name,
-            company_id=application.company_id,
-            rendered=render(
-                "new_application",
-                f"New application: {candidate.full_name} for {job.title}",
-                staff_name=member.full_name,
-                link=links()["dashboard"],
-                **names,
+    }
+    # The confirmation and every staff alert in one INSERT.
+    add_messages(
+        [
+            confirmation,
+            *(
+                {
+                    "kind": "new_application",
+                    "to_address": member.email,
+                    "to_name": member.full_name,
+                    "company_id": application.company_id,
+                    "rendered": render(
+                        "new_application",
+                        f"New application: {candidate.full_name} for {job.title}",
+                        staff_name=member.full_name,
+                        link=links()["dashboard"],
+                        **names,
+                    ),
+                }
+                for member in recruiting_staff(application.company_id)
             ),
-        )
+        ]
+    )
 
 
 @signals.stage_changed.connect
@@ -105,20 +113,24 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
             ),
         )
     elif stage == "withdrawn":
-        for member in recruiting_staff(application.company_id):
-            add_message(
-                kind="application_withdrawn",
-                to_address=member.email,
-                to_name=member.full_name,
-                company_id=application.company_id,
-                rendered=render(
-                    "application_withdrawn",
-                    f"Application withdrawn: {candidate.full_name} for {job.title}",
-                    staff_name=member.full_name,
-                    link=links()["dashboard"],
-                    **names,
-                ),
-            )
+        add_messages(
+            [
+                {
+                    "kind": "application_withdrawn",
+                    "to_address": member.email,
+                    "to_name": member.full_name,
+                    "company_id": application.company_id,
+                    "rendered": render(
+                        "application_withdrawn",
+                        f"Application withdrawn: {candidate.full_name} for {job.title}",
+                        staff_name=member.full_name,
+                        link=links()["dashboard"],
+                        **names,
+                    ),
+                }
+                for member in recruiting_staff(application.company_id)
+            ]
+        )
 
 
 @signals.staff_invited.connect

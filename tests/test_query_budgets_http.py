@@ -1,0 +1,307 @@
+"""Query budgets of every API endpoint and every dashboard page, through HTTP.
+
+Each case runs once on a small world (a job with 5 applications, one of each
+list item) and once more after the world has grown (150 more applications,
+100 more jobs, notes, members, applications of the candidate, mail). The
+number of SQL statements must be the same both times and at most BUDGET.
+A completeness test fails when an endpoint or a dashboard page has no case.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import insert
+
+from app.api.auth import issue_tokens
+from app.extensions import db
+from app.models import Note, User
+from app.models.base import utcnow
+from app.services import applications as application_service
+from app.services.resumes import ResumeUpload
+from tests import bulk
+from tests.api.conftest import pdf_bytes
+from tests.factories import PASSWORD
+from tests.plugins.statements import BUDGET
+from tests.web.conftest import csrf, login
+
+_unique = itertools.count(1)
+
+
+@dataclass
+class World:
+    """Ids only: the session is emptied before each measured request."""
+
+    company: int
+    slug: str
+    admin: int
+    recruiter: int
+    manager: int
+    job: int
+    candidate: int
+    application: int
+    message: int
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def grow(self, factory) -> None:
+        """100+ of every list item; the job's 5 applications become 160."""
+        bulk.applications(self.job, 150)
+        for stage in ("screening", "interview", "offer", "hired", "rejected", "withdrawn"):
+            bulk.applications(self.job, 5, stage=stage)
+        bulk.jobs(self.company, self.recruiter, 100)
+        bulk.jobs(self.company, self.recruiter, 100, status="draft")
+        for job_id in bulk.jobs(self.company, self.recruiter, 100):
+            bulk.applications(job_id, 1, candidate_ids=[self.candidate])
+        bulk.staff(self.company, 100)
+        now = utcnow()
+        db.session.execute(
+            insert(Note),
+            [{"application_id": self.application, "author_id": self.manager, "body": "Note", "created_at": now}] * 100,
+        )
+        bulk.messages(self.company, 100)
+        db.session.commit()
+
+    def fresh_application(self) -> int:
+        (application_id,) = bulk.applications(self.job, 1)
+        return application_id
+
+    def fresh_job(self) -> int:
+        (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
+        return job_id
+
+    def fresh_message(self) -> int:
+        (message_id,) = bulk.messages(self.company, 1, status="failed")
+        return message_id
+
+    def fresh_candidate(self) -> User:
+        (candidate_id,) = bulk.candidates(1)
+        return db.session.get(User, candidate_id)
+
+    def user(self, who: str) -> User | None:
+        return None if who == "anonymous" else db.session.get(User, getattr(self, who))
+
+
+@pytest.fixture
+def app(make_app, redis_url, redis_prefix):
+    """Configured as in production: Redis holds web sessions, the token blocklist and the mail queue."""
+    import redis
+
+    from tests.conftest import _wipe
+
+    app = make_app(REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix)
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _wipe()
+    client = redis.Redis.from_url(redis_url)
+    stem = redis_prefix.replace(":", "-")
+    keys = [k for pattern in (f"rq:*{redis_prefix}*", f"rq:*{stem}*") for k in client.scan_iter(match=pattern)]
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def world(factory) -> World:
+    tenant = factory.tenant()
+    candidate = factory.candidate()
+    application = application_service.apply(
+        candidate, tenant["job"].id, cover_letter="Hello", resume=ResumeUpload("cv.pdf", pdf_bytes())
+    )
+    db.session.commit()
+    bulk.applications(tenant["job"].id, 3)
+    bulk.applications(tenant["job"].id, 1, stage="interview")
+    (message,) = bulk.messages(tenant["company"].id, 1)
+    return World(
+        company=tenant["company"].id,
+        slug=tenant["company"].slug,
+        admin=tenant["admin"].id,
+        recruiter=tenant["recruiter"].id,
+        manager=tenant["hiring_manager"].id,
+        job=tenant["job"].id,
+        candidate=candidate.id,
+        application=application.id,
+        message=message,
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    rule: str  # the route as Flask knows it
+    who: str  # anonymous | candidate | recruiter | manager | admin | fresh (a new candidate)
+    url: Callable[[World], str]
+    body: Callable[[World], dict] | None = None
+    ok: tuple[int, ...] = (200,)
+
+    @property
+    def web(self) -> bool:
+        return not self.rule.startswith("/api/")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule} as {self.who}"
+
+
+def _n() -> int:
+    return next(_unique)
+
+
+A = "/api/v1"
+CASES = [
+    # The API
+    Case("GET", f"{A}/jobs", "anonymous", lambda w: f"{A}/jobs?limit=100"),
+    Case("GET", f"{A}/jobs", "recruiter", lambda w: f"{A}/jobs?status=draft&limit=100"),
+    Case("POST", f"{A}/jobs", "recruiter", lambda w: f"{A}/jobs", lambda w: {"title": f"Job {_n()}"}, (201,)),
+    Case("GET", f"{A}/jobs/<int:job_id>", "anonymous", lambda w: f"{A}/jobs/{w.job}"),
+    Case("PATCH", f"{A}/jobs/<int:job_id>", "recruiter", lambda w: f"{A}/jobs/{w.job}",
+         lambda w: {"location": f"City {_n()}"}),
+    Case("DELETE", f"{A}/jobs/<int:job_id>", "recruiter", lambda w: f"{A}/jobs/{w.fresh_job()}", ok=(204,)),
+    Case("GET", f"{A}/jobs/<int:job_id>/applications", "recruiter",
+         lambda w: f"{A}/jobs/{w.job}/applications?limit=100"),
+    Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
+         lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
+    Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
+         lambda w: {"cover_letter": "Hi"}, (201,)),
+    Case("GET", f"{A}/applications", "recruiter", lambda w: f"{A}/applications?limit=100"),
+    Case("GET", f"{A}/applications", "candidate", lambda w: f"{A}/applications?limit=100"),
+    Case("GET", f"{A}/applications/<int:application_id>", "recruiter", lambda w: f"{A}/applications/{w.application}"),
+    Case("GET", f"{A}/applications/<int:application_id>", "candidate", lambda w: f"{A}/applications/{w.application}"),
+    Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
+         lambda w: f"{A}/applications/{w.fresh_application()}/transitions", lambda w: {"to": "screening"}),
+    Case("GET", f"{A}/applications/<int:application_id>/history", "recruiter",
+         lambda w: f"{A}/applications/{w.application}/history"),
+    Case("GET", f"{A}/applications/<int:application_id>/resume", "recruiter",
+         lambda w: f"{A}/applications/{w.application}/resume"),
+    Case("GET", f"{A}/applications/<int:application_id>/notes", "manager",
+         lambda w: f"{A}/applications/{w.application}/notes"),
+    Case("POST", f"{A}/applications/<int:application_id>/notes", "manager",
+         lambda w: f"{A}/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (201,)),
+    Case("POST", f"{A}/auth/register", "anonymous", lambda w: f"{A}/auth/register",
+         lambda w: {"email": f"new{_n()}@example.com", "password": PASSWORD, "full_name": "New"}, (201,)),
+    Case("POST", f"{A}/auth/token", "anonymous", lambda w: f"{A}/auth/token",
+         lambda w: {"email": w.user("recruiter").email, "password": PASSWORD}),
+    Case("POST", f"{A}/auth/refresh", "refresh", lambda w: f"{A}/auth/refresh"),
+    Case("POST", f"{A}/auth/revoke", "recruiter", lambda w: f"{A}/auth/revoke", ok=(204,)),
+    Case("GET", f"{A}/me", "recruiter", lambda w: f"{A}/me"),
+    Case("POST", f"{A}/companies", "anonymous", lambda w: f"{A}/companies",
+         lambda w: {"name": f"Co {_n()}", "admin": {"email": f"boss{_n()}@example.com", "password": PASSWORD,
+                                                     "full_name": "Boss"}}, (201,)),
+    Case("GET", f"{A}/companies/<int:company_id>", "anonymous", lambda w: f"{A}/companies/{w.company}"),
+    Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
+    Case("POST", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members",
+         lambda w: {"email": f"staff{_n()}@example.com", "full_name": "Staff", "role": "recruiter"}, (201,)),
+    Case("PATCH", f"{A}/companies/<int:company_id>/members/<int:user_id>", "admin",
+         lambda w: f"{A}/companies/{w.company}/members/{w.manager}", lambda w: {"role": "hiring_manager"}),
+    # The dashboard
+    Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/"),
+    Case("GET", "/dashboard/jobs", "manager", lambda w: "/dashboard/jobs"),
+    Case("GET", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new"),
+    Case("POST", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new",
+         lambda w: {"title": f"Job {_n()}", "employment_type": "full_time", "status": "open"}, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>/edit", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/edit"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/edit", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/edit",
+         lambda w: {"title": f"Renamed {_n()}", "employment_type": "full_time"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/status", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/status",
+         lambda w: {"status": "open"}, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter", lambda w: f"/dashboard/jobs/{w.job}"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "manager", lambda w: f"/dashboard/jobs/{w.job}?stage=applied"),
+    Case("GET", "/dashboard/applications/<int:application_id>", "recruiter",
+         lambda w: f"/dashboard/applications/{w.application}"),
+    Case("POST", "/dashboard/applications/<int:application_id>/notes", "manager",
+         lambda w: f"/dashboard/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/move", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/move", lambda w: {"to": "screening"}, (302,)),
+    Case("GET", "/dashboard/applications/<int:application_id>/reject", "recruiter",
+         lambda w: f"/dashboard/applications/{w.application}/reject"),
+    Case("POST", "/dashboard/applications/<int:application_id>/reject", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/reject", lambda w: {"reason": "No"}, (302,)),
+    Case("GET", "/dashboard/applications/<int:application_id>/resume", "recruiter",
+         lambda w: f"/dashboard/applications/{w.application}/resume"),
+    Case("GET", "/dashboard/team", "admin", lambda w: "/dashboard/team"),
+    Case("POST", "/dashboard/team/invite", "admin", lambda w: "/dashboard/team/invite",
+         lambda w: {"email": f"invited{_n()}@example.com", "full_name": "Invited", "role": "recruiter"}, (302,)),
+    Case("POST", "/dashboard/team/<int:user_id>/role", "admin", lambda w: f"/dashboard/team/{w.manager}/role",
+         lambda w: {f"member-{w.manager}-role": "hiring_manager"}, (302,)),
+    Case("POST", "/dashboard/team/<int:user_id>/active", "admin", lambda w: f"/dashboard/team/{w.manager}/active",
+         lambda w: {"active": "1"}, (302,)),
+    Case("GET", "/dashboard/mail", "admin", lambda w: "/dashboard/mail"),
+    Case("POST", "/dashboard/mail/<int:message_id>/retry", "admin",
+         lambda w: f"/dashboard/mail/{w.fresh_message()}/retry", ok=(302,)),
+    # Public and candidate pages
+    Case("GET", "/", "anonymous", lambda w: "/"),
+    Case("GET", "/", "anonymous", lambda w: "/?q=Job"),
+    Case("GET", "/jobs/<int:job_id>", "anonymous", lambda w: f"/jobs/{w.job}"),
+    Case("GET", "/companies/<slug>", "anonymous", lambda w: f"/companies/{w.slug}"),
+    Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
+    Case("GET", "/me/applications/<int:application_id>", "candidate",
+         lambda w: f"/me/applications/{w.application}"),
+]  # fmt: skip
+
+# The API's own description and its documentation page touch no table.
+NOT_BUDGETED = {"/api/v1/openapi.json", "/api/docs"}
+
+
+def _client_for(app, world: World, who: str, case: Case):
+    """A test client signed in as `who` (web: a session; API: a bearer token in `headers`)."""
+    client = app.test_client()
+    headers: dict[str, str] = {}
+    if who == "anonymous":
+        return client, headers
+    user = world.fresh_candidate() if who == "fresh" else world.user("recruiter" if who == "refresh" else who)
+    if case.web:
+        assert login(client, user).status_code == 302
+    else:
+        tokens = issue_tokens(user)
+        db.session.commit()
+        headers["Authorization"] = f"Bearer {tokens['refresh_token' if who == 'refresh' else 'access_token']}"
+    return client, headers
+
+
+def _measure(app, world: World, case: Case, count_statements):
+    client, headers = _client_for(app, world, case.who, case)
+    url = case.url(world)
+    body = case.body(world) if case.body else None
+    kwargs: dict = {"headers": headers}
+    if case.web and case.method == "POST":
+        kwargs["data"] = {"csrf_token": csrf(client), **(body or {})}
+    elif body is not None:
+        kwargs["json"] = body
+    db.session.remove()
+    with count_statements() as log:
+        response = client.open(url, method=case.method, **kwargs)
+    status, text = response.status_code, response.get_data(as_text=True)
+    response.close()  # a file download holds its file open until closed
+    assert status in case.ok, f"{case}: {status} {text[:500]}"
+    db.session.remove()
+    return log
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_budget(app, world, factory, count_statements, case):
+    small = _measure(app, world, case, count_statements)
+    world.grow(factory)
+    large = _measure(app, world, case, count_statements)
+    assert small.count <= BUDGET, f"{case}\n{small.report()}"
+    assert large.count == small.count, f"{case}\nsmall: {small.report()}\nlarge: {large.report()}"
+
+
+def _bare(rule: str) -> str:
+    """/jobs/<int(min=1):job_id> -> /jobs/<job_id>: converters differ between the doors, names do not."""
+    return re.sub(r"<(?:[^:<>]+:)?([A-Za-z_]+)>", r"<\1>", rule)
+
+
+def test_every_endpoint_and_dashboard_page_has_a_budget(app):
+    covered = {(case.method, _bare(case.rule)) for case in CASES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in NOT_BUDGETED or rule.endpoint.endswith("static"):  # files, no database
+            continue
+        if not rule.rule.startswith(("/api/", "/dashboard")):
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if (method, _bare(rule.rule)) not in covered:
+                missing.append(f"{method} {rule.rule}")
+    assert missing == []
