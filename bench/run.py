@@ -47,7 +47,7 @@ def settings() -> dict:
         "database": _env("BENCH_DATABASE", "ats_bench"),
         "redis_url": _env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "port": int(_env("BENCH_PORT", "8800")),
-        "mail_messages": int(_env("BENCH_MAIL_MESSAGES", "800")),
+        "mail_messages": int(_env("BENCH_MAIL_MESSAGES", "1000")),
     }
 
 
@@ -120,17 +120,21 @@ def _mean_ceiling(before: dict, after: dict) -> dict:
     return mean
 
 
-def mail_throughput(env: dict, s: dict) -> dict:
-    """One worker, then two, each on its own batch of pending messages."""
-    from bench import mail
+def mail_throughput(s: dict) -> dict:
+    """One worker, then two, on a scratch PostgreSQL database: bench/mail_throughput.py does the work."""
+    import json
+    import subprocess
+    import sys
 
+    command = [sys.executable, str(ROOT / "bench" / "mail_throughput.py"), "--postgres", s["database_server"],
+               "--redis", s["redis_url"], "--messages", str(s["mail_messages"]), "--workers", "1", "2"]  # fmt: skip
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     results = {}
-    for workers in (1, 2):
-        row = mail.throughput(env, workers, s["mail_messages"] * workers)
-        results[str(workers)] = row
-        print(
-            f"  mail x{workers}          {row['per_second']:8.1f} messages/s ({row['delivered']} delivered)", flush=True
-        )
+    for line in output.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            results[str(row["workers"])] = row
+            print(f"  mail x{row['workers']}          {row['msgs_per_s']:8.1f} messages/s", flush=True)
     return results
 
 
@@ -191,7 +195,7 @@ def main() -> None:
                         continue
                     results["scenarios"].append(measure(server.base, scenario, s, dataset, server, ctx.db_url))
         if not only or "mail" in only:
-            results["mail"] = mail_throughput(server_env(s, workdir, s["database"], prefix), s)
+            results["mail"] = mail_throughput(s)
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)
