@@ -32,9 +32,13 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
 
 
-def links() -> dict[str, str]:
+def links(application_id: int) -> dict[str, str]:
+    """Where the candidate and the staff follow this application in the browser."""
     base = _base_url()
-    return {"candidate": f"{base}/", "dashboard": f"{base}/dashboard"}
+    return {
+        "candidate": f"{base}/me/applications/{application_id}",
+        "dashboard": f"{base}/dashboard/applications/{application_id}",
+    }
 
 
 def recruiting_staff(company_id: int) -> list[User]:
@@ -64,7 +68,7 @@ def on_application_submitted(application: Application, **_extra) -> None:
         rendered=render(
             "application_received",
             f"Your application for {job.title} at {job.company.name}",
-            link=links()["candidate"],
+            link=links(application.id)["candidate"],
             **names,
         ),
     )
@@ -78,7 +82,7 @@ def on_application_submitted(application: Application, **_extra) -> None:
                 "new_application",
                 f"New application: {candidate.full_name} for {job.title}",
                 staff_name=member.full_name,
-                link=links()["dashboard"],
+                link=links(application.id)["dashboard"],
                 **names,
             ),
         )
@@ -100,7 +104,7 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
                 "stage_update",
                 STAGE_SUBJECTS[stage].format(title=job.title, company=job.company.name),
                 stage=stage,
-                link=links()["candidate"],
+                link=links(application.id)["candidate"],
                 **names,
             ),
         )
@@ -115,7 +119,7 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
                     "application_withdrawn",
                     f"Application withdrawn: {candidate.full_name} for {job.title}",
                     staff_name=member.full_name,
-                    link=links()["dashboard"],
+                    link=links(application.id)["dashboard"],
                     **names,
                 ),
             )
