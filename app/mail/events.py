@@ -72,20 +72,9 @@ def on_application_submitted(application: Application, **_extra) -> None:
             **names,
         ),
     )
-    for member in recruiting_staff(application.company_id):
-        add_message(
-            kind="new_application",
-            to_address=member.email,
-            to_name=member.full_name,
-            company_id=application.company_id,
-            rendered=render(
-                "new_application",
-                f"New application: {candidate.full_name} for {job.title}",
-                staff_name=member.full_name,
-                link=links(application.id)["dashboard"],
-                **names,
-            ),
-        )
+    _tell_recruiting_staff(
+        application, "new_application", f"New application: {candidate.full_name} for {job.title}", names
+    )
 
 
 @signals.stage_changed.connect
@@ -109,20 +98,23 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
             ),
         )
     elif stage == "withdrawn":
-        for member in recruiting_staff(application.company_id):
-            add_message(
-                kind="application_withdrawn",
-                to_address=member.email,
-                to_name=member.full_name,
-                company_id=application.company_id,
-                rendered=render(
-                    "application_withdrawn",
-                    f"Application withdrawn: {candidate.full_name} for {job.title}",
-                    staff_name=member.full_name,
-                    link=links(application.id)["dashboard"],
-                    **names,
-                ),
-            )
+        _tell_recruiting_staff(
+            application, "application_withdrawn", f"Application withdrawn: {candidate.full_name} for {job.title}", names
+        )
+
+
+def _tell_recruiting_staff(application: Application, kind: str, subject: str, names: dict[str, str]) -> None:
+    """One message per active recruiter and admin of the application's company."""
+    for member in recruiting_staff(application.company_id):
+        add_message(
+            kind=kind,
+            to_address=member.email,
+            to_name=member.full_name,
+            company_id=application.company_id,
+            rendered=render(
+                kind, subject, staff_name=member.full_name, link=links(application.id)["dashboard"], **names
+            ),
+        )
 
 
 @signals.staff_invited.connect
