@@ -14,11 +14,9 @@ def init_app(app: Flask) -> None:
     from app.mail import events  # noqa: F401  (connects the signal receivers, once per process)
     from app.mail.backends import BACKENDS
     from app.mail.cli import mail_cli
-    from app.mail.login import init_login
     from app.mail.views import bp
 
     if app.config["MAIL_BACKEND"] not in BACKENDS:
         raise RuntimeError(f"MAIL_BACKEND must be one of {', '.join(BACKENDS)}, not {app.config['MAIL_BACKEND']!r}")
     app.cli.add_command(mail_cli)
     app.register_blueprint(bp)
-    init_login(app)

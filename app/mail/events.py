@@ -32,9 +32,13 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
 
 
-def links() -> dict[str, str]:
+def links(application_id: int) -> dict[str, str]:
+    """Where the candidate and the staff follow this application in the browser."""
     base = _base_url()
-    return {"candidate": f"{base}/", "dashboard": f"{base}/dashboard"}
+    return {
+        "candidate": f"{base}/me/applications/{application_id}",
+        "dashboard": f"{base}/dashboard/applications/{application_id}",
+    }
 
 
 def recruiting_staff(company_id: int) -> list[User]:
@@ -64,32 +68,15 @@ def on_application_submitted(application: Application, **_extra) -> None:
         "rendered": render(
             "application_received",
             f"Your application for {job.title} at {job.company.name}",
-            link=links()["candidate"],
+            link=links(application.id)["candidate"],
             **names,
         ),
     }
     # The confirmation and every staff alert in one INSERT.
-    add_messages(
-        [
-            confirmation,
-            *(
-                {
-                    "kind": "new_application",
-                    "to_address": member.email,
-                    "to_name": member.full_name,
-                    "company_id": application.company_id,
-                    "rendered": render(
-                        "new_application",
-                        f"New application: {candidate.full_name} for {job.title}",
-                        staff_name=member.full_name,
-                        link=links()["dashboard"],
-                        **names,
-                    ),
-                }
-                for member in recruiting_staff(application.company_id)
-            ),
-        ]
+    staff = _staff_messages(
+        application, "new_application", f"New application: {candidate.full_name} for {job.title}", names
     )
+    add_messages([confirmation, *staff])
 
 
 @signals.stage_changed.connect
@@ -108,29 +95,35 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
                 "stage_update",
                 STAGE_SUBJECTS[stage].format(title=job.title, company=job.company.name),
                 stage=stage,
-                link=links()["candidate"],
+                link=links(application.id)["candidate"],
                 **names,
             ),
         )
     elif stage == "withdrawn":
         add_messages(
-            [
-                {
-                    "kind": "application_withdrawn",
-                    "to_address": member.email,
-                    "to_name": member.full_name,
-                    "company_id": application.company_id,
-                    "rendered": render(
-                        "application_withdrawn",
-                        f"Application withdrawn: {candidate.full_name} for {job.title}",
-                        staff_name=member.full_name,
-                        link=links()["dashboard"],
-                        **names,
-                    ),
-                }
-                for member in recruiting_staff(application.company_id)
-            ]
+            _staff_messages(
+                application,
+                "application_withdrawn",
+                f"Application withdrawn: {candidate.full_name} for {job.title}",
+                names,
+            )
         )
+
+
+def _staff_messages(application: Application, kind: str, subject: str, names: dict[str, str]) -> list[dict]:
+    """One message per active recruiter and admin of the application's company, for add_messages."""
+    return [
+        {
+            "kind": kind,
+            "to_address": member.email,
+            "to_name": member.full_name,
+            "company_id": application.company_id,
+            "rendered": render(
+                kind, subject, staff_name=member.full_name, link=links(application.id)["dashboard"], **names
+            ),
+        }
+        for member in recruiting_staff(application.company_id)
+    ]
 
 
 @signals.staff_invited.connect

@@ -32,15 +32,17 @@ def test_apply_writes_a_confirmation_and_alerts_active_recruiters_and_admins(app
     companies.update_member(tenant["admin"], tenant["company"].id, departed.id, active=False)
     db.session.commit()
     candidate = factory.candidate("Grace Hopper")
-    factory.application(candidate, tenant["job"])
+    application = factory.application(candidate, tenant["job"])
 
     (confirmation,) = _outbox("application_received")
+    assert f"/me/applications/{application.id}" in confirmation.text_body
     assert confirmation.to_address == candidate.email and confirmation.to_name == "Grace Hopper"
     assert confirmation.company_id == tenant["company"].id
     assert confirmation.status == "sent" and confirmation.sent_at is not None
     alerts = _outbox("new_application")
     assert sorted(a.to_address for a in alerts) == sorted([tenant["recruiter"].email, tenant["admin"].email])
     assert all(a.subject == f"New application: Grace Hopper for {tenant['job'].title}" for a in alerts)
+    assert all(f"/dashboard/applications/{application.id}" in a.text_body for a in alerts)
     (email,) = _delivered(app, candidate.email)
     assert email["Subject"] == confirmation.subject and email["Message-ID"] == confirmation.message_id
     assert tenant["job"].title in email.get_body(("plain",)).get_content()

@@ -114,7 +114,7 @@ def test_the_page_lists_own_company_mail_without_bodies(client, two_companies):
 
 def test_the_page_needs_a_signed_in_admin_or_recruiter(client, two_companies):
     ours, _ = two_companies
-    assert client.get("/dashboard/mail").status_code == 401
+    _assert_sent_to_login(client.get("/dashboard/mail"))
     login(client, ours["hiring_manager"])
     assert client.get("/dashboard/mail").status_code == 403
 
@@ -124,7 +124,12 @@ def test_a_stale_session_is_signed_out(client, two_companies):
     login(client, ours["admin"])
     ours["admin"].auth_version += 1  # a password change elsewhere
     db.session.commit()
-    assert client.get("/dashboard/mail").status_code == 401
+    _assert_sent_to_login(client.get("/dashboard/mail"))
+
+
+def _assert_sent_to_login(response):
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
 
 
 def test_retry_from_the_page_needs_the_csrf_token(client, two_companies):
