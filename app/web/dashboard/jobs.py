@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -94,7 +96,7 @@ def job(job_id: int):
         board=board,
         job=board.job,
         stages=STAGES,
-        moves_for=lambda application: applications.allowed_moves(current_user, application),
+        moves_for=partial(applications.allowed_moves, current_user._get_current_object()),  # no proxy per card
         can_edit=current_user.role in EDITORS,
         status_form=JobStatusForm(),
     )
