@@ -54,6 +54,9 @@ class Config:
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
     ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
     PUBLIC_COMPANY_SIGNUP = _bool("PUBLIC_COMPANY_SIGNUP", True)
+    # Reverse proxies in front of the app (0: none). Their X-Forwarded-* headers
+    # are trusted only then, so rate limits count real client addresses.
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
     # Mail

@@ -21,6 +21,12 @@ def create_app(config: str | type | None = None, overrides: dict[str, Any] | Non
     config_cls.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config.get("PROXY_FIX_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)

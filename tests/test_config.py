@@ -36,3 +36,19 @@ def test_public_index_lists_open_jobs(client, factory):
     assert b"Secret draft" not in response.data
     assert b"<script>alert(1)</script>" not in response.data
     assert b"&lt;script&gt;" in response.data
+
+
+def test_forwarded_client_address_is_trusted_only_behind_a_configured_proxy(make_app):
+    seen = {}
+    for hops in (0, 1):
+        app = make_app(PROXY_FIX_HOPS=hops)
+
+        @app.get("/_whoami")
+        def whoami():
+            from flask import request
+
+            return request.remote_addr or ""
+
+        response = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+        seen[hops] = response.get_data(as_text=True)
+    assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}

@@ -13,6 +13,8 @@ from app.services.access import EDITORS, is_member, require_member, require_role
 from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
+SALARY_MAX = 2_000_000_000  # fits the 32-bit column on every database
+
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -51,6 +53,8 @@ def _clean_job_fields(fields: dict, *, creating: bool, current: Job | None = Non
             value = fields[key]
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 check.add(key, "Must be a whole number, zero or more.")
+            elif value is not None and value > SALARY_MAX:
+                check.add(key, f"Must be at most {SALARY_MAX:,}.")
             clean[key] = value
     if "salary_currency" in fields:
         currency = fields["salary_currency"]

@@ -59,15 +59,19 @@ def validate(upload: ResumeUpload) -> str:
     if not upload.data:
         raise ValidationFailed("The resume is empty.", errors={"resume": ["The file is empty."]})
     if len(upload.data) > limit:
-        raise ValidationFailed(
-            "The resume is too large.", errors={"resume": [f"Must be at most {limit // (1024 * 1024)} MB."]}
-        )
+        raise ValidationFailed("The resume is too large.", errors={"resume": [f"Must be at most {_size_text(limit)}."]})
     content_type = sniff(upload.data)
     if content_type is None:
         raise ValidationFailed(
             "The resume must be a PDF or DOCX file.", errors={"resume": ["Upload a PDF or DOCX file."]}
         )
     return content_type
+
+
+def _size_text(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{max(limit // 1024, 1)} KB"
 
 
 def store(upload: ResumeUpload) -> StoredResume:

@@ -86,13 +86,15 @@ def test_resume_with_wrong_content_is_rejected_and_nothing_written(db, factory, 
     assert count(db, Application) == 0
 
 
-def test_resume_size_limit(app, db, factory):
-    app.config["RESUME_MAX_BYTES"] = 1024 * 1024
+@pytest.mark.parametrize(("limit", "text"), [(1024 * 1024, "1 MB"), (300 * 1024, "300 KB")])
+def test_resume_size_limit(app, db, factory, limit, text):
+    app.config["RESUME_MAX_BYTES"] = limit
     tenant = factory.tenant()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="too large") as info:
         applications.apply(
-            factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", PDF_BYTES + b"0" * 1024 * 1024)
+            factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", PDF_BYTES + b"0" * limit)
         )
+    assert info.value.errors["resume"] == [f"Must be at most {text}."]
 
 
 def test_visibility_of_applications(db, factory):

@@ -70,6 +70,7 @@ def test_open_and_close(db, factory):
         ({"title": "T", "status": "archived"}, "status"),
         ({"title": "T", "salary_min": 10, "salary_max": 5}, "salary_max"),
         ({"title": "T", "salary_min": -1}, "salary_min"),
+        ({"title": "T", "salary_max": 2_000_000_001}, "salary_max"),
         ({"title": "T", "salary_currency": "EURO"}, "salary_currency"),
         ({"title": "T", "remote": "yes"}, "remote"),
     ],
