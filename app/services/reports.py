@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app import workflow
 from app.errors import ValidationFailed
@@ -21,7 +22,7 @@ from app.services import stage_counts as kept_counts
 from app.services.access import require_member, require_user
 from app.services.applications import list_applications, newest_by_stage
 from app.services.jobs import get_job
-from app.services.pagination import Page
+from app.services.pagination import Page, inline_limit
 from app.services.validation import Checker
 
 BOARD_COLUMN_SIZE = 10  # cards per column on the whole board
@@ -64,7 +65,7 @@ def home_jobs(actor: User, limit: int = HOME_JOBS) -> list[Job]:
         select(Job)
         .where(Job.company_id == company_id, Job.status.in_((JobStatus.OPEN.value, JobStatus.DRAFT.value)))
         .order_by(Job.id.desc())
-        .limit(limit)
+        .limit(inline_limit(limit))
     )
     return list(db.session.scalars(stmt))
 
@@ -140,24 +141,27 @@ def recent_activity(actor: User, limit: int = 15) -> list[Activity]:
     company_id = _company_id(actor)
     if limit < 1 or limit > 100:
         raise ValidationFailed("The limit is out of range.", errors={"limit": ["Must be between 1 and 100."]})
-    rows = db.session.execute(
-        select(StageChange, Application)
+    # Just the columns shown, over five tables: loading the rows as objects joined nine
+    # (each object's eager relations) and cost PostgreSQL 6 ms to plan.
+    candidate, mover = aliased(User), aliased(User)
+    stmt = (
+        select(
+            StageChange.id,
+            StageChange.application_id,
+            candidate.full_name,
+            Application.job_id,
+            Job.title,
+            StageChange.from_stage,
+            StageChange.to_stage,
+            mover.full_name,
+            StageChange.created_at,
+        )
         .join(Application, Application.id == StageChange.application_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .join(Job, Job.id == Application.job_id)
+        .outerjoin(mover, mover.id == StageChange.actor_id)
         .where(StageChange.company_id == company_id)
         .order_by(StageChange.id.desc())
-        .limit(limit)
-    ).unique()
-    return [
-        Activity(
-            id=change.id,
-            application_id=application.id,
-            candidate_name=application.candidate.full_name,
-            job_id=application.job_id,
-            job_title=application.job.title,
-            from_stage=change.from_stage,
-            to_stage=change.to_stage,
-            actor_name=change.actor.full_name if change.actor else None,
-            created_at=change.created_at,
-        )
-        for change, application in rows
-    ]
+        .limit(inline_limit(limit))
+    )
+    return [Activity(*row) for row in db.session.execute(stmt)]
