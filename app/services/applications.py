@@ -18,7 +18,7 @@ from app.models.base import utcnow
 from app.services import resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
-from app.services.pagination import Page, clamp_limit, encode_cursor, inline_limit, paginate_desc
+from app.services.pagination import Page, clamp_limit, encode_cursor, paginate_desc
 from app.services.validation import Checker
 
 
@@ -159,7 +159,7 @@ def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> d
         select(Application.id)
         .where(Application.job_id == job.id, Application.stage == stage)
         .order_by(Application.id.desc())
-        .limit(inline_limit(size + 1))
+        .limit(size + 1)
         .subquery()
         .select()
         for stage in stages
