@@ -9,8 +9,9 @@ of or behind the applications they count.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select
 
 from app.extensions import db
 from app.models import Application, JobStageCount, User
@@ -18,27 +19,34 @@ from app.services.access import require_member
 from app.workflow import STAGES
 
 
-def _upsert_statement():
-    if db.session.get_bind().dialect.name == "postgresql":
+@lru_cache(maxsize=8)
+def _bump_statement(dialect: str, rows: int):
+    """INSERT ... ON CONFLICT DO UPDATE for `rows` stages of one job, built once per dialect and size.
+
+    A new row starts at max(delta, 0); an existing one adds the delta (0 stands for -1).
+    """
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    return upsert(JobStageCount)
+    table = JobStageCount.__table__
+    values = [
+        {"job_id": bindparam("job_id"), "stage": bindparam(f"stage_{n}"), "company_id": bindparam("company_id"),
+         "count": bindparam(f"start_{n}")}
+        for n in range(rows)
+    ]  # fmt: skip
+    stmt = upsert(table).values(values)
+    delta = case((stmt.excluded.count == 0, -1), else_=stmt.excluded.count)
+    return stmt.on_conflict_do_update(index_elements=["job_id", "stage"], set_={"count": table.c.count + delta})
 
 
 def _bump(job_id: int, company_id: int, deltas: dict[str, int]) -> None:
     """Add +1 / -1 per stage in one statement; rows are touched in stage order, so
     concurrent moves lock them in the same order and cannot deadlock."""
-    rows = [
-        # A new row starts at max(delta, 0); an existing one adds the delta (0 stands for -1).
-        {"job_id": job_id, "stage": stage, "company_id": company_id, "count": max(delta, 0)}
-        for stage, delta in sorted(deltas.items(), key=lambda item: STAGES.index(item[0]))
-    ]
-    stmt = _upsert_statement().values(rows)
-    delta = case((stmt.excluded.count == 0, -1), else_=stmt.excluded.count)
-    db.session.execute(
-        stmt.on_conflict_do_update(index_elements=["job_id", "stage"], set_={"count": JobStageCount.count + delta})
-    )
+    params: dict = {"job_id": job_id, "company_id": company_id}
+    for n, (stage, delta) in enumerate(sorted(deltas.items(), key=lambda item: STAGES.index(item[0]))):
+        params[f"stage_{n}"], params[f"start_{n}"] = stage, max(delta, 0)
+    db.session.execute(_bump_statement(db.session.get_bind().dialect.name, len(deltas)), params)
 
 
 def record_apply(application: Application) -> None:
