@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.services import applications
 
 
-@contextmanager
-def counting():
-    statements: list[str] = []
+@pytest.fixture
+def queries(count_statements):
+    """How many statements one GET of `path` runs."""
 
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
+    def run(api, path: str, token: str) -> int:
+        db.session.expire_all()
+        with count_statements() as log:
+            response = api.get(path, token=token)
+        assert response.status_code == 200, response.get_json()
+        return log.count
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-def _queries(api, path: str, token: str) -> int:
-    db.session.expire_all()
-    with counting() as statements:
-        response = api.get(path, token=token)
-    assert response.status_code == 200, response.get_json()
-    return len(statements)
+    return run
 
 
 @pytest.fixture
@@ -50,7 +39,7 @@ def grow(factory):
     return add
 
 
-def test_no_n_plus_one(api, factory, token, grow):
+def test_no_n_plus_one(api, factory, token, grow, queries):
     tenant = factory.tenant()
     admin = token(tenant["admin"])
     first = grow(tenant, 1)[0]
@@ -61,18 +50,18 @@ def test_no_n_plus_one(api, factory, token, grow):
         "/jobs",
         f"/companies/{tenant['company'].id}/members",
     ]
-    before = {path: _queries(api, path, admin) for path in paths}
+    before = {path: queries(api, path, admin) for path in paths}
     for _ in range(3):
         factory.job(tenant["recruiter"])
         factory.staff(tenant["company"], tenant["admin"], "recruiter")
     grow(tenant, 14)
-    after = {path: _queries(api, path, admin) for path in paths}
+    after = {path: queries(api, path, admin) for path in paths}
     assert after == before
     # One application's view: history and notes grow, queries do not.
     views = [f"/applications/{first.id}", f"/applications/{first.id}/history", f"/applications/{first.id}/notes"]
-    before = {path: _queries(api, path, admin) for path in views}
+    before = {path: queries(api, path, admin) for path in views}
     for stage in ("interview", "offer", "hired"):
         applications.move_stage(tenant["recruiter"], first.id, stage, note=stage)
         applications.add_note(tenant["hiring_manager"], first.id, stage)
     db.session.commit()
-    assert {path: _queries(api, path, admin) for path in views} == before
+    assert {path: queries(api, path, admin) for path in views} == before
