@@ -70,6 +70,9 @@ class Config:
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
     SMTP_SSL = _bool("SMTP_SSL", False)
     SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 10)
+    # Kept SMTP connections: messages per connection (1: a new one each time), idle limit.
+    SMTP_MAX_MESSAGES_PER_CONNECTION = _int("SMTP_MAX_MESSAGES_PER_CONNECTION", 100)
+    SMTP_MAX_IDLE_SECONDS = _int("SMTP_MAX_IDLE_SECONDS", 30)
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 5)
     MAIL_RETRY_INTERVALS = os.environ.get("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
     MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers

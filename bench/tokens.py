@@ -27,9 +27,8 @@ def mint(env: dict, user_ids: Iterable[int]) -> list[str]:
 
 
 def main() -> None:
-    from app.api.auth import issue_tokens
-
     from app import create_app
+    from app.api.auth import issue_tokens
     from app.extensions import db
     from app.models import User
 

@@ -6,6 +6,8 @@ import logging
 import os
 import smtplib
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 
 from flask import Flask
@@ -28,19 +30,115 @@ def send(app: Flask, message: EmailMessage, outbox_id: int) -> None:
 
 
 def send_smtp(app: Flask, message: EmailMessage) -> None:
-    """One connection per message: simple, and a broken connection never spoils the next one."""
+    """Send, over a connection kept between messages when the worker asked for it.
+
+    Opening a connection (TCP, EHLO, maybe TLS and AUTH) costs more than sending
+    a message, so the mail worker (which calls `keep_connections()`) reuses one
+    for up to SMTP_MAX_MESSAGES_PER_CONNECTION messages while it stays idle less
+    than SMTP_MAX_IDLE_SECONDS. A kept
+    connection is checked with NOOP before use; when a send fails the connection
+    is dropped, so a broken one never spoils the next message.
+    """
     config = app.config
+    if not _connections.enabled:
+        client = _open(config)
+        try:
+            client.send_message(message)
+        finally:
+            _close_quietly(client)
+        return
+    client = _connections.take(config)
+    try:
+        client.send_message(message)
+    except BaseException:
+        _close_quietly(client)
+        raise
+    _connections.give_back(config, client)
+
+
+def _open(config) -> smtplib.SMTP:
     host, port, timeout = config["SMTP_HOST"], int(config["SMTP_PORT"]), float(config["SMTP_TIMEOUT"])
     if config["SMTP_SSL"]:
         client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
         client = smtplib.SMTP(host, port, timeout=timeout)
-    with client:
+    try:
         if config["SMTP_STARTTLS"] and not config["SMTP_SSL"]:
             client.starttls(context=ssl.create_default_context())
         if config["SMTP_USERNAME"]:
             client.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        client.send_message(message)
+    except BaseException:
+        _close_quietly(client)
+        raise
+    return client
+
+
+def _close_quietly(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+class _KeptConnections(threading.local):
+    """At most one open SMTP connection per thread, for one server's settings."""
+
+    enabled = False  # process-wide: only the mail worker keeps connections
+
+    def __init__(self) -> None:
+        self.client: smtplib.SMTP | None = None
+        self.key: tuple | None = None
+        self.sent = 0
+        self.last_used = 0.0
+
+    @staticmethod
+    def _key(config) -> tuple:
+        return tuple(config[k] for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_SSL", "SMTP_STARTTLS", "SMTP_USERNAME"))
+
+    def take(self, config) -> smtplib.SMTP:
+        client, self.client = self.client, None
+        if client is not None:
+            fresh = time.monotonic() - self.last_used < float(config["SMTP_MAX_IDLE_SECONDS"])
+            if self.key == self._key(config) and fresh and _alive(client):
+                return client
+            _close_quietly(client)
+        self.sent = 0
+        self.key = self._key(config)
+        return _open(config)
+
+    def give_back(self, config, client: smtplib.SMTP) -> None:
+        self.sent += 1
+        if self.sent >= int(config["SMTP_MAX_MESSAGES_PER_CONNECTION"]):
+            _close_quietly(client)
+            return
+        self.client = client
+        self.last_used = time.monotonic()
+
+
+def _alive(client: smtplib.SMTP) -> bool:
+    try:
+        return client.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
+
+
+_connections = _KeptConnections()
+
+
+def keep_connections(enabled: bool = True) -> None:
+    """Keep SMTP connections open between messages (the worker process turns this on).
+
+    Elsewhere (in-process delivery in web requests) each message has its own
+    connection, so no socket outlives the thread that opened it.
+    """
+    _KeptConnections.enabled = enabled
+
+
+def close_kept_connection() -> None:
+    """Close this thread's kept connection (at worker exit, and in tests)."""
+    client, _connections.client = _connections.client, None
+    if client is not None:
+        _close_quietly(client)
 
 
 def write_file(app: Flask, message: EmailMessage, outbox_id: int) -> None:

@@ -82,5 +82,12 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
     """Work the mail queue until stopped, sweeping as it goes; with `burst`, drain the queue and return."""
     if not app.config.get("REDIS_URL"):
         raise SystemExit("The mail worker needs REDIS_URL. Without it, mail is delivered in-process after each commit.")
+    from app.mail.backends import close_kept_connection, keep_connections
+
     interval = 0 if burst else int(app.config["MAIL_SWEEP_INTERVAL"])
-    return make_worker(app, sweep_interval=interval).work(burst=burst, with_scheduler=True)
+    keep_connections(True)
+    try:
+        return make_worker(app, sweep_interval=interval).work(burst=burst, with_scheduler=True)
+    finally:
+        close_kept_connection()
+        keep_connections(False)

@@ -57,14 +57,20 @@ def redis_prefix(redis_url) -> str:
 class SMTPSink:
     """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         from aiosmtpd.controller import Controller
 
         self.messages: list = []
         self.refuse = False
+        self.greetings = 0  # EHLO/HELO seen: one per connection
         sink = self
 
         class Handler:
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):
+                sink.greetings += 1
+                session.host_name = hostname
+                return responses
+
             async def handle_DATA(self, server, session, envelope):
                 if sink.refuse:
                     return "451 Temporary failure, try again later"
@@ -80,19 +86,26 @@ class SMTPSink:
                 return "250 OK"
 
         self.host = "127.0.0.1"
-        self.port = _closed_port()
+        self.port = port or _closed_port()
         self.controller = Controller(Handler(), hostname=self.host, port=self.port)
 
     def start(self) -> SMTPSink:
         self.controller.start()
+        self.running = True
         return self
 
     def stop(self) -> None:
-        self.controller.stop()
+        """Stop the server; stopping one already stopped does nothing."""
+        if getattr(self, "running", False):
+            self.running = False
+            self.controller.stop()
 
 
 @pytest.fixture
 def smtp_server():
+    from app.mail.backends import close_kept_connection
+
     sink = SMTPSink().start()
     yield sink
+    close_kept_connection()
     sink.stop()
