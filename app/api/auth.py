@@ -16,9 +16,10 @@ from flask_jwt_extended import create_access_token, create_refresh_token, get_cu
 
 from app.api import blocklist
 from app.api.problems import problem
-from app.extensions import db, jwt
+from app.extensions import jwt
 from app.models import User
 from app.models.base import utcnow
+from app.services import accounts
 
 
 def _seconds(value) -> int:
@@ -75,10 +76,7 @@ def _load_user(_header: dict, data: dict) -> User | None:
         user_id = int(data["sub"])
     except (KeyError, TypeError, ValueError):
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.auth_version != data.get("ver"):
-        return None
-    return user
+    return accounts.get_active_user(user_id, data.get("ver"))
 
 
 @jwt.token_in_blocklist_loader

@@ -21,9 +21,14 @@ from app.services.validation import Checker
 MAIL_ROLES = (Role.ADMIN, Role.RECRUITER)
 
 
+def can_see_mail(actor: User | None) -> bool:
+    """Admins and recruiters of a company (the navigation asks this too)."""
+    return bool(actor is not None and actor.is_authenticated and actor.is_staff and actor.role in MAIL_ROLES)
+
+
 def _require_mail_staff(actor: User | None) -> User:
     actor = require_user(actor)
-    if not actor.is_staff or actor.role not in MAIL_ROLES:
+    if not can_see_mail(actor):
         raise Forbidden("Only a company's admins and recruiters can see its mail.")
     return actor
 

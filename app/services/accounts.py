@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
@@ -67,9 +67,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def get_active_user(user_id: int) -> User | None:
+def get_active_user(user_id: int, auth_version: int | None) -> User | None:
+    """The user a session or token names, only while active and at that `auth_version`.
+
+    A password change or a deactivation bumps `auth_version`, so every session
+    and token made before it stops naming a user at once.
+    """
     user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.auth_version != auth_version:
+        return None
+    return user
 
 
 def set_password(user: User, password: str) -> None:
@@ -83,18 +90,9 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    from app.errors import ValidationFailed
-
     if not verify_password(user.password_hash, current_password or ""):
         raise ValidationFailed("The current password is wrong.", errors={"current_password": ["Wrong password."]})
     set_password(user, new_password)
-
-
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("That user was not found.")
-    return user
 
 
 def request_password_reset(email: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -314,4 +315,7 @@ def resume_file(actor: User, application_id: int) -> tuple[str, str, str]:
     application = get_application(actor, application_id)
     if not application.resume_key:
         raise NotFound("This application has no resume.")
-    return resumes.path_for(application.resume_key), application.resume_filename, application.resume_content_type
+    path = resumes.path_for(application.resume_key)
+    if not os.path.isfile(path):
+        raise NotFound("The resume file is missing.")
+    return path, application.resume_filename, application.resume_content_type

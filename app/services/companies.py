@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import signals
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Company, Role, User
 from app.services.access import require_member, require_role
@@ -120,8 +120,3 @@ def _active_admin_count(company_id: int) -> int:
             User.company_id == company_id, User.role == Role.ADMIN.value, User.active.is_(True)
         )
     )
-
-
-def assert_staff_role(role: str) -> None:
-    if role not in STAFF_ROLE_VALUES:
-        raise ValidationFailed("Unknown role.", errors={"role": [f"Must be one of: {', '.join(STAFF_ROLE_VALUES)}."]})

@@ -107,10 +107,6 @@ def get_job(viewer: User | None, job_id: int) -> Job:
     return job
 
 
-def get_public_job(job_id: int) -> Job:
-    return get_job(None, job_id)
-
-
 def update_job(actor: User, job_id: int, **fields) -> Job:
     job = get_job(actor, job_id)
     if not is_member(actor, job.company_id):

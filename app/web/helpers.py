@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from flask_login import current_user
 
-from app.models import Job, Role
+from app.models import Job
 from app.workflow import STAGE_LABELS, STAGES
 
 EMPLOYMENT_LABELS = {
@@ -73,11 +73,9 @@ def web_link(url: str | None) -> str | None:
 
 def show_mail_link() -> bool:
     """The outbox page exists (the mail package registers it) and the user may use it."""
-    return (
-        "mail_admin.outbox" in current_app.view_functions
-        and current_user.is_authenticated
-        and current_user.role in (Role.ADMIN, Role.RECRUITER)
-    )
+    from app.mail.service import can_see_mail
+
+    return "mail_admin.outbox" in current_app.view_functions and can_see_mail(current_user)
 
 
 def init_templates(app: Flask) -> None:

@@ -54,10 +54,7 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, raw_version = (user_id or "").partition(":")
     if not (raw_id.isdigit() and raw_version.isdigit()):
         return None
-    user = accounts.get_active_user(int(raw_id))
-    if user is None or user.auth_version != int(raw_version):
-        return None
-    return user
+    return accounts.get_active_user(int(raw_id), int(raw_version))
 
 
 def start_session(user: User) -> None:

@@ -1,14 +1,13 @@
 """Two moves of one application at once, on two real PostgreSQL connections."""
 
-import threading
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.errors import StaleUpdate
 from app.extensions import db as _db
-from app.models import Application, StageChange
+from app.models import Application, StageChange, User
 from app.services import applications
+from tests.racing import race
 
 pytestmark = pytest.mark.postgres
 
@@ -20,41 +19,21 @@ def test_concurrent_moves_from_the_same_stage_exactly_one_wins(app, factory, fir
     app_id, recruiter_id, admin_id = application.id, tenant["recruiter"].id, tenant["admin"].id
     _db.session.remove()
 
-    both_read = threading.Barrier(2, timeout=10)
-    results: dict[str, object] = {}
+    def move(actor_id: int, dest: str):
+        def call() -> None:
+            actor = _db.session.get(User, actor_id)
+            applications.move_stage(actor, app_id, dest, reason="No" if dest == "rejected" else None)
 
-    def wait_for_the_other(session, _flush_context, _instances):
-        # Both transactions have read the application before either writes.
-        if session.info.get("racing"):
-            session.info["racing"] = False
-            both_read.wait()
+        return call
 
-    def move(name: str, actor_id: int, dest: str) -> None:
-        with app.app_context():
-            session = _db.session()
-            session.info["racing"] = True
-            event.listen(session, "before_flush", wait_for_the_other)
-            try:
-                actor = _db.session.get(type(tenant["recruiter"]), actor_id)
-                applications.move_stage(actor, app_id, dest, reason="No" if dest == "rejected" else None)
-                _db.session.commit()
-                results[name] = "ok"
-            except StaleUpdate as error:
-                _db.session.rollback()
-                results[name] = error
-            finally:
-                _db.session.remove()
-
-    threads = [
-        threading.Thread(target=move, args=("a", recruiter_id, first)),
-        threading.Thread(target=move, args=("b", admin_id, second)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-
-    outcomes = sorted(type(v).__name__ if v != "ok" else "ok" for v in results.values())
+    # Both transactions have read the application before either writes.
+    outcomes = race(
+        app,
+        {"a": move(recruiter_id, first), "b": move(admin_id, second)},
+        hook="before_flush",
+        ready=lambda *_: True,
+        expected=StaleUpdate,
+    )
     assert outcomes == ["StaleUpdate", "ok"]
     final = _db.session.get(Application, app_id)
     assert final.version == 2

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import send_file
 from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import LINK_HEADER, page_body
-from app.api.problems import ApiProblem
 from app.api.schemas.applications import (
     ApplicationDetailOut,
     ApplicationListArgs,
@@ -24,6 +22,7 @@ from app.api.schemas.applications import (
     TransitionIn,
 )
 from app.api.uploads import parse_apply_body
+from app.downloads import attachment
 from app.services import applications
 from app.services.resumes import DOCX, PDF
 
@@ -147,14 +146,7 @@ def history(application_id: int):
 )
 def resume(application_id: int):
     """The resume, to the candidate who applied and the company's staff."""
-    path, filename, content_type = applications.resume_file(caller(), application_id)
-    try:
-        response = send_file(path, mimetype=content_type, as_attachment=True, download_name=filename, max_age=0)
-    except FileNotFoundError:
-        raise ApiProblem(404, "The resume file is missing.") from None
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(*applications.resume_file(caller(), application_id))
 
 
 @blp.get(f"{APPLICATION}/notes")
