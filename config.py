@@ -42,7 +42,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", "") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection idle longer than this is pinged before use (app/db_pool.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or 5)
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "ats:")
     INSTANCE_DIR = str(_INSTANCE)

@@ -48,6 +48,11 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import bootstrap, csrf, db, limiter, migrate
 
     db.init_app(app)
+    from app.db_pool import ping_after_idle
+
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_after_idle(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -89,6 +94,12 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _commit_or_rollback(response):
+        # A request that never used the database has no session to settle.
+        if not db.session.registry.has():
+            return response
+        session = db.session()
+        if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+            return response
         if response.status_code < 400:
             db.session.commit()
         else:

@@ -17,6 +17,7 @@ from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.api.problems import API_PATH_PREFIX
 from app.extensions import db
 from app.models import WebSession
 
@@ -32,7 +33,20 @@ def _naive_utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class DatabaseSessionInterface(ServerSideSessionInterface):
+class NoSessionForApi:
+    """API requests authenticate by bearer token: they neither read nor write a server session.
+
+    Without this every API call would load (and a browser's cookie would refresh)
+    a stored session nobody there uses.
+    """
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith(API_PATH_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
+class DatabaseSessionInterface(NoSessionForApi, ServerSideSessionInterface):
     """Sessions stored in `web_sessions` through the app's SQLAlchemy session."""
 
     session_class = ServerSideSession
@@ -51,8 +65,10 @@ class DatabaseSessionInterface(ServerSideSessionInterface):
         data[_EXPIRY_KEY] = row.expiry  # taken off again in open_session
         return data
 
-    def open_session(self, app: Flask, request) -> ServerSideSession:
+    def open_session(self, app: Flask, request):
         session = super().open_session(app, request)
+        if self.is_null_session(session):
+            return session
         session.stored_expiry = session.pop(_EXPIRY_KEY, None)
         session.modified = session.accessed = False
         return session
@@ -113,8 +129,11 @@ def init_sessions(app: Flask) -> None:
         from flask_session.redis import RedisSessionInterface
         from redis import Redis
 
+        class RedisSessions(NoSessionForApi, RedisSessionInterface):
+            pass
+
         client = Redis.from_url(app.config["REDIS_URL"])
-        app.session_interface = RedisSessionInterface(
+        app.session_interface = RedisSessions(
             app, client=client, key_prefix=app.config["REDIS_KEY_PREFIX"] + "session:", **common
         )
     else:
