@@ -59,6 +59,10 @@ class Config:
     # Reverse proxies in front of the app (0: none). Their X-Forwarded-* headers
     # are trusted only then, so rate limits count real client addresses.
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+    # Anonymous public job search answers kept in Redis (app/public_cache.py); 0 turns it off.
+    PUBLIC_CACHE_SECONDS = _int("PUBLIC_CACHE_SECONDS", 60)
+    PUBLIC_CACHE_MAX_ENTRIES = _int("PUBLIC_CACHE_MAX_ENTRIES", 500)
+    PUBLIC_CACHE_MAX_BYTES = _int("PUBLIC_CACHE_MAX_BYTES", 128 * 1024)
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
     # Mail

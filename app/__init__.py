@@ -44,7 +44,7 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import db_events, models  # noqa: F401  (SQLite foreign keys; one metadata)
+    from app import db_events, models, public_cache  # noqa: F401  (SQLite foreign keys; one metadata; cache bumps)
     from app.extensions import bootstrap, csrf, db, limiter, migrate
 
     db.init_app(app)

@@ -19,19 +19,11 @@ from app.api.problems import ApiProblem
 from app.extensions import db
 from app.models import RevokedToken
 from app.models.base import utcnow
-
-_EXTENSION_KEY = "api_blocklist_redis"
+from app.redis_client import redis_client
 
 
 def _redis() -> redis.Redis | None:
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get(_EXTENSION_KEY)
-    if client is None:
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-        current_app.extensions[_EXTENSION_KEY] = client
-    return client
+    return redis_client(current_app)
 
 
 def _key(sid: str) -> str:

@@ -10,17 +10,18 @@ import redis
 from flask import Flask
 from rq import Queue, Retry
 
+from app.redis_client import redis_client
+
 log = logging.getLogger(__name__)
 
 JOB = "app.mail.jobs.deliver_job"
 
 
 def connection(app: Flask) -> redis.Redis:
-    """One client (and connection pool) per app; short timeouts so a dead Redis fails fast."""
-    client = app.extensions.get("mail_redis")
+    """The app's Redis client (the queue is used only when REDIS_URL is set)."""
+    client = redis_client(app)
     if client is None:
-        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
-        app.extensions["mail_redis"] = client
+        raise RuntimeError("The mail queue needs REDIS_URL.")
     return client
 
 

@@ -9,6 +9,7 @@ from app.api.auth import caller
 from app.api.core import BEARER, ID, OPTIONAL_BEARER, Blueprint
 from app.api.lists import LINK_HEADER, no_content, page_body
 from app.api.schemas.jobs import JobIn, JobListArgs, JobOut, JobPage, JobPatch
+from app.public_cache import cached_for_anonymous
 from app.services import jobs
 
 blp = Blueprint("api_jobs", __name__, url_prefix="/api/v1", tag="Jobs", description="Jobs")
@@ -17,6 +18,7 @@ JOB = f"/jobs/<{ID}:job_id>"
 
 
 @blp.get("/jobs")
+@cached_for_anonymous("jobs")
 @jwt_required(optional=True)
 @blp.arguments(JobListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, JobPage, headers=LINK_HEADER)
@@ -39,6 +41,7 @@ def create_job(data):
 
 
 @blp.get(JOB)
+@cached_for_anonymous("jobs")
 @jwt_required(optional=True)
 @blp.response(200, JobOut)
 @blp.alt_response(404, response="NOT_FOUND")
