@@ -120,12 +120,16 @@ def list_applications(
         check.choice("stage", stage, workflow.STAGES)
         check.raise_if_any()
     stmt = select(Application)
+    own_job = None
     if actor.is_staff:
         # Another company's draft is not found; another company's open job lists nothing.
         # For the staff's own job the job filter alone is the same set, and it lets the
         # plan PostgreSQL keeps for this prepared statement use (job_id, id) whatever the job:
         # with company_id too, the generic plan intersects both indexes and sorts.
-        if job_id is None or get_job(actor, job_id).company_id != actor.company_id:
+        if job_id is not None:
+            job = get_job(actor, job_id)
+            own_job = job if job.company_id == actor.company_id else None
+        if own_job is None:
             stmt = stmt.where(Application.company_id == actor.company_id)
         # Rows join only what differs between them: the job (when not the one loaded above,
         # which the identity map already holds) and the candidate; the job's company is the
@@ -139,7 +143,11 @@ def list_applications(
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
         stmt = stmt.where(Application.stage == stage)
-    return paginate_desc(db.session, stmt, Application.id, limit=limit, cursor=cursor)
+    page = paginate_desc(db.session, stmt, Application.id, limit=limit, cursor=cursor)
+    if own_job is not None:
+        for application in page.items:  # every row's job is this one: no lazy load per row
+            set_committed_value(application, "job", own_job)
+    return page
 
 
 def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> dict[str, Page[Application]]:

@@ -7,7 +7,8 @@ from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
-from app.api.lists import LINK_HEADER, page_body
+from app.api.lists import LINK_HEADER, page_response
+from app.api.render import application_out
 from app.api.schemas.applications import (
     ApplicationDetailOut,
     ApplicationListArgs,
@@ -77,7 +78,7 @@ def apply(job_id: int):
 @blp.doc(security=BEARER)
 def list_job_applications(job_id: int, **args):
     """A job's applications, newest first (staff of its company)."""
-    return page_body(applications.list_job_applications(caller(), job_id, **args))
+    return page_response(applications.list_job_applications(caller(), job_id, **args), application_out)
 
 
 @blp.get("/applications")
@@ -88,7 +89,7 @@ def list_job_applications(job_id: int, **args):
 @blp.doc(security=BEARER)
 def list_applications(**args):
     """A candidate's own applications, or the staff member's company's; newest first."""
-    return page_body(applications.list_applications(caller(), **args))
+    return page_response(applications.list_applications(caller(), **args), application_out)
 
 
 @blp.get(APPLICATION)

@@ -7,7 +7,8 @@ from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, OPTIONAL_BEARER, Blueprint
-from app.api.lists import LINK_HEADER, no_content, page_body
+from app.api.lists import LINK_HEADER, no_content, page_response
+from app.api.render import job_out
 from app.api.schemas.jobs import JobIn, JobListArgs, JobOut, JobPage, JobPatch
 from app.public_cache import cached_for_anonymous
 from app.services import jobs
@@ -26,7 +27,7 @@ JOB = f"/jobs/<{ID}:job_id>"
 @blp.doc(security=OPTIONAL_BEARER)
 def list_jobs(**args):
     """Open jobs of every company, newest first; staff may add `status=` for their own company's jobs."""
-    return page_body(jobs.list_jobs(caller(), **args))
+    return page_response(jobs.list_jobs(caller(), **args), job_out)
 
 
 @blp.post("/jobs")
