@@ -30,10 +30,13 @@ def board():
 @bp.get("/jobs/<int:job_id>")
 def job(job_id: int):
     job = jobs.get_job(_viewer(), job_id)
-    return _job_page(job, ApplyForm())
+    # Only a signed-in candidate gets the form: its CSRF token would start a
+    # stored session for every anonymous visitor (and every crawler).
+    form = ApplyForm() if current_user.is_authenticated and current_user.is_candidate else None
+    return _job_page(job, form)
 
 
-def _job_page(job, form: ApplyForm, status: int = 200):
+def _job_page(job, form: ApplyForm | None, status: int = 200):
     existing = None
     if current_user.is_authenticated and current_user.is_candidate:
         existing = next(iter(applications.list_applications(current_user, job_id=job.id, limit=1).items), None)
