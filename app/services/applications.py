@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, union_all
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -135,10 +135,11 @@ def list_applications(
         # which the identity map already holds) and the candidate; the job's company is the
         # actor's own and a candidate has none, so neither needs a join.
         job_load = lazyload(Application.job) if job_id is not None else joinedload(Application.job)
-        stmt = stmt.options(job_load.lazyload(Job.company), joinedload(Application.candidate).lazyload(User.company))
+        stmt = stmt.options(job_load.lazyload(Job.company), _candidate_card())
     else:
         stmt = stmt.where(Application.candidate_id == actor.id)
         stmt = stmt.options(lazyload(Application.candidate))  # the actor, already loaded
+    stmt = stmt.options(defer(Application.cover_letter))  # up to 10,000 characters no list shows
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
@@ -148,6 +149,15 @@ def list_applications(
         for application in page.items:  # every row's job is this one: no lazy load per row
             set_committed_value(application, "job", own_job)
     return page
+
+
+def _candidate_card():
+    """The candidate as a list shows them: name and email, not the whole account."""
+    return (
+        joinedload(Application.candidate)
+        .load_only(User.id, User.full_name, User.email, User.role, User.company_id)
+        .lazyload(User.company)
+    )
 
 
 def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> dict[str, Page[Application]]:
@@ -176,7 +186,7 @@ def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> d
     stmt = (
         select(Application)
         .where(Application.id.in_(union_all(*branches)))
-        .options(lazyload(Application.job), joinedload(Application.candidate).lazyload(User.company))
+        .options(lazyload(Application.job), _candidate_card(), defer(Application.cover_letter))
         .order_by(Application.id.desc())
     )
     rows: dict[str, list[Application]] = {stage: [] for stage in stages}
