@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy import Row
 
 from app.models import OutboxMessage
 
@@ -77,8 +78,11 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name, 200), username=username, domain=domain)
 
 
-def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
-    """The email for an outbox row. Raises ValueError when an address cannot be used."""
+def build_email(row: OutboxMessage | Row, sender: str) -> EmailMessage:
+    """The email for an outbox row (the model, or a row of its columns).
+
+    Raises ValueError when an address cannot be used.
+    """
     message = EmailMessage()
     message["From"] = sender_address(sender)
     message["To"] = _address(row.to_name, row.to_address)

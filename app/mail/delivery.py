@@ -13,7 +13,6 @@ import smtplib
 
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.mail import backends
@@ -22,6 +21,18 @@ from app.models import MessageStatus, OutboxMessage
 from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
+
+# What building the email needs, returned by the claim.
+_MESSAGE_COLUMNS = (
+    "to_name",
+    "to_address",
+    "subject",
+    "created_at",
+    "message_id",
+    "text_body",
+    "html_body",
+    "attempts",
+)
 
 
 class DeliveryDeferred(Exception):
@@ -33,33 +44,34 @@ def deliver(message_id: int) -> str:
 
     Raises DeliveryDeferred after a temporary failure, once the attempt is recorded,
     so that RQ schedules the next try.
+
+    Core statements on one connection: the claim counts the attempt and returns
+    the row in one round trip, the outcome is one more, then the commit.
     """
     app = current_app._get_current_object()
-    with Session(db.engine, expire_on_commit=False) as session, session.begin():
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING.value)
-            .values(updated_at=utcnow())
-        ).rowcount
-        if not claimed:
+    table = OutboxMessage.__table__
+    this = table.c.id == message_id
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            update(table)
+            .where(this, table.c.status == MessageStatus.PENDING.value)
+            .values(attempts=table.c.attempts + 1, updated_at=utcnow())
+            .returning(*(table.c[name] for name in _MESSAGE_COLUMNS))
+        ).first()
+        if row is None:
             return "skipped"
-        row = session.get(OutboxMessage, message_id)
-        row.attempts += 1
+        attempts, error_text = row.attempts, None
         try:
-            backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), row.id)
+            backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), message_id)
         except Exception as error:
-            row.last_error = describe(error)
-            final = is_permanent(error) or row.attempts >= app.config["MAIL_MAX_ATTEMPTS"]
-            if final:
-                row.status = MessageStatus.FAILED.value
-                outcome = "failed"
-            else:
-                outcome = "deferred"
+            error_text = describe(error)
+            final = is_permanent(error) or attempts >= app.config["MAIL_MAX_ATTEMPTS"]
+            outcome = "failed" if final else "deferred"
+            status = MessageStatus.FAILED.value if final else MessageStatus.PENDING.value
+            conn.execute(update(table).where(this).values(status=status, last_error=error_text))
         else:
-            row.status = MessageStatus.SENT.value
-            row.sent_at = utcnow()
             outcome = "sent"
-        attempts, error_text = row.attempts, row.last_error
+            conn.execute(update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow()))
     if outcome == "failed":
         log.warning("mail #%s failed after %d attempt(s): %s", message_id, attempts, error_text)
     elif outcome == "deferred":
