@@ -26,10 +26,11 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import redis
-from flask import Flask, Response, current_app, has_app_context, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.after_commit import run_after_commit
 from app.extensions import db
 from app.models import Company, Job
 from app.redis_client import redis_client
@@ -184,14 +185,8 @@ def _bulk_statement(state) -> None:
         _remember(state.session, _scopes_of({getattr(table, "name", None)}))
 
 
-@event.listens_for(db.session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released; the real commit is still to come
-        return
-    scopes = session.info.pop(_PENDING, None)
-    if not scopes or not has_app_context():
-        return
-    cache = get_cache(current_app._get_current_object())
+def _bump_committed(app: Flask, scopes: set[str]) -> None:
+    cache = get_cache(app)
     if cache is None:
         return
     try:
@@ -200,7 +195,4 @@ def _after_commit(session: Session) -> None:
         log.warning("public cache: could not bump %s: %s", sorted(scopes), error)
 
 
-@event.listens_for(db.session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
+run_after_commit(_PENDING, _bump_committed)

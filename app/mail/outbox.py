@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, insert
+from flask import Flask, current_app
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.after_commit import run_after_commit
 from app.extensions import db
 from app.mail.compose import Rendered, new_message_id, one_line
 from app.models import MessageStatus, OutboxMessage
@@ -66,24 +67,14 @@ def schedule(session: Session, ids: list[int]) -> None:
     session.info.setdefault(_PENDING, []).extend(ids)
 
 
-@event.listens_for(db.session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released; the real commit is still to come
-        return
-    ids = session.info.pop(_PENDING, None)
-    if not ids or not has_app_context():
-        return
+def _dispatch_committed(app: Flask, ids: list[int]) -> None:
     try:
-        dispatch(current_app._get_current_object(), ids)
+        dispatch(app, ids)
     except Exception:  # the data is committed; a mail problem must not fail the request
         log.exception("mail: dispatching %d message(s) failed; the sweep will pick them up", len(ids))
 
 
-@event.listens_for(db.session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction) -> None:
-    """The outermost transaction is over: after a commit the ids are gone already; else forget them."""
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
+run_after_commit(_PENDING, _dispatch_committed)
 
 
 def dispatch(app: Flask, ids: list[int]) -> int:
