@@ -1,9 +1,8 @@
-"""Plain functions that turn list items into JSON-ready dicts.
+"""Plain functions that turn list items and application details into JSON-ready dicts.
 
 The marshmallow schemas stay the contract (the OpenAPI document and the
 tests compare the two field by field); on the busiest lists these functions do
-the dumping, at about a tenth of the cost of the generic field machinery
-for a page of 20.
+the dumping, at about a tenth of the cost of the generic field machinery.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import Application, Company, Job
+from app.services.applications import HistoryEntry
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -62,4 +62,30 @@ def application_out(application: Application) -> dict:
         "resume": resume,
         "created_at": _iso(application.created_at),
         "updated_at": _iso(application.updated_at),
+    }
+
+
+def history_out(entry: HistoryEntry) -> dict:
+    """HistoryOut."""
+    actor = {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
+    return {
+        "id": entry.id,
+        "from_stage": entry.from_stage,
+        "to_stage": entry.to_stage,
+        "actor": actor,
+        "note": entry.note,
+        "reason": entry.reason,
+        "created_at": _iso(entry.created_at),
+    }
+
+
+def application_detail_out(
+    application: Application, *, allowed_transitions: list[str], history: list[HistoryEntry]
+) -> dict:
+    """ApplicationDetailOut: the list item plus the cover letter, the caller's moves and the history."""
+    return {
+        **application_out(application),
+        "cover_letter": application.cover_letter,
+        "allowed_transitions": list(allowed_transitions),
+        "history": [history_out(entry) for entry in history],
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.api.render import application_out, job_out
-from app.api.schemas.applications import ApplicationOut
+from app.api.render import application_detail_out, application_out, history_out, job_out
+from app.api.schemas.applications import ApplicationDetailOut, ApplicationOut, ApplicationView, HistoryOut
 from app.api.schemas.jobs import JobOut
 from app.models import Application
 from app.services import applications, jobs, resumes
@@ -33,3 +33,17 @@ def test_applications_render_as_the_schema_dumps_them(factory, world, db):
         assert application_out(application) == ApplicationOut().dump(application)
     assert application_out(with_resume)["resume"]["filename"] == "cv.pdf"
     assert application_out(without_resume)["resume"] is None
+
+
+def test_application_details_and_history_render_as_the_schemas_dump_them(factory, world, db):
+    recruiter, candidate = world["acme"]["recruiter"], world["ada"]
+    application = factory.application(candidate, world["acme"]["job"], cover_letter="Dear <team> & co")
+    applications.move_stage(recruiter, application.id, "screening", note="Strong")
+    applications.move_stage(recruiter, application.id, "rejected", reason="Not now")
+    db.session.commit()
+    for viewer in (recruiter, candidate):  # staff see notes and reasons; the candidate does not
+        moves = applications.allowed_moves(viewer, application)
+        history = applications.history_of(viewer, application)
+        expected = ApplicationDetailOut().dump(ApplicationView(application, allowed_transitions=moves, history=history))
+        assert application_detail_out(application, allowed_transitions=moves, history=history) == expected
+        assert [history_out(entry) for entry in history] == HistoryOut(many=True).dump(history)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from flask import Response, current_app
 from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import LINK_HEADER, page_response
-from app.api.render import application_out
+from app.api.render import application_detail_out, application_out, history_out
 from app.api.schemas.applications import (
     ApplicationDetailOut,
     ApplicationListArgs,
     ApplicationPage,
-    ApplicationView,
     ApplyIn,
     ApplyMultipartIn,
     HistoryOut,
@@ -34,13 +34,17 @@ JOB_APPLICATIONS = f"/jobs/<{ID}:job_id>/applications"
 BINARY = {"type": "string", "format": "binary"}
 
 
-def _detail(application) -> ApplicationView:
+def _detail(application, status: int = 200) -> Response:
+    """ApplicationDetailOut, rendered by app/api/render.py (the schema documents it)."""
     actor = caller()
-    return ApplicationView(
+    body = application_detail_out(
         application,
         allowed_transitions=applications.allowed_moves(actor, application),
         history=applications.history_of(actor, application),
     )
+    response = current_app.json.response(body)
+    response.status_code = status
+    return response
 
 
 @blp.post(JOB_APPLICATIONS)
@@ -66,7 +70,7 @@ def _detail(application) -> ApplicationView:
 def apply(job_id: int):
     """Apply to an open job (candidates): JSON with a cover letter, or multipart with a `resume` file."""
     cover_letter, resume = parse_apply_body()
-    return _detail(applications.apply(caller(), job_id, cover_letter=cover_letter, resume=resume))
+    return _detail(applications.apply(caller(), job_id, cover_letter=cover_letter, resume=resume), 201)
 
 
 @blp.get(JOB_APPLICATIONS)
@@ -130,7 +134,7 @@ def move(data, application_id: int):
 @blp.doc(security=BEARER)
 def history(application_id: int):
     """Every stage change, oldest first (candidates do not see staff notes or reasons)."""
-    return applications.history(caller(), application_id)
+    return current_app.json.response([history_out(entry) for entry in applications.history(caller(), application_id)])
 
 
 @blp.get(f"{APPLICATION}/resume")
