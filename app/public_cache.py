@@ -1,7 +1,7 @@
 """Public answers kept in Redis until the data behind them changes.
 
-The public job search is the busiest request of a job board and reads the same
-for every anonymous visitor, so its answers are kept. Each kept answer belongs
+The public job search and job pages are the busiest requests of a job board
+and read the same for every anonymous visitor, so their answers are kept. Each kept answer belongs
 to a *generation* of its scope ("jobs"); a commit that changes a job or a
 company bumps the generation after the commit, and every older answer is
 never read again. Bumping after the commit (never before) means a reader that
@@ -15,7 +15,8 @@ PUBLIC_CACHE_SECONDS after its first answer, so neither memory nor staleness
 (should a bump be lost while Redis is down) can grow. Without Redis, with
 PUBLIC_CACHE_SECONDS=0, or while Redis fails, answers are computed every time.
 Only anonymous GETs are served from here: a caller with a token or a session
-cookie always gets a fresh answer.
+cookie always gets a fresh answer. Kept pages hold no absolute URL, so a forged
+Host header cannot poison them.
 """
 
 from __future__ import annotations
@@ -116,21 +117,31 @@ def _field() -> str:
     return f"{request.endpoint}|{urlencode(view_args)}|{urlencode(query)}"
 
 
+# What may be kept: a public page or a JSON answer, never anything else a view returns.
+CACHEABLE_TYPES = frozenset({"application/json", "text/html"})
+
+
 def _pack(response: Response) -> bytes:
-    """The Link header (the only header besides the type these answers carry), a newline, the body."""
-    return (response.headers.get("Link", "") + "\n").encode() + response.get_data()
+    """The media type, the Link header (the only other header these answers carry), then the body."""
+    head = f"{response.mimetype}\n{response.headers.get('Link', '')}\n"
+    return head.encode() + response.get_data()
 
 
 def _unpack(answer: bytes) -> Response:
-    link, _, body = answer.partition(b"\n")
-    response = Response(body, status=200, mimetype="application/json")
+    mimetype, _, rest = answer.partition(b"\n")
+    link, _, body = rest.partition(b"\n")
+    response = Response(body, status=200, mimetype=mimetype.decode())
     if link:
         response.headers["Link"] = link.decode()
     return response
 
 
 def cached_for_anonymous(scope: str) -> Callable:
-    """Serve a JSON view's 200 answers to anonymous GETs from the cache of `scope`."""
+    """Serve a view's 200 answers (JSON or a page) to anonymous GETs from the cache of `scope`.
+
+    Only for views whose answer depends on nothing but the URL for a visitor
+    without a token or a cookie: no CSRF token, no flashed message, no user.
+    """
     if scope not in SCOPE_TABLES:
         raise ValueError(f"unknown public cache scope {scope!r}")
 
@@ -150,7 +161,7 @@ def cached_for_anonymous(scope: str) -> Callable:
             if answer is not None:
                 return _unpack(answer)
             response = app.make_response(view(*args, **kwargs))
-            if response.status_code == 200 and response.mimetype == "application/json":
+            if response.status_code == 200 and response.mimetype in CACHEABLE_TYPES:
                 try:
                     cache.store(scope, generation, field, _pack(response))
                 except redis.RedisError as error:

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.errors import Conflict, ValidationFailed
+from app.public_cache import cached_for_anonymous
 from app.services import applications, companies, jobs
 from app.services.resumes import ResumeUpload
 from app.web.formtools import flash_error, show_errors
@@ -16,6 +17,7 @@ def _viewer():
 
 
 @bp.get("/")
+@cached_for_anonymous("jobs")
 def board():
     filters = BoardFilters(request.args)
     valid = filters.validate()
@@ -28,6 +30,7 @@ def board():
 
 
 @bp.get("/jobs/<int:job_id>")
+@cached_for_anonymous("jobs")
 def job(job_id: int):
     job = jobs.get_job(_viewer(), job_id)
     # Only a signed-in candidate gets the form: its CSRF token would start a
@@ -68,6 +71,7 @@ def apply(job_id: int):
 
 
 @bp.get("/companies/<slug>")
+@cached_for_anonymous("jobs")
 def company(slug: str):
     company = companies.get_company_by_slug(slug)
     page = jobs.list_jobs(None, company_id=company.id, cursor=request.args.get("cursor"))
