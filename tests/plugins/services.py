@@ -109,3 +109,17 @@ def smtp_server():
     yield sink
     close_kept_connection()
     sink.stop()
+
+
+@pytest.fixture
+def redis_app(app, make_app, redis_url, redis_prefix):
+    """An app on the test database with Redis (cache, sessions, blocklist, queue) under this test's prefix.
+
+    Its context is pushed for the test, so `db` and `count_statements` use it.
+    """
+    from app.extensions import db
+
+    made = make_app(REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix)
+    with made.app_context():
+        yield made
+        db.session.rollback()

@@ -36,13 +36,15 @@ class StatementLog:
 
 @pytest.fixture
 def count_statements(app) -> Callable[[], AbstractContextManager[StatementLog]]:
-    """A context manager that records the statements run inside it on the app's engine."""
-    from app.extensions import db
+    """A context manager that records the statements run inside it on the engine of the app in context.
 
-    engine = db.engine
+    That is the `app` fixture's, or another app's whose context the test pushed.
+    """
+    from app.extensions import db
 
     @contextmanager
     def counting() -> Iterator[StatementLog]:
+        engine = db.engine
         log = StatementLog()
 
         def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
