@@ -1,4 +1,4 @@
-"""One Redis client (and connection pool) per app, for everything but the web sessions."""
+"""One Redis client (and connection pool) per app: sessions, token blocklist, mail queue, public cache."""
 
 from __future__ import annotations
 

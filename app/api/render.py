@@ -42,24 +42,33 @@ def job_out(job: Job) -> dict:
     }
 
 
+def resume_out(application: Application) -> dict | None:
+    """ResumeOut, or None without a resume."""
+    if not application.resume_key:
+        return None
+    return {
+        "filename": application.resume_filename,
+        "content_type": application.resume_content_type,
+        "size": application.resume_size,
+    }
+
+
+def actor_ref(entry: HistoryEntry) -> dict | None:
+    """Who made a stage change (UserRef), or None when nobody is recorded."""
+    return {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
+
+
 def application_out(application: Application) -> dict:
     """ApplicationOut."""
     job = application.job
     candidate = application.candidate
-    resume = None
-    if application.resume_key:
-        resume = {
-            "filename": application.resume_filename,
-            "content_type": application.resume_content_type,
-            "size": application.resume_size,
-        }
     return {
         "id": application.id,
         "job": {"id": job.id, "title": job.title, "status": job.status, "company": company_ref(job.company)},
         "candidate": {"id": candidate.id, "full_name": candidate.full_name, "email": candidate.email},
         "stage": application.stage,
         "version": application.version,
-        "resume": resume,
+        "resume": resume_out(application),
         "created_at": _iso(application.created_at),
         "updated_at": _iso(application.updated_at),
     }
@@ -67,12 +76,11 @@ def application_out(application: Application) -> dict:
 
 def history_out(entry: HistoryEntry) -> dict:
     """HistoryOut."""
-    actor = {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
     return {
         "id": entry.id,
         "from_stage": entry.from_stage,
         "to_stage": entry.to_stage,
-        "actor": actor,
+        "actor": actor_ref(entry),
         "note": entry.note,
         "reason": entry.reason,
         "created_at": _iso(entry.created_at),

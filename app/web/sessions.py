@@ -127,12 +127,13 @@ def init_sessions(app: Flask) -> None:
     }
     if app.config.get("REDIS_URL"):
         from flask_session.redis import RedisSessionInterface
-        from redis import Redis
+
+        from app.redis_client import redis_client
 
         class RedisSessions(NoSessionForApi, RedisSessionInterface):
             pass
 
-        client = Redis.from_url(app.config["REDIS_URL"])
+        client = redis_client(app)
         app.session_interface = RedisSessions(
             app, client=client, key_prefix=app.config["REDIS_KEY_PREFIX"] + "session:", **common
         )

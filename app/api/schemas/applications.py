@@ -7,6 +7,7 @@ from dataclasses import asdict
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api.render import actor_ref, resume_out
 from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
 from app.models import Application
 from app.models.jobs import JOB_STATUSES
@@ -69,10 +70,7 @@ class ApplicationView:
 
     @property
     def resume(self) -> dict | None:
-        a = self._application
-        if not a.resume_key:
-            return None
-        return {"filename": a.resume_filename, "content_type": a.resume_content_type, "size": a.resume_size}
+        return resume_out(self._application)
 
 
 class ApplicationOut(ma.Schema):
@@ -101,8 +99,7 @@ class HistoryOut(ma.Schema):
 
     @ma.pre_dump
     def _view(self, entry: HistoryEntry, **kwargs):
-        actor = {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
-        return {**asdict(entry), "actor": actor}
+        return {**asdict(entry), "actor": actor_ref(entry)}
 
 
 class ApplicationDetailOut(ApplicationOut):

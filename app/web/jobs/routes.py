@@ -32,17 +32,20 @@ def board():
 @bp.get("/jobs/<int:job_id>")
 @cached_for_anonymous("jobs")
 def job(job_id: int):
-    job = jobs.get_job(_viewer(), job_id)
-    # Only a signed-in candidate gets the form: its CSRF token would start a
-    # stored session for every anonymous visitor (and every crawler).
-    form = ApplyForm() if current_user.is_authenticated and current_user.is_candidate else None
-    return _job_page(job, form)
+    return _job_page(jobs.get_job(_viewer(), job_id))
 
 
-def _job_page(job, form: ApplyForm | None, status: int = 200):
+def _job_page(job, form: ApplyForm | None = None, status: int = 200):
+    """The job page; only a signed-in candidate gets the apply form (and their application, if any).
+
+    Anyone else gets no form: its CSRF token would start a stored session for
+    every anonymous visitor (and every crawler).
+    """
     existing = None
     if current_user.is_authenticated and current_user.is_candidate:
         existing = next(iter(applications.list_applications(current_user, job_id=job.id, limit=1).items), None)
+        if form is None:
+            form = ApplyForm()
     return render_template("jobs/job.html", job=job, form=form, existing=existing), status
 
 
