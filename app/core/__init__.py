@@ -1,0 +1,1 @@
+"""Infrastructure shared by every feature: logging, metrics, health, storage, request guards."""
