@@ -2,12 +2,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-FLASK := FLASK_APP=run.py APP_ENV=$${APP_ENV:-development} $(BIN)/flask
+# bin/flask and bin/worker use the virtualenv and default APP_ENV to development (unless .env says otherwise).
+FLASK := VENV=$(VENV) bin/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export TEST_REDIS_URL
 
-.PHONY: run test test-sqlite test-postgres lint fmt worker seed migrate bench clean
+.PHONY: install run flask test test-sqlite test-postgres check-test-deps lint fmt worker seed migrate bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,21 +18,35 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Create the virtualenv, migrate the SQLite database, seed demo data if empty, serve on :5000.
+## The virtualenv with every dependency (runs again when the requirements change).
+install: $(BIN)/.installed
+
+## Migrate the database (SQLite under instance/ unless DATABASE_URL says otherwise), seed demo data
+## if it is empty, serve on http://$(HOST):$(PORT) (make run PORT=8000 HOST=0.0.0.0).
+## BASE_URL, the start of links in emails, follows HOST and PORT unless it is set.
 run: $(BIN)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
-## The whole suite on SQLite, then on a fresh PostgreSQL database.
-test: test-sqlite test-postgres
+## Any Flask command: make flask ARGS="users set-password someone@example.com" (or bin/flask ...).
+flask: $(BIN)/.installed
+	$(FLASK) $(ARGS)
 
-test-sqlite: $(BIN)/.installed
+## The whole suite on SQLite, then on a fresh PostgreSQL database. Needs Chromium, PostgreSQL and
+## Redis (checked first, see check-test-deps).
+test: check-test-deps test-sqlite test-postgres
+
+## Say what `make test` needs and is missing (Chromium, PostgreSQL, Redis, curl, jq), before running anything.
+check-test-deps:
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PYTHON) bin/check-test-deps
+
+test-sqlite: check-test-deps $(BIN)/.installed
 	mkdir -p test-artifacts
 	$(BIN)/pytest --junitxml=test-artifacts/sqlite.xml $(PYTEST_ARGS)
 	$(BIN)/python tests/check_report.py test-artifacts/sqlite.xml
 
-test-postgres: $(BIN)/.installed
+test-postgres: check-test-deps $(BIN)/.installed
 	mkdir -p test-artifacts
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest --junitxml=test-artifacts/postgres.xml $(PYTEST_ARGS)
 	$(BIN)/python tests/check_report.py test-artifacts/postgres.xml
@@ -42,9 +59,9 @@ fmt: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## The mail worker (needs REDIS_URL).
+## The mail worker (needs REDIS_URL): make worker WORKER_ARGS=--burst drains the queue and exits.
 worker: $(BIN)/.installed
-	APP_ENV=$${APP_ENV:-development} $(BIN)/python worker.py
+	VENV=$(VENV) bin/worker $(WORKER_ARGS)
 
 seed: $(BIN)/.installed
 	$(FLASK) seed demo

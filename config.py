@@ -10,26 +10,78 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-_INSTANCE = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 INSECURE_SECRETS = {"", "dev", "change-me", "changeme", "secret", "dev-secret-key-change-me"}
 MIN_SECRET_LENGTH = 32
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+# Every reader treats an empty variable as unset, so `NAME=` in a .env file means "the default".
+def _str(name: str, default: str = "") -> str:
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
 
 
 def _bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = _str(name).strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise RuntimeError(f"{name} must be true or false, not {value!r}")
+    return value in TRUE_WORDS
 
 
 def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    value = _str(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _float(name: str, default: float) -> float:
+    value = _str(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {value!r}") from None
+
+
+def _path(name: str, default: Path) -> Path:
+    """An absolute path; a relative one is taken from the project folder, not the current directory."""
+    value = _str(name).strip()
+    path = Path(value).expanduser() if value else default
+    return path if path.is_absolute() else (BASE_DIR / path).resolve()
+
+
+def _cookie_secure(name: str, default: bool | str) -> bool | str:
+    """true, false or auto (Secure exactly when the request came over HTTPS, see app/core/cookies.py)."""
+    value = _str(name).strip().lower()
+    if not value:
+        return default
+    if value == "auto":
+        return "auto"
+    return _bool(name)
+
+
+def _base_url() -> str:
+    """BASE_URL, else the address `flask run` serves on (FLASK_RUN_HOST / FLASK_RUN_PORT, as `make run` sets)."""
+    host = _str("FLASK_RUN_HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 (every interface: links still need one address)
+        host = "127.0.0.1"
+    return _str("BASE_URL", f"http://{host}:{_int('FLASK_RUN_PORT', 5000)}").rstrip("/")
+
+
+_INSTANCE = _path("INSTANCE_PATH", BASE_DIR / "instance")
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
+    url = _str("DATABASE_URL")
     if url.startswith("postgres://"):  # the scheme some hosts still hand out
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
@@ -39,23 +91,25 @@ def _database_url() -> str:
 
 class Config:
     ENV_NAME = "production"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "")
-    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", "") or None
+    SECRET_KEY = _str("SECRET_KEY")
+    JWT_SECRET_KEY = _str("JWT_SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A pooled connection idle longer than this is pinged before use (app/db_pool.py).
-    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or 5)
-    REDIS_URL = os.environ.get("REDIS_URL", "")
-    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "ats:")
+    DATABASE_PING_AFTER_IDLE_SECONDS = _float("DATABASE_PING_AFTER_IDLE_SECONDS", 5)
+    REDIS_URL = _str("REDIS_URL", "")
+    REDIS_KEY_PREFIX = _str("REDIS_KEY_PREFIX", "ats:")
     INSTANCE_DIR = str(_INSTANCE)
-    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(_INSTANCE / "uploads"))
+    UPLOAD_DIR = str(_path("UPLOAD_DIR", _INSTANCE / "uploads"))
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
     RESUME_MAX_BYTES = _int("RESUME_MAX_BYTES", 5 * 1024 * 1024)
     # argon2id parameters (RFC 9106 second recommended option by default).
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
     ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
-    PUBLIC_COMPANY_SIGNUP = _bool("PUBLIC_COMPANY_SIGNUP", True)
+    # Anyone may create a company through POST /api/v1/companies: off for a self-hosted
+    # server (companies come from `flask create-company`), on in development for the demo.
+    PUBLIC_COMPANY_SIGNUP = _bool("PUBLIC_COMPANY_SIGNUP", False)
     # Reverse proxies in front of the app (0: none). Their X-Forwarded-* headers
     # are trusted only then, so rate limits count real client addresses.
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
@@ -66,13 +120,13 @@ class Config:
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
     # Mail
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ATS <no-reply@localhost>")
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | file | memory (tests)
-    MAIL_QUEUE = os.environ.get("MAIL_QUEUE", "mail")  # the RQ queue is REDIS_KEY_PREFIX + MAIL_QUEUE
-    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    MAIL_DEFAULT_SENDER = _str("MAIL_DEFAULT_SENDER", "ATS <no-reply@localhost>")
+    MAIL_BACKEND = _str("MAIL_BACKEND", "smtp")  # smtp | file | memory (tests)
+    MAIL_QUEUE = _str("MAIL_QUEUE", "mail")  # the RQ queue is REDIS_KEY_PREFIX + MAIL_QUEUE
+    SMTP_HOST = _str("SMTP_HOST", "localhost")
     SMTP_PORT = _int("SMTP_PORT", 25)
-    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
-    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_USERNAME = _str("SMTP_USERNAME", "")
+    SMTP_PASSWORD = _str("SMTP_PASSWORD", "")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
     SMTP_SSL = _bool("SMTP_SSL", False)
     SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 10)
@@ -80,23 +134,25 @@ class Config:
     SMTP_MAX_MESSAGES_PER_CONNECTION = _int("SMTP_MAX_MESSAGES_PER_CONNECTION", 100)
     SMTP_MAX_IDLE_SECONDS = _int("SMTP_MAX_IDLE_SECONDS", 30)
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 5)
-    MAIL_RETRY_INTERVALS = os.environ.get("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
+    MAIL_RETRY_INTERVALS = _str("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
     MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers
     MAIL_SWEEP_GRACE = _int("MAIL_SWEEP_GRACE", 120)  # pending and untouched this long: re-enqueue
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = _base_url()
     # Web sessions
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = True
+    # true, false or auto: Secure exactly when the request came over HTTPS (behind a
+    # TLS proxy, PROXY_FIX_HOPS makes its X-Forwarded-Proto count). app/core/cookies.py
+    SESSION_COOKIE_SECURE = _cookie_secure("SESSION_COOKIE_SECURE", "auto")
     REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = _cookie_secure("REMEMBER_COOKIE_SECURE", "auto")
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
     BOOTSTRAP_SERVE_LOCAL = True
     WTF_CSRF_TIME_LIMIT = None
     # Rate limits
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = _str("LOGIN_RATE_LIMIT", "10 per minute")
     # JWT
     JWT_ACCESS_TOKEN_EXPIRES = _int("JWT_ACCESS_TOKEN_EXPIRES", 900)
     JWT_REFRESH_TOKEN_EXPIRES = _int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)
@@ -123,11 +179,12 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-secret-key-change-me"
-    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or "dev-jwt-secret-key-change-me-please"
-    SESSION_COOKIE_SECURE = False
-    REMEMBER_COOKIE_SECURE = False
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    SECRET_KEY = _str("SECRET_KEY", "dev-secret-key-change-me")
+    JWT_SECRET_KEY = _str("JWT_SECRET_KEY", "dev-jwt-secret-key-change-me-please")
+    SESSION_COOKIE_SECURE = _cookie_secure("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = _cookie_secure("REMEMBER_COOKIE_SECURE", False)
+    PUBLIC_COMPANY_SIGNUP = _bool("PUBLIC_COMPANY_SIGNUP", True)
+    MAIL_BACKEND = _str("MAIL_BACKEND", "file")
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -143,12 +143,24 @@ def close_kept_connection() -> None:
 
 def write_file(app: Flask, message: EmailMessage, outbox_id: int) -> None:
     """Development: instance/mail/<id>.eml, and a one-line summary in the log (never the body)."""
-    folder = os.path.join(app.instance_path, "mail")
+    folder = file_folder(app)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{outbox_id}.eml")
     with open(path, "wb") as handle:
         handle.write(message.as_bytes())
     log.info("mail #%s to %s, %r: written to %s", outbox_id, message["To"], str(message["Subject"]), path)
+
+
+def file_folder(app: Flask) -> str:
+    """Where MAIL_BACKEND=file writes its messages."""
+    return os.path.join(app.instance_path, "mail")
+
+
+def delivery_note(app: Flask) -> str:
+    """A plain word on where mail goes when it is not sent (said by the CLI and the invite page)."""
+    if app.config["MAIL_BACKEND"] == "file":
+        return f"Emails are not sent on this server: each one is written as an .eml file to {file_folder(app)}."
+    return ""
 
 
 def sent_messages(app: Flask) -> list[EmailMessage]:

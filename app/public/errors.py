@@ -33,12 +33,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError):
-        return _render(
-            400,
-            "This form has expired",
+        from app.core.cookies import plain_http_problem
+
+        detail = (
             "For your safety each form carries a token, and this one was missing or out of date. "
-            "Go back, reload the page and send the form again.",
+            "Go back, reload the page and send the form again."
         )
+        problem = plain_http_problem()
+        if problem and problem[0] == "blocked":  # the browser never kept the session cookie
+            detail = problem[1]
+        return _render(400, "This form has expired", detail)
 
     for status in PAGES:
         app.register_error_handler(status, _http_error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
@@ -64,6 +64,18 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.flush()
+    return user
+
+
+def user_by_email(email: str) -> User:
+    """The account with this address (any role, active or not), or NotFound."""
+    try:
+        normalized = normalize_email(email or "")
+    except Exception:
+        normalized = None
+    user = db.session.scalar(select(User).where(User.email == normalized)) if normalized else None
+    if user is None:
+        raise NotFound("No account uses that email.")
     return user
 
 

@@ -32,12 +32,22 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def create_company(*, name, admin_email, admin_password, admin_full_name, public: bool = False) -> tuple[Company, User]:
+def create_company(
+    *,
+    name,
+    admin_email,
+    admin_password,
+    admin_full_name,
+    public: bool = False,
+    allow_duplicate_name: bool = True,
+) -> tuple[Company, User]:
     """A company and its first admin, in one transaction.
 
     `public` marks the self-service sign-up, which the config can switch off.
+    Names need not be unique (slugs are); the console refuses a second company of
+    the same name unless told, since it is most often the same command run twice.
     """
-    if public and not current_app.config.get("PUBLIC_COMPANY_SIGNUP", True):
+    if public and not current_app.config.get("PUBLIC_COMPANY_SIGNUP", False):
         raise Forbidden("Company sign-up is switched off on this server.")
     check = Checker()
     name = check.line("name", name, required=True, max_len=200)
@@ -45,6 +55,13 @@ def create_company(*, name, admin_email, admin_password, admin_full_name, public
     full_name = check.line("admin.full_name", admin_full_name, required=True, max_len=200)
     password = check.password("admin.password", admin_password)
     check.raise_if_any()
+    if not allow_duplicate_name:
+        existing = db.session.scalar(select(Company).where(func.lower(Company.name) == name.lower()).limit(1))
+        if existing is not None:
+            raise Conflict(
+                f"A company named {existing.name!r} already exists (/{existing.slug}).",
+                errors={"name": ["Already used by another company."]},
+            )
     company = Company(name=name, slug=_unique_slug(name))
     db.session.add(company)
     db.session.flush()
@@ -57,6 +74,40 @@ def get_company(company_id: int) -> Company:
     if company is None:
         raise NotFound("That company was not found.")
     return company
+
+
+def add_admin_from_console(company_slug: str, *, email, full_name, password: str | None) -> tuple[User, bool]:
+    """The server's operator makes someone an admin of a company (`flask users add-admin`).
+
+    For when no admin can sign in (mail is broken, the only admin left): a member
+    of that company is promoted (and given `password` when one is passed); a new
+    address becomes a new admin with `password`. Returns the user and whether it is new.
+    """
+    company = get_company_by_slug(company_slug)
+    check = Checker()
+    email = check.email("email", email)
+    if password is not None:
+        check.password("password", password)
+    check.raise_if_any()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        if user.company_id != company.id:
+            raise Conflict("That email belongs to an account outside this company.", errors={"email": ["In use."]})
+        user.role = Role.ADMIN.value
+        if not user.active:
+            user.active = True
+            user.auth_version += 1
+        if password is not None:
+            from app.services.accounts import set_password
+
+            set_password(user, password)
+        db.session.flush()
+        return user, False
+    full_name = check.line("full_name", full_name, required=True, max_len=200)
+    if password is None:
+        check.add("password", "A new admin needs a password.")
+    check.raise_if_any()
+    return new_user(email=email, full_name=full_name, role=Role.ADMIN, company_id=company.id, password=password), True
 
 
 def get_company_by_slug(slug: str) -> Company:

@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the web blueprints, sign-in and server-side sessions."""
+    from app.core import cookies
     from app.web.auth import bp as auth_bp
     from app.web.candidate import bp as candidate_bp
     from app.web.dashboard import bp as dashboard_bp
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     from app.web.sessions import init_sessions
 
     init_sessions(app)
+    cookies.init_app(app)
     init_login(app)
     init_templates(app)
     init_headers(app)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.api.problems import API_PATH_PREFIX
+from app.core.cookies import SchemeAwareSecureCookie
 from app.extensions import db
 from app.models import WebSession
 
@@ -46,7 +47,7 @@ class NoSessionForApi:
         return super().open_session(app, request)
 
 
-class DatabaseSessionInterface(NoSessionForApi, ServerSideSessionInterface):
+class DatabaseSessionInterface(SchemeAwareSecureCookie, NoSessionForApi, ServerSideSessionInterface):
     """Sessions stored in `web_sessions` through the app's SQLAlchemy session."""
 
     session_class = ServerSideSession
@@ -130,7 +131,7 @@ def init_sessions(app: Flask) -> None:
 
         from app.redis_client import redis_client
 
-        class RedisSessions(NoSessionForApi, RedisSessionInterface):
+        class RedisSessions(SchemeAwareSecureCookie, NoSessionForApi, RedisSessionInterface):
             pass
 
         client = redis_client(app)

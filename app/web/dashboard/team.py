@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.errors import Conflict, ValidationFailed
@@ -53,7 +53,13 @@ def invite():
         except (ValidationFailed, Conflict) as error:
             show_errors(form, error)
         else:
-            flash(f"Invitation sent to {member.email}. The link to set a password is valid for 7 days.", "success")
+            from app.mail.backends import delivery_note
+
+            note = delivery_note(current_app)
+            flash(
+                f"Invitation sent to {member.email}. The link to set a password is valid for 7 days. {note}".strip(),
+                "success",
+            )
             return redirect(url_for("dashboard.team"))
     return _team_page(form, 422)
 
