@@ -13,7 +13,7 @@ export TEST_REDIS_URL
 .PHONY: install run flask test test-sqlite test-postgres check-test-deps lint fmt worker seed migrate bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
