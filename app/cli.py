@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.errors import DomainError
@@ -104,8 +104,6 @@ def create_company_command(
     db.session.commit()
     click.echo(f"Created company {company.name} (id {company.id}, /companies/{company.slug}) with admin {admin.email}.")
     click.echo("Next: sign in at /auth/login and invite your team from Dashboard > Team.")
-    from flask import current_app
-
     from app.mail.backends import delivery_note
 
     if note := delivery_note(current_app):
