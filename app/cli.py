@@ -13,6 +13,9 @@ from app.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_company_command)
+    from app.core.cli import register as register_operations
+
+    register_operations(app)
 
 
 seed = AppGroup("seed", help="Fill the database with sample data.")
