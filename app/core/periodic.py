@@ -179,13 +179,33 @@ def tick(app: Flask, tasks: Registry | None = None, memory: dict[str, float] | N
     return ran
 
 
+def schema_ready(app: Flask) -> bool:
+    """Periodic work reads the schema: not before the database is reachable and at the migrations' head."""
+    from app.core.health import check_database
+
+    with app.app_context():
+        database, migrations = check_database(app)
+    return bool(database["ok"] and migrations["ok"])
+
+
+def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
+    """Wait in short steps, so a stop request is honoured within half a second."""
+    deadline = time.monotonic() + seconds
+    while not should_stop() and time.monotonic() < deadline:
+        time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+
 def loop(app: Flask, every: float, should_stop: Callable[[], bool]) -> None:
-    """The clock: tick every `every` seconds until `should_stop()`; waits in short steps to stop quickly."""
+    """The clock: once the schema is at head, tick every `every` seconds until `should_stop()`."""
+    waiting_logged = False
+    while not should_stop() and not schema_ready(app):
+        if not waiting_logged:
+            log.info("clock: waiting for the database to be reachable and migrated (flask deploy)")
+            waiting_logged = True
+        _sleep(every, should_stop)
     log.info("clock started: ticking every %ss over %d task(s)", every, len(registry))
     memory: dict[str, float] = {}
     while not should_stop():
         tick(app, memory=memory)
-        deadline = time.monotonic() + every
-        while not should_stop() and time.monotonic() < deadline:
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+        _sleep(every, should_stop)
     log.info("clock stopped")
