@@ -163,6 +163,14 @@ class Config:
     # The document at /api/v1/openapi.json (the docs page, /api/docs, is the API's own).
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "v1/openapi.json"
+    # Operations: logs, health, metrics, the periodic tick (README "Running in production").
+    LOG_FORMAT = (os.environ.get("LOG_FORMAT") or "text").strip().lower()  # text | json
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+    LOG_REQUESTS = _bool("LOG_REQUESTS", True)  # one line per request: method, route pattern, status, time
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # empty: /metrics only from private addresses
+    READYZ_REQUIRE_WORKER = _bool("READYZ_REQUIRE_WORKER", True)  # with Redis, /readyz wants a worker heartbeat
+    READYZ_WORKER_MAX_AGE = _int("READYZ_WORKER_MAX_AGE", 120)  # seconds
+    TICK_INTERVAL = _int("TICK_INTERVAL", 10)  # seconds between the clock's ticks
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
@@ -37,10 +36,10 @@ def create_app(config: str | type | None = None, overrides: dict[str, Any] | Non
 
 
 def register_logging(app: Flask) -> None:
-    if not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("transitions", "alembic.runtime.plugins"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """One log format for web, worker and clock; request ids on every line (app/core/logging.py)."""
+    from app.core import logging as core_logging
+
+    core_logging.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -89,8 +88,11 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """One commit per request, owned here: services only flush."""
+    """One commit per request, owned here: services only flush. Request metrics (app/core/metrics.py)."""
+    from app.core import metrics
     from app.extensions import db
+
+    metrics.init_app(app)
 
     @app.after_request
     def _commit_or_rollback(response):

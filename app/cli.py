@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_company_command)
     app.cli.add_command(users)
+    from app.core.cli import register as register_operations
+
+    register_operations(app)
 
 
 seed = AppGroup("seed", help="Fill the database with sample data.")

@@ -11,7 +11,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Connect the outbox to the domain signals and register mail commands and the staff page."""
-    from app.mail import events  # noqa: F401  (connects the signal receivers, once per process)
+    # The signal receivers (connected once per process) and the periodic sweep.
+    from app.mail import events, tasks  # noqa: F401
     from app.mail.backends import BACKENDS
     from app.mail.cli import mail_cli
     from app.mail.views import bp
