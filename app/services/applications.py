@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -328,12 +327,9 @@ def list_notes(actor: User, application_id: int) -> list[Note]:
     return list(db.session.scalars(select(Note).where(Note.application_id == application.id).order_by(Note.id)))
 
 
-def resume_file(actor: User, application_id: int) -> tuple[str, str, str]:
-    """(path, download name, content type) for the candidate who applied and the company's staff."""
+def resume_file(actor: User, application_id: int) -> resumes.ResumeFile:
+    """(file, download name, content type, size) for the candidate who applied and the company's staff."""
     application = get_application(actor, application_id)
     if not application.resume_key:
         raise NotFound("This application has no resume.")
-    path = resumes.path_for(application.resume_key)
-    if not os.path.isfile(path):
-        raise NotFound("The resume file is missing.")
-    return path, application.resume_filename, application.resume_content_type
+    return resumes.open_file(application.resume_key, application.resume_filename, application.resume_content_type)
