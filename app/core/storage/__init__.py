@@ -19,7 +19,18 @@ from app.core.storage.local import LocalStorage
 
 BACKENDS = ("local", "database")
 
-__all__ = ["BACKENDS", "FileMissing", "Storage", "StoredObject", "build", "check_key", "get_storage", "init_app"]
+__all__ = [
+    "BACKENDS",
+    "DatabaseStorage",
+    "FileMissing",
+    "LocalStorage",
+    "Storage",
+    "StoredObject",
+    "build",
+    "check_key",
+    "get_storage",
+    "init_app",
+]
 
 
 def build(name: str, app: Flask) -> Storage:
