@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.scaleout.conftest import LOGIN_LIMIT
-from tests.scaleout.hosts import Browser, Traffic, WebHost
+from tests.scaleout.hosts import Browser, WebHost
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -190,11 +190,3 @@ def test_failed_sign_ins_are_counted_across_hosts(hosts, traffic):
     other = b if answers[-1][0] is a else a
     refused = api.post(other, "/api/v1/auth/token", json=wrong)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-
-
-def test_traffic_figures(traffic: Traffic, record_property):
-    """The figures of the run, kept in the JUnit report (and printed with -s)."""
-    summary = traffic.summary()
-    record_property("scaleout", summary)
-    assert set(summary["by_host"]) == {"A", "B"}
-    assert "500" not in summary["statuses"]
