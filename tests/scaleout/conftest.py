@@ -73,7 +73,6 @@ def production_env(scaleout_database, redis_url, scaleout_redis_prefix) -> dict[
         "REDIS_KEY_PREFIX": scaleout_redis_prefix,
         "STORAGE_BACKEND": "database",
         "PROXY_FIX_HOPS": "0",
-        "SESSION_COOKIE_SECURE": "false",
         "RATELIMIT_ENABLED": "true",
         "LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute",
         "PUBLIC_CACHE_SECONDS": "60",
