@@ -101,6 +101,10 @@ class Config:
     REDIS_KEY_PREFIX = _str("REDIS_KEY_PREFIX", "ats:")
     INSTANCE_DIR = str(_INSTANCE)
     UPLOAD_DIR = str(_path("UPLOAD_DIR", _INSTANCE / "uploads"))
+    # Storage: where uploaded files live. "local" keeps them in UPLOAD_DIR (one web
+    # host); "database" keeps them in the stored_files table, so every web host
+    # sharing the database serves them (app/core/storage/).
+    STORAGE_BACKEND = _str("STORAGE_BACKEND", "local").strip().lower()
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
     RESUME_MAX_BYTES = _int("RESUME_MAX_BYTES", 5 * 1024 * 1024)
     # argon2id parameters (RFC 9106 second recommended option by default).

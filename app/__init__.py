@@ -64,6 +64,10 @@ def register_extensions(app: Flask) -> None:
 
     init_passwords(app)
 
+    from app.core import storage
+
+    storage.init_app(app)
+
 
 def register_blueprints(app: Flask) -> None:
     from app import api, mail, web

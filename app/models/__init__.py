@@ -2,6 +2,7 @@
 
 from app.models.applications import Application, JobStageCount, Note, StageChange
 from app.models.companies import Company
+from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.sessions import WebSession
@@ -22,6 +23,7 @@ __all__ = [
     "RevokedToken",
     "Role",
     "StageChange",
+    "StoredFile",
     "User",
     "WebSession",
 ]

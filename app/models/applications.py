@@ -47,6 +47,9 @@ class Application(db.Model):
 
     job: Mapped[Job] = relationship(lazy="joined", innerjoin=True)
     candidate: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[candidate_id])
+    # Never loaded on access: set by apply() for the application it creates, whose
+    # one change it knows, so the answer to an apply needs no history query.
+    stage_changes: Mapped[list[StageChange]] = relationship(lazy="raise", order_by="StageChange.id", viewonly=True)
 
     # Optimistic concurrency: every UPDATE says WHERE version = <read version>,
     # so of two moves from the same stage only the first can match.

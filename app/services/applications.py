@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, union_all
+from sqlalchemy import inspect, select, union_all
 from sqlalchemy.orm import defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -63,16 +62,16 @@ def apply(
         raise Conflict("You have already applied to this job.")
     set_committed_value(application, "job", job)
     set_committed_value(application, "candidate", actor)
-    db.session.add(
-        StageChange(
-            application_id=application.id,
-            company_id=job.company_id,
-            from_stage=None,
-            to_stage="applied",
-            actor_id=actor.id,
-        )
+    change = StageChange(
+        application_id=application.id,
+        company_id=job.company_id,
+        from_stage=None,
+        to_stage="applied",
+        actor_id=actor.id,
     )
+    db.session.add(change)
     db.session.flush()
+    set_committed_value(application, "stage_changes", [change])
     stage_counts.record_apply(application)
     signals.application_submitted.send(application)
     return application
@@ -282,9 +281,11 @@ def history(actor: User, application_id: int) -> list[HistoryEntry]:
 
 def history_of(actor: User, application: Application) -> list[HistoryEntry]:
     staff_view = is_member(actor, application.company_id)
-    rows = db.session.scalars(
-        select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.id)
-    )
+    rows = inspect(application).dict.get("stage_changes")  # known when apply() just created it
+    if rows is None:
+        rows = db.session.scalars(
+            select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.id)
+        )
     entries = []
     for row in rows:
         own = row.actor_id == actor.id
@@ -328,12 +329,9 @@ def list_notes(actor: User, application_id: int) -> list[Note]:
     return list(db.session.scalars(select(Note).where(Note.application_id == application.id).order_by(Note.id)))
 
 
-def resume_file(actor: User, application_id: int) -> tuple[str, str, str]:
-    """(path, download name, content type) for the candidate who applied and the company's staff."""
+def resume_file(actor: User, application_id: int) -> resumes.ResumeFile:
+    """(file, download name, content type, size) for the candidate who applied and the company's staff."""
     application = get_application(actor, application_id)
     if not application.resume_key:
         raise NotFound("This application has no resume.")
-    path = resumes.path_for(application.resume_key)
-    if not os.path.isfile(path):
-        raise NotFound("The resume file is missing.")
-    return path, application.resume_filename, application.resume_content_type
+    return resumes.open_file(application.resume_key, application.resume_filename, application.resume_content_type)

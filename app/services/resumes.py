@@ -1,17 +1,25 @@
-"""Resume uploads: checked by their content, stored under an unguessable key."""
+"""Resume uploads: checked by their content, stored under an unguessable key.
+
+The bytes go to the configured storage backend (app/core/storage/): a local
+directory, or the database when several web hosts serve the same company.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import secrets
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import BinaryIO, NamedTuple
 
 from flask import current_app
+from sqlalchemy import select
 
-from app.errors import ValidationFailed
+from app.core.storage import FileMissing, get_storage
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -75,21 +83,43 @@ def _size_text(limit: int) -> str:
 
 
 def store(upload: ResumeUpload) -> StoredResume:
+    """Validate and store the upload (in the caller's transaction with the database backend)."""
     content_type = validate(upload)
     key = secrets.token_hex(16)
-    directory = current_app.config["UPLOAD_DIR"]
-    os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, key), "xb") as handle:
-        handle.write(upload.data)
+    get_storage().put(key, upload.data, content_type)
     return StoredResume(key, _safe_filename(upload.filename, content_type), content_type, len(upload.data))
 
 
-def path_for(key: str) -> str:
-    if not key or not all(ch in "0123456789abcdef" for ch in key):
-        raise ValueError("bad resume key")
-    return os.path.join(current_app.config["UPLOAD_DIR"], key)
+class ResumeFile(NamedTuple):
+    """A resume ready to send: `attachment(*resume_file)` streams it."""
+
+    file: BinaryIO
+    filename: str
+    content_type: str
+    size: int
+
+
+def open_file(key: str, filename: str, content_type: str) -> ResumeFile:
+    """The stored bytes under `key`, opened once; NotFound when they are gone."""
+    try:
+        stored = get_storage().open(key)
+    except (FileMissing, ValueError):
+        raise NotFound("The resume file is missing.") from None
+    return ResumeFile(stored.file, filename, content_type, stored.size)
 
 
 def discard(key: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path_for(key))
+    get_storage().delete(key)
+
+
+def content_types(keys: Iterable[str]) -> dict[str, str]:
+    """{key: content type} for the keys some application points at."""
+    from app.models import Application
+
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Application.resume_key, Application.resume_content_type).where(Application.resume_key.in_(wanted))
+    )
+    return {key: content_type for key, content_type in rows}

@@ -67,10 +67,11 @@ def test_resume_is_checked_by_content_and_stored(app, db, factory, data, kind):
     db.session.commit()
     assert application.resume_content_type == kind
     assert application.resume_filename in ("cv.pdf", "cv.docx")
-    path, _name, _content_type = applications.resume_file(tenant["hiring_manager"], application.id)
-    with open(path, "rb") as handle:
-        assert handle.read() == data
-    assert applications.resume_file(candidate, application.id)[0] == path
+    for reader in (tenant["hiring_manager"], candidate):
+        resume = applications.resume_file(reader, application.id)
+        with resume.file as handle:
+            assert handle.read() == data
+        assert (resume.filename, resume.content_type, resume.size) == (application.resume_filename, kind, len(data))
 
 
 @pytest.mark.parametrize(
