@@ -47,10 +47,10 @@ def register(app: Flask) -> None:
 def _http_error(error: HTTPException | Exception):
     status = error.code if isinstance(error, HTTPException) and error.code in PAGES else 500
     title, detail = PAGES[status]
-    if status in (403, 404) and isinstance(error, HTTPException):
+    if status in (400, 403, 404) and isinstance(error, HTTPException):
         default = type(error).description
         if error.description and error.description != default:
-            detail = error.description  # a reason given by the page (abort(403, description=...))
+            detail = error.description  # a reason given by the page or a guard (abort(403, description=...))
     if status == 500:
         try:
             return _render(500, title, detail)
