@@ -15,7 +15,7 @@ PAGES = {
     404: ("Page not found", "We could not find that page. It may have moved, or the link may be mistyped."),
     405: ("Not available", "That action is not available here."),
     413: ("File too large", "The upload is larger than this site accepts. Try a smaller file."),
-    429: ("Too many attempts", "Please wait a minute before trying again."),
+    429: ("Too many attempts", "Please wait a while before trying again."),
     500: ("Something went wrong", "An unexpected error happened on our side. It has been logged; please try again."),
 }
 FALLBACK_500 = (

@@ -7,11 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.validators import StopValidation
 
+from app.core.converters import INT32_MAX
 from app.errors import DomainError
 from app.extensions import db
 
-INT_MIN = -(2**31)  # the range of an INTEGER column, which every whole-number field fills
-INT_MAX = 2**31 - 1
+INT_MAX = INT32_MAX  # the range of an INTEGER column, which every whole-number field fills
+INT_MIN = -INT32_MAX - 1
 NUL_MESSAGE = "Contains a character that is not allowed."
 RANGE_MESSAGE = f"Must be a number between {INT_MIN:,} and {INT_MAX:,}."
 
