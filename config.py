@@ -157,6 +157,12 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _str("LOGIN_RATE_LIMIT", "10 per minute")
+    # Failed sign-ins per account (web and API together), then refused until the window moves on.
+    ACCOUNT_LOGIN_FAILURE_LIMIT = _str("ACCOUNT_LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
+    # Wrong current passwords on the change-password form, per account.
+    PASSWORD_CHANGE_FAILURE_LIMIT = _str("PASSWORD_CHANGE_FAILURE_LIMIT", "5 per 15 minutes")
+    # Sign-ups per client address (web and API together): each one costs an argon2 hash.
+    REGISTER_RATE_LIMIT = _str("REGISTER_RATE_LIMIT", "10 per hour")
     # JWT
     JWT_ACCESS_TOKEN_EXPIRES = _int("JWT_ACCESS_TOKEN_EXPIRES", 900)
     JWT_REFRESH_TOKEN_EXPIRES = _int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)

@@ -28,6 +28,7 @@ def create_app(config: str | type | None = None, overrides: dict[str, Any] | Non
 
     register_logging(app)
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -67,6 +68,15 @@ def register_extensions(app: Flask) -> None:
     from app.core import storage
 
     storage.init_app(app)
+
+
+def register_input_guards(app: Flask) -> None:
+    """Bounded `int` URL converters (before any route binds them) and the request-level NUL guard."""
+    from app.core.converters import install_converters
+    from app.core.request_guards import install_request_guards
+
+    install_converters(app)
+    install_request_guards(app)
 
 
 def register_blueprints(app: Flask) -> None:

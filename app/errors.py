@@ -45,6 +45,18 @@ class Unauthorized(DomainError):
     type_slug = "unauthorized"
 
 
+class TooManyAttempts(DomainError):
+    """Refused for a while after too many failures (per account, not per client); `retry_after` in seconds."""
+
+    status = 429
+    title = "Too many attempts"
+    type_slug = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail, errors=errors)
+        self.retry_after = retry_after
+
+
 class ValidationFailed(DomainError):
     status = 422
     title = "Validation failed"

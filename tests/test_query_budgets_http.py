@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
 from tests import bulk
 from tests.api.conftest import pdf_bytes
@@ -191,6 +192,8 @@ CASES = [
                                                      "full_name": "Boss"}}, (201,)),
     Case("GET", f"{A}/companies/<int:company_id>", "anonymous", lambda w: f"{A}/companies/{w.company}"),
     Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
+    Case("GET", f"{A}/companies/<int:company_id>/members", "recruiter",
+         lambda w: f"{A}/companies/{w.company}/members?limit=2&cursor={encode_cursor(w.manager)}"),
     Case("POST", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members",
          lambda w: {"email": f"staff{_n()}@example.com", "full_name": "Staff", "role": "recruiter"}, (201,)),
     Case("PATCH", f"{A}/companies/<int:company_id>/members/<int:user_id>", "admin",

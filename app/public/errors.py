@@ -15,7 +15,7 @@ PAGES = {
     404: ("Page not found", "We could not find that page. It may have moved, or the link may be mistyped."),
     405: ("Not available", "That action is not available here."),
     413: ("File too large", "The upload is larger than this site accepts. Try a smaller file."),
-    429: ("Too many attempts", "Please wait a minute before trying again."),
+    429: ("Too many attempts", "Please wait a while before trying again."),
     500: ("Something went wrong", "An unexpected error happened on our side. It has been logged; please try again."),
 }
 FALLBACK_500 = (
@@ -51,10 +51,10 @@ def register(app: Flask) -> None:
 def _http_error(error: HTTPException | Exception):
     status = error.code if isinstance(error, HTTPException) and error.code in PAGES else 500
     title, detail = PAGES[status]
-    if status in (403, 404) and isinstance(error, HTTPException):
+    if status in (400, 403, 404) and isinstance(error, HTTPException):
         default = type(error).description
         if error.description and error.description != default:
-            detail = error.description  # a reason given by the page (abort(403, description=...))
+            detail = error.description  # a reason given by the page or a guard (abort(403, description=...))
     if status == 500:
         try:
             return _render(500, title, detail)

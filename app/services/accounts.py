@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
 from app.security import hash_password, needs_rehash, verify_password
+from app.services.attempts import PASSWORD_CHANGE, SIGN_IN
 from app.services.validation import Checker, normalize_email
 
 
@@ -50,16 +51,23 @@ def register_candidate(*, email, password, full_name) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost either way)."""
+    """The active user with these credentials, or None (same cost either way).
+
+    Raises TooManyAttempts once the account named has had too many failures
+    lately (`ACCOUNT_LOGIN_FAILURE_LIMIT`), whatever the password and whether or
+    not the account exists, so the answer says nothing about either.
+    """
     try:
         normalized = normalize_email(email or "")
     except Exception:
         normalized = None
+    account = normalized or (email or "").strip().lower()[:254]
+    SIGN_IN.check(account)
     user = db.session.scalar(select(User).where(User.email == normalized)) if normalized else None
-    if not verify_password(user.password_hash if user else None, password or ""):
+    if not verify_password(user.password_hash if user else None, password or "") or not user.active:
+        SIGN_IN.failed(account)
         return None
-    if not user.active:
-        return None
+    SIGN_IN.succeeded(account)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -102,9 +110,14 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Wrong current passwords are limited per account (`PASSWORD_CHANGE_FAILURE_LIMIT`)."""
+    account = f"user:{user.id}"
+    PASSWORD_CHANGE.check(account)
     if not verify_password(user.password_hash, current_password or ""):
+        PASSWORD_CHANGE.failed(account)
         raise ValidationFailed("The current password is wrong.", errors={"current_password": ["Wrong password."]})
     set_password(user, new_password)
+    PASSWORD_CHANGE.succeeded(account)
 
 
 def request_password_reset(email: str) -> None:
@@ -121,9 +134,13 @@ def request_password_reset(email: str) -> None:
 
 
 def set_password_with_token(token: str, purpose: str, password: str) -> User:
-    """Accept an invitation or a reset link: set the password; the link is then spent."""
+    """Accept an invitation or a reset link: set the password; the link is then spent.
+
+    Proving the mailbox also lifts a sign-in lock on the account.
+    """
     from app.services.tokens import user_for_token
 
     user = user_for_token(token, purpose)
     set_password(user, password)
+    SIGN_IN.succeeded(user.email)
     return user

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Company, Role, User
 from app.services.access import require_member, require_role
 from app.services.accounts import new_user
+from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
 STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
@@ -120,6 +121,13 @@ def get_company_by_slug(slug: str) -> Company:
 def list_members(actor: User, company_id: int) -> list[User]:
     require_member(actor, company_id, what="That company")
     return list(db.session.scalars(select(User).where(User.company_id == company_id).order_by(User.full_name, User.id)))
+
+
+def page_members(actor: User, company_id: int, *, limit: int | None = None, cursor: str | None = None) -> Page[User]:
+    """The company's staff, newest first, one keyset page at a time (own company only, else not found)."""
+    require_member(actor, company_id, what="That company")
+    stmt = select(User).where(User.company_id == company_id)
+    return paginate_desc(db.session, stmt, User.id, limit=limit, cursor=cursor)
 
 
 def add_staff(actor: User, company_id: int, *, email, full_name, role, password: str | None = None) -> User:

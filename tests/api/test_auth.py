@@ -240,39 +240,41 @@ def test_token_is_rate_limited_per_client(app_with):
     assert _login(api, "other@example.com", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 401
 
 
-def test_token_is_rate_limited_per_email(app_with):
-    app = app_with(LOGIN_RATE_LIMIT="2 per minute")
+def test_token_is_refused_per_account_after_failures_from_many_clients(app_with):
+    app = app_with(ACCOUNT_LOGIN_FAILURE_LIMIT="2 per 15 minutes")
     user = Factory().candidate()
     api = ApiClient(app.test_client())
     for n in range(2):
         address = {"REMOTE_ADDR": f"10.0.1.{n}"}
         assert _login(api, user.email, "wrong password!", environ_base=address).status_code == 401
     limited = _login(api, user.email.upper(), environ_base={"REMOTE_ADDR": "10.0.1.9"})
-    assert_problem(limited, 429)
+    problem = assert_problem(limited, 429)
+    assert "Too many failed sign-ins for this account" in problem["detail"]
     assert int(limited.headers["Retry-After"]) > 0
 
 
 def test_rate_limit_counts_live_in_redis_when_configured(app_with, redis_url, redis_prefix):
-    """Two app processes sharing Redis share the count (the limiter's storage follows REDIS_URL)."""
+    """Two app processes sharing Redis share the counts (the limiter's storage follows REDIS_URL)."""
     import redis
 
     overrides = {
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": redis_prefix,
         "RATELIMIT_STORAGE_URI": None,
-        "LOGIN_RATE_LIMIT": "2 per minute",
+        "ACCOUNT_LOGIN_FAILURE_LIMIT": "2 per 15 minutes",
     }
     first = app_with(**overrides)
     user = Factory().candidate()
-    for _ in range(2):
-        assert_problem(_login(ApiClient(first.test_client()), user.email, "wrong password!"), 401)
+    for n in range(2):
+        address = {"REMOTE_ADDR": f"10.0.2.{n}"}
+        assert_problem(_login(ApiClient(first.test_client()), user.email, "wrong password!", environ_base=address), 401)
     second = app_with(**overrides)
-    limited = _login(ApiClient(second.test_client()), user.email)
+    limited = _login(ApiClient(second.test_client()), user.email, environ_base={"REMOTE_ADDR": "10.0.2.9"})
     assert_problem(limited, 429)
     assert int(limited.headers["Retry-After"]) > 0
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"LIMITS:*email:{user.email}*"))
-    assert keys
+    keys = list(client.scan_iter(match=f"LIMITS:*{redis_prefix}*sign-in-failures*"))
+    assert keys and not any(user.email.encode() in key for key in keys)  # the address is hashed
     client.delete(*keys)
 
 

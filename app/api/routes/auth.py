@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_jwt_extended import jwt_required
 from flask_limiter.util import get_remote_address
 
 from app.api.auth import caller, issue_tokens, refresh_access, revoke_current
 from app.api.core import BEARER, Blueprint, ProblemSchema
 from app.api.lists import no_content
-from app.api.problems import PROBLEM_JSON
+from app.api.problems import PROBLEM_JSON, problem_response
 from app.api.schemas.accounts import AccessTokenOut, RegisterIn, TokenIn, TokenOut, UserOut
-from app.errors import Unauthorized
+from app.core.rate_limits import register_limit
+from app.errors import TooManyAttempts, Unauthorized
 from app.extensions import limiter
 from app.services import accounts
 
@@ -22,57 +23,67 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _email_key() -> str:
-    """Attempts for one address count together, whichever client makes them."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # the body's own parse answers 400 for it
-        body = None
-    email = body.get("email") if isinstance(body, dict) else None
-    return "email:" + (email.strip().lower()[:254] if isinstance(email, str) else "")
+def _no_store(body: dict) -> tuple[dict, int, dict]:
+    """Token answers are never cached (RFC 6749, section 5.1)."""
+    return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+NO_STORE_HEADERS = {
+    "Cache-Control": {"description": "`no-store`: never cached.", "schema": {"type": "string"}},
+    "Pragma": {"description": "`no-cache`.", "schema": {"type": "string"}},
+}
+RATE_LIMITED = {
+    "schema": ProblemSchema,
+    "content_type": PROBLEM_JSON,
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+}
 
 
 @blp.post("/auth/register")
+@register_limit
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, description="Too many sign-ups from this client", **RATE_LIMITED)
 def register(data):
-    """Create a candidate account (public sign-up never creates staff)."""
+    """Create a candidate account (public sign-up never creates staff).
+
+    Sign-ups are rate-limited per client address, web and API together (429 with Retry-After).
+    """
     return accounts.register_candidate(email=data["email"], password=data["password"], full_name=data["full_name"])
 
 
 @blp.post("/auth/token")
 @limiter.limit(_login_limit, key_func=get_remote_address, scope="token-ip")
-@limiter.limit(_login_limit, key_func=_email_key, scope="token-email")
 @blp.arguments(TokenIn)
-@blp.response(200, TokenOut)
+@blp.response(200, TokenOut, headers=NO_STORE_HEADERS)
 @blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(
-    429,
-    schema=ProblemSchema,
-    content_type=PROBLEM_JSON,
-    description="Too many attempts from this client or for this email",
-    headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
-)
+@blp.alt_response(429, description="Too many attempts from this client, or failures for this account", **RATE_LIMITED)
 def token(data):
     """Exchange an email and password for an access and a refresh token.
 
     Wrong credentials get the same 401 whether or not the email exists.
-    Attempts are rate-limited per client address and per email (429 with Retry-After).
+    Attempts are rate-limited per client address; after too many failures for one
+    account (from any client, web sign-ins included) that account is refused for a
+    while, even with the right password (429 with Retry-After).
     """
-    user = accounts.authenticate(data["email"], data["password"])
+    try:
+        user = accounts.authenticate(data["email"], data["password"])
+    except TooManyAttempts as error:
+        return problem_response(error.to_problem(), {"Retry-After": str(error.retry_after)})
     if user is None:
         raise Unauthorized("The email or password is wrong.")
-    return issue_tokens(user)
+    return _no_store(issue_tokens(user))
 
 
 @blp.post("/auth/refresh")
 @jwt_required(refresh=True)
-@blp.response(200, AccessTokenOut)
+@blp.response(200, AccessTokenOut, headers=NO_STORE_HEADERS)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.doc(security=BEARER, description="Send the refresh token as the bearer token.")
 def refresh():
     """A new access token for a refresh token."""
-    return refresh_access(caller())
+    return _no_store(refresh_access(caller()))
 
 
 @blp.post("/auth/revoke")

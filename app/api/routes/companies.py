@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from flask_jwt_extended import jwt_required
+from marshmallow import RAISE
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
-from app.api.schemas.companies import CompanyCreatedOut, CompanyIn, CompanyOut, MemberIn, MemberOut, MemberPatch
+from app.api.lists import LINK_HEADER, page_response
+from app.api.schemas.companies import (
+    CompanyCreatedOut,
+    CompanyIn,
+    CompanyOut,
+    MemberIn,
+    MemberListArgs,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+)
 from app.services import companies
 
 blp = Blueprint(
@@ -42,14 +53,18 @@ def get_company(company_id: int):
     return companies.get_company(company_id)
 
 
+_MEMBER_OUT = MemberOut()
+
+
 @blp.get(f"{COMPANY}/members")
 @jwt_required()
-@blp.response(200, MemberOut(many=True))
+@blp.arguments(MemberListArgs, location="query", as_kwargs=True, unknown=RAISE)
+@blp.response(200, MemberPage, headers=LINK_HEADER)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
-def list_members(company_id: int):
-    """The company's staff (its own staff only; to anyone else the company's members do not exist)."""
-    return companies.list_members(caller(), company_id)
+def list_members(company_id: int, **args):
+    """The company's staff, newest first (its own staff only; to anyone else the company's members do not exist)."""
+    return page_response(companies.page_members(caller(), company_id, **args), _MEMBER_OUT.dump)
 
 
 @blp.post(f"{COMPANY}/members")

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas.accounts import UserOut
-from app.api.schemas.common import StrictBool, Text
+from app.api.schemas.common import PageArgs, StrictBool, Text, page_schema
 from app.services.companies import STAFF_ROLE_VALUES
 
 
@@ -54,3 +54,10 @@ class MemberOut(UserOut):
 
     def get_pending(self, user) -> bool:
         return user.password_hash is None
+
+
+MemberPage = page_schema(MemberOut, "MemberPage")
+
+
+class MemberListArgs(PageArgs):
+    """`limit` and `cursor`: newest members first."""

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.web.formtools import SafeForm
 
 REQUIRED = "This field is required."
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(REQUIRED), Length(max=256)])
     next = HiddenField()
     submit = SubmitField("Sign in")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(SafeForm):
     full_name = StringField("Full name", validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(REQUIRED)], description="At least 8 characters.")
@@ -28,12 +29,12 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SafeForm):
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     submit = SubmitField("Send me a link")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(SafeForm):
     password = PasswordField("New password", validators=[DataRequired(REQUIRED)], description="At least 8 characters.")
     confirm = PasswordField(
         "Repeat the new password",
@@ -42,7 +43,7 @@ class SetPasswordForm(FlaskForm):
     submit = SubmitField("Set password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(SafeForm):
     current_password = PasswordField("Current password", validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         "New password", validators=[DataRequired(REQUIRED)], description="At least 8 characters."
@@ -54,5 +55,5 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(SafeForm):
     submit = SubmitField("Sign out")

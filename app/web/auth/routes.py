@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.errors import Conflict, ValidationFailed
+from app.core.rate_limits import register_limit
+from app.errors import Conflict, TooManyAttempts, ValidationFailed
 from app.extensions import limiter
 from app.services import accounts, tokens
 from app.web.auth import bp
@@ -25,7 +26,11 @@ def login():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except TooManyAttempts as error:
+            form.form_errors.append(error.detail)
+            return _too_many(render_template("auth/login.html", form=form), error)
         if user is not None:
             start_session(user)
             flash(f"Welcome back, {user.full_name}.", "success")
@@ -33,6 +38,10 @@ def login():
         form.form_errors.append("Wrong email or password.")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _too_many(html: str, error: TooManyAttempts):
+    return html, 429, {"Retry-After": str(error.retry_after)}
 
 
 @bp.post("/logout")
@@ -44,6 +53,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@register_limit
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -113,6 +123,9 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except TooManyAttempts as error:
+            show_errors(form, error)
+            return _too_many(render_template("auth/change_password.html", form=form), error)
         except ValidationFailed as error:
             show_errors(form, error, rename={"password": "new_password"})
         else:

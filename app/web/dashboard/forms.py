@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,13 +17,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models.jobs import EMPLOYMENT_TYPES
 from app.services.companies import STAFF_ROLE_VALUES
+from app.web.formtools import SafeForm
 from app.web.helpers import EMPLOYMENT_LABELS, ROLE_LABELS
 
 REQUIRED = "This field is required."
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLE_VALUES]
 
 
-class JobForm(FlaskForm):
+class JobForm(SafeForm):
     title = StringField("Job title", validators=[DataRequired(REQUIRED), Length(max=200)])
     location = StringField("Location", validators=[Length(max=200)], description="City or region, for example Berlin.")
     remote = BooleanField("Remote work is possible")
@@ -69,17 +69,17 @@ class JobForm(FlaskForm):
         return fields
 
 
-class JobStatusForm(FlaskForm):
+class JobStatusForm(SafeForm):
     status = HiddenField()
 
 
-class MoveForm(FlaskForm):
+class MoveForm(SafeForm):
     to = StringField()
     version = IntegerField(validators=[Optional()])
     next = HiddenField()
 
 
-class RejectForm(FlaskForm):
+class RejectForm(SafeForm):
     reason = TextAreaField(
         "Reason for rejecting",
         validators=[Length(max=2000)],
@@ -90,24 +90,24 @@ class RejectForm(FlaskForm):
     submit = SubmitField("Reject application")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(SafeForm):
     body = TextAreaField(
         "Add a note", validators=[DataRequired(REQUIRED)], description="Only your company's staff can read notes."
     )
     submit = SubmitField("Add note")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SafeForm):
     full_name = StringField("Full name", validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     role = SelectField("Role", choices=ROLE_CHOICES, default="recruiter")
     submit = SubmitField("Send invitation")
 
 
-class MemberRoleForm(FlaskForm):
+class MemberRoleForm(SafeForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     submit = SubmitField("Save role")
 
 
-class MemberActiveForm(FlaskForm):
+class MemberActiveForm(SafeForm):
     active = HiddenField()
