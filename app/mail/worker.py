@@ -109,12 +109,13 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
     worked = False
     try:
         while True:
-            worker = make_worker(app, sweep_interval=interval)
+            worker = None
             try:
+                worker = make_worker(app, sweep_interval=interval)  # registers with Redis: may fail too
                 worked = worker.work(burst=burst, with_scheduler=True) or worked
-            except redis.RedisError as error:  # raised while RQ tidied up after losing Redis
+            except redis.RedisError as error:  # at start, or while RQ tidied up after losing Redis
                 log.warning("mail worker: Redis failed (%s)", type(error).__name__)
-            if worker._shutdown_requested_date is not None:  # SIGTERM or SIGINT: stop as asked
+            if worker is not None and worker._shutdown_requested_date is not None:  # SIGTERM or SIGINT
                 return worked
             if burst and _drained(app):
                 return worked
