@@ -8,11 +8,13 @@ web and open a signed-in page, and look at the public board.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.models import Application, OutboxMessage, StageChange
@@ -209,10 +211,18 @@ def check_writes(app: Flask, figures: Figures, world: Hiring) -> None:
 
 
 def pending_mail(app: Flask) -> int:
-    with app.app_context():
-        count = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent"))
-        db.session.remove()
-    return count
+    """Outbox rows not sent yet; the test's own look may meet a connection a fault just ended: look again."""
+    for _ in range(5):
+        with app.app_context():
+            try:
+                return db.session.scalar(
+                    select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+                )
+            except OperationalError:
+                time.sleep(0.2)
+            finally:
+                db.session.remove()
+    raise AssertionError("the database did not answer the test")
 
 
 def check_mail_delivered_once(app: Flask, figures: Figures, smtp: CountingSMTP, timeout: float = 60) -> None:
