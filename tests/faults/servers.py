@@ -122,18 +122,35 @@ class PostgresServer:
         self._pg_ctl("restart", "-m", "fast")
 
     def terminate_backends(self, database: str) -> int:
-        """pg_terminate_backend on every connection to `database`, as an operator or a failover would."""
+        """pg_terminate_backend on every connection to `database`, as an operator or a failover would.
+
+        Returns once those backends are gone, so their clients' sockets are closed by then.
+        """
         with psycopg.connect(self.url(), autocommit=True) as admin:
-            row = admin.execute(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
-                (database,),
-            ).fetchone()
-        return int(row[0])
+            pids = [
+                pid
+                for (pid,) in admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,)
+                )
+            ]
+            self._terminate(admin, pids)
+        return len(pids)
 
     def terminate(self, pid: int) -> None:
         with psycopg.connect(self.url(), autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            self._terminate(admin, [pid])
+
+    @staticmethod
+    def _terminate(admin: psycopg.Connection, pids: list[int]) -> None:
+        if not pids:
+            return
+        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (pids,))
+
+        def gone() -> bool:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)"
+            return admin.execute(query, (pids,)).fetchone()[0] == 0
+
+        wait_until(gone, 10, "the terminated backends to exit")
 
     def create_database(self, name: str) -> str:
         with psycopg.connect(self.url(), autocommit=True) as admin:

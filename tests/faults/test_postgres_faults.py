@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 def test_backends_terminated_during_traffic(fault_app, pg_server, smtp, worker, figures):
     world = hiring(fault_app, candidates=40)
     terminated = 0
-    with Traffic(fault_app, figures, world):
+    with Traffic(fault_app, figures, world, max_rounds=30):
         for _ in range(6):
             time.sleep(0.4)
             terminated += pg_server.terminate_backends(DATABASE)
@@ -41,7 +41,7 @@ def test_backends_terminated_during_traffic(fault_app, pg_server, smtp, worker, 
 
 def test_server_restarted_during_traffic(fault_app, pg_server, smtp, worker, figures):
     world = hiring(fault_app, candidates=40)
-    with Traffic(fault_app, figures, world):
+    with Traffic(fault_app, figures, world, max_rounds=30):
         time.sleep(0.5)
         pg_server.restart()
         time.sleep(1.0)
@@ -65,7 +65,6 @@ def _kill_own_connection_at(app, pg_server, statement_start: str, armed: threadi
         if armed.is_set() and statement.lstrip().upper().startswith(statement_start):
             armed.clear()
             pg_server.terminate(conn.connection.dbapi_connection.info.backend_pid)
-            time.sleep(0.05)  # let the server's goodbye arrive
 
 
 def _count(app, model) -> int:

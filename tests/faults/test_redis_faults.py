@@ -21,7 +21,7 @@ from tests.web.conftest import csrf_from
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-ROUNDS_PER_PHASE = 6
+ROUNDS_PER_PHASE = 5
 
 
 def _last_outbox_id(app) -> int:
@@ -58,7 +58,7 @@ def test_redis_killed_and_restarted_during_sign_in_apply_and_move(fault_app, red
 
 def test_redis_killed_while_the_worker_is_in_a_job(fault_app, redis_server, smtp, worker, figures):
     """SIGKILL Redis while the worker is in the middle of a delivery; bring it back a second later, empty."""
-    world = hiring(fault_app, candidates=8)
+    world = hiring(fault_app, candidates=6)
     broken = threading.Event()
 
     def kill_redis_once() -> None:
@@ -68,7 +68,7 @@ def test_redis_killed_while_the_worker_is_in_a_job(fault_app, redis_server, smtp
             threading.Timer(1.0, redis_server.start).start()
 
     smtp.during_data = kill_redis_once
-    run_rounds(fault_app, figures, world, 8)
+    run_rounds(fault_app, figures, world, 6)
     check_mail_delivered_once(fault_app, figures, smtp)
     assert broken.is_set()
     assert figures.server_errors == 0, figures.errors

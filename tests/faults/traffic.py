@@ -155,10 +155,11 @@ def run_rounds(app: Flask, figures: Figures, world: Hiring, rounds: int, start: 
 
 
 class Traffic:
-    """Rounds from a few threads at once, until stopped or out of candidates."""
+    """Rounds from a few threads at once, until stopped, `max_rounds` ran or no candidate is left."""
 
-    def __init__(self, app: Flask, figures: Figures, world: Hiring, threads: int = 4) -> None:
+    def __init__(self, app: Flask, figures: Figures, world: Hiring, *, max_rounds: int, threads: int = 4) -> None:
         self.stop = threading.Event()
+        self.max_rounds = max_rounds
         self.counter = iter(range(1_000_000))
         self.lock = threading.Lock()
         self.failures: list[BaseException] = []
@@ -171,7 +172,7 @@ class Traffic:
             while not self.stop.is_set():
                 with self.lock:
                     number = next(self.counter)
-                if not one_round(app, figures, world, number):
+                if number >= self.max_rounds or not one_round(app, figures, world, number):
                     return
         except BaseException as error:  # surfaced by join()
             self.failures.append(error)
