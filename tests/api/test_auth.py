@@ -259,6 +259,15 @@ def _sid(pair: dict) -> str:
 # --- rate limit ---------------------------------------------------------------------------
 
 
+def test_with_redis_unreachable_the_limit_still_holds_in_memory(app_with, closed_port):
+    down = f"redis://127.0.0.1:{closed_port}/0"
+    app = app_with(LOGIN_RATE_LIMIT="3 per minute", REDIS_URL=down, RATELIMIT_STORAGE_URI=down)
+    user = Factory().candidate()
+    api = ApiClient(app.test_client())
+    assert [_login(api, user.email).status_code for _ in range(3)] == [200, 200, 200]  # sign-in works
+    assert_problem(_login(api, user.email), 429)
+
+
 def test_token_is_rate_limited_per_client(app_with):
     app = app_with(LOGIN_RATE_LIMIT="3 per minute")
     user = Factory().candidate()

@@ -106,7 +106,31 @@ def test_a_request_whose_connection_dies_answers_503_and_writes_nothing(fault_ap
     assert int(page.headers["Retry-After"]) > 0
     assert "Temporarily unavailable" in page.get_data(as_text=True)
     assert browser.page("/me/applications").status_code == 200
-    assert figures.unavailable == 2 and figures.errors == []
+
+    # At the commit, after the view has answered: still a 503, and the move is not half-made.
+    application_id = again.get_json()["id"]
+    staff = script.token(world.recruiter, PASSWORD)
+
+    at_commit = threading.Event()
+
+    @event.listens_for(db.session, "before_commit")
+    def _at_commit(session) -> None:
+        if at_commit.is_set() and not session.in_nested_transaction():  # the request's own commit
+            at_commit.clear()
+            pg_server.terminate(session.connection().connection.dbapi_connection.info.backend_pid)
+
+    at_commit.set()
+    moved = script.api("POST", f"/applications/{application_id}/transitions", token=staff, json={"to": "screening"})
+    event.remove(db.session, "before_commit", _at_commit)
+    assert not at_commit.is_set(), "the fault was never injected"
+    assert moved.status_code == 503 and moved.mimetype == "application/problem+json"
+    assert int(moved.headers["Retry-After"]) > 0
+    with fault_app.app_context():
+        assert db.session.get(Application, application_id).stage == "applied"
+        db.session.remove()
+    retried = script.api("POST", f"/applications/{application_id}/transitions", token=staff, json={"to": "screening"})
+    assert retried.status_code == 200
+    assert figures.unavailable == 3 and figures.errors == []
 
 
 def test_postgres_blips_during_a_worker_job(fault_app, pg_server, smtp, worker, figures):
