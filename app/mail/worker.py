@@ -107,9 +107,10 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
     interval = 0 if burst else int(app.config["MAIL_SWEEP_INTERVAL"])
     keep_connections(True)
     worked = False
+    pause = RECONNECT_FIRST
     try:
         while True:
-            worker = None
+            worker, started = None, time.monotonic()
             try:
                 worker = make_worker(app, sweep_interval=interval)  # registers with Redis: may fail too
                 worked = worker.work(burst=burst, with_scheduler=True) or worked
@@ -120,8 +121,11 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
             if burst and _drained(app):
                 return worked
             log.warning("mail worker: the work loop ended without a stop request; resuming once Redis answers")
-            if not wait_for_redis(app):
+            if time.monotonic() - started > RECONNECT_MAX:
+                pause = RECONNECT_FIRST  # it had been running fine: start the pauses afresh
+            if not wait_for_redis(app, first_pause=pause):
                 return worked
+            pause = min(pause * 2, RECONNECT_MAX)  # a loop that keeps ending right away restarts ever slower
             sweep_once(app, max(interval, 1))  # hand on the messages whose jobs Redis lost
     finally:
         close_kept_connection()
@@ -135,27 +139,29 @@ def _drained(app: Flask) -> bool:
         return False
 
 
-def wait_for_redis(app: Flask, *, max_pause: float = RECONNECT_MAX) -> bool:
-    """Ping Redis with growing pauses until it answers (True) or a stop signal arrives (False)."""
+def wait_for_redis(app: Flask, *, first_pause: float = RECONNECT_FIRST) -> bool:
+    """Pause, then ping Redis with growing pauses until it answers (True) or a stop signal arrives (False)."""
     stop: list[int] = []
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     for sig in saved:
         signal.signal(sig, lambda signum, _frame: stop.append(signum))
-    pause = RECONNECT_FIRST
+    pause = first_pause
     try:
-        while not stop:
-            try:
-                if queue.connection(app).ping():
-                    log.info("mail worker: Redis answers again")
-                    return True
-            except redis.RedisError as error:
-                log.warning("mail worker: Redis unavailable (%s); next try in %.1f s", type(error).__name__, pause)
+        while True:
             deadline = time.monotonic() + pause
             while not stop and time.monotonic() < deadline:
                 time.sleep(0.1)
-            pause = min(pause * 2, max_pause)
-        log.info("mail worker: stop requested while waiting for Redis")
-        return False
+            if stop:
+                log.info("mail worker: stop requested while waiting for Redis")
+                return False
+            pause = min(pause * 2, RECONNECT_MAX)
+            try:
+                queue.connection(app).ping()
+            except redis.RedisError as error:
+                log.warning("mail worker: Redis unavailable (%s); next try in %.1f s", type(error).__name__, pause)
+            else:
+                log.info("mail worker: Redis answers again")
+                return True
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
