@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Application, OutboxMessage
 from tests.factories import PASSWORD
 from tests.faults.conftest import DATABASE
+from tests.faults.servers import wait_until
 from tests.faults.traffic import Traffic, Visitor, check_mail_delivered_once, check_writes, hiring, run_rounds
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -41,10 +42,13 @@ def test_backends_terminated_during_traffic(fault_app, pg_server, smtp, worker, 
 
 def test_server_restarted_during_traffic(fault_app, pg_server, smtp, worker, figures):
     world = hiring(fault_app, candidates=40)
-    with Traffic(fault_app, figures, world, max_rounds=30):
-        time.sleep(0.5)
+    with Traffic(fault_app, figures, world, max_rounds=40, threads=2, pace=0.1):
+        wait_until(lambda: figures.requests >= 18, 30, "traffic to flow")
+        before = figures.requests
         pg_server.restart()
-        time.sleep(1.0)
+        during = figures.requests - before
+        time.sleep(0.3)
+    assert during > 0, "no request met the restart"
     figures.assert_no_5xx_but_documented_503s()
     # With the server back, every answer is a success again.
     unavailable, applied = figures.unavailable, len(world.applied)

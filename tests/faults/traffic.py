@@ -103,6 +103,11 @@ class Hiring:
         with self._lock:
             return self.candidates.pop() if self.candidates else None
 
+    def give_back(self, email: str) -> None:
+        """A candidate whose application was not taken applies again in a later round."""
+        with self._lock:
+            self.candidates.insert(0, email)
+
 
 def hiring(app: Flask, candidates: int) -> Hiring:
     """A company with a recruiter, three open jobs and `candidates` candidate accounts."""
@@ -140,6 +145,8 @@ def one_round(app: Flask, figures: Figures, world: Hiring, number: int) -> bool:
         response = script.api("POST", f"/applications/{applied}/transitions", token=staff, json={"to": "screening"})
         if response.status_code == 200:
             world.moved.append(applied)
+    if applied is None:
+        world.give_back(email)
     browser = Visitor(app, figures)
     if browser.web_login(email, PASSWORD) == 302:
         browser.page("/me/applications")
@@ -155,11 +162,17 @@ def run_rounds(app: Flask, figures: Figures, world: Hiring, rounds: int, start: 
 
 
 class Traffic:
-    """Rounds from a few threads at once, until stopped, `max_rounds` ran or no candidate is left."""
+    """Rounds from a few threads at once, until stopped, `max_rounds` ran or no candidate is left.
 
-    def __init__(self, app: Flask, figures: Figures, world: Hiring, *, max_rounds: int, threads: int = 4) -> None:
+    `pace` seconds between a thread's rounds spread a bounded number of rounds over the fault.
+    """
+
+    def __init__(
+        self, app: Flask, figures: Figures, world: Hiring, *, max_rounds: int, threads: int = 4, pace: float = 0
+    ) -> None:
         self.stop = threading.Event()
         self.max_rounds = max_rounds
+        self.pace = pace
         self.counter = iter(range(1_000_000))
         self.lock = threading.Lock()
         self.failures: list[BaseException] = []
@@ -174,6 +187,7 @@ class Traffic:
                     number = next(self.counter)
                 if number >= self.max_rounds or not one_round(app, figures, world, number):
                     return
+                self.stop.wait(self.pace)
         except BaseException as error:  # surfaced by join()
             self.failures.append(error)
 
