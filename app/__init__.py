@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     if app.config.get("RATELIMIT_STORAGE_URI") is None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"] + "rl")
+    # Redis unreachable: count in this process's memory (logged) rather than fail the request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     limiter.init_app(app)
 
     from app.security import init_passwords
@@ -90,9 +93,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from app.core.unavailable import init_unavailable
     from app.public.errors import register
 
     register(app)
+    init_unavailable(app)
 
 
 def register_commands(app: Flask) -> None:

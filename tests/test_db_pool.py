@@ -64,3 +64,40 @@ def test_a_connection_the_server_closed_is_replaced_without_an_error(make_app, f
         outside.dispose()
         assert ended >= 1
         assert client.get("/api/v1/jobs").status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_connection_terminated_a_moment_ago_is_replaced_without_a_ping_on_every_request(make_app, factory):
+    """No idle ping is due, yet the terminated backend's goodbye on the socket gives it away."""
+    app = make_app(DATABASE_PING_AFTER_IDLE_SECONDS=3600)
+    client = app.test_client()
+    with app.app_context():
+        from app.extensions import db
+
+        pings: list[int] = []
+        original = db.engine.dialect.do_ping
+
+        def counting_ping(dbapi_connection):
+            pings.append(1)
+            return original(dbapi_connection)
+
+        db.engine.dialect.do_ping = counting_ping
+        try:
+            assert client.get("/api/v1/jobs").status_code == 200
+            assert client.get("/api/v1/jobs").status_code == 200
+            assert pings == []  # a healthy, recently used connection costs nothing
+            db.session.remove()
+            outside = create_engine(db.engine.url, poolclass=NullPool)
+            with outside.connect() as admin:
+                ended = admin.scalar(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            outside.dispose()
+            assert ended >= 1
+            assert client.get("/api/v1/jobs").status_code == 200
+            assert pings  # the dropped connection was checked, found dead and replaced
+        finally:
+            db.engine.dialect.do_ping = original

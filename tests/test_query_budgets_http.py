@@ -95,6 +95,9 @@ def app(make_app, redis_url, redis_prefix):
 
     app = make_app(REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix)
     with app.app_context():
+        from app.api import blocklist
+
+        blocklist.is_revoked("warm-up")  # steady state: Redis already holds the complete blocklist
         yield app
         db.session.rollback()
         _wipe()

@@ -4,15 +4,25 @@ The row is claimed with a conditional UPDATE (`... WHERE status = 'pending'`)
 that holds its lock until the outcome is committed: a second job for the same
 message waits, then finds it sent and does nothing. If the process dies
 mid-send the transaction rolls back and the row is still pending for the sweep.
+
+`attempts` counts the mail server's answers. A server that cannot be reached
+(refused, timed out, hung up) says nothing about the message, so the attempt is
+not counted: an SMTP outage longer than the retry schedule never fails a
+message; its retries run out, it stays pending and the sweep tries again.
+A database that drops the connection after the server took the message would
+leave the row pending and the message to be sent twice; so recording "sent" is
+retried on a fresh connection (RECORD_SENT_TRIES) before giving up.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.mail import backends
@@ -35,6 +45,9 @@ _MESSAGE_COLUMNS = (
 )
 
 
+RECORD_SENT_TRIES = 8  # about a minute of pauses (0.5 s doubling, at most 15 s)
+
+
 class DeliveryDeferred(Exception):
     """A temporary failure: the message stays pending and is tried again later."""
 
@@ -51,33 +64,63 @@ def deliver(message_id: int) -> str:
     app = current_app._get_current_object()
     table = OutboxMessage.__table__
     this = table.c.id == message_id
-    with db.engine.begin() as conn:
-        row = conn.execute(
-            update(table)
-            .where(this, table.c.status == MessageStatus.PENDING.value)
-            .values(attempts=table.c.attempts + 1, updated_at=utcnow())
-            .returning(*(table.c[name] for name in _MESSAGE_COLUMNS))
-        ).first()
-        if row is None:
-            return "skipped"
-        attempts, error_text = row.attempts, None
-        try:
-            backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), message_id)
-        except Exception as error:
-            error_text = describe(error)
-            final = is_permanent(error) or attempts >= app.config["MAIL_MAX_ATTEMPTS"]
-            outcome = "failed" if final else "deferred"
-            status = MessageStatus.FAILED.value if final else MessageStatus.PENDING.value
-            conn.execute(update(table).where(this).values(status=status, last_error=error_text))
-        else:
-            outcome = "sent"
-            conn.execute(update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow()))
+    sent = False
+    try:
+        with db.engine.begin() as conn:
+            row = conn.execute(
+                update(table)
+                .where(this, table.c.status == MessageStatus.PENDING.value)
+                .values(attempts=table.c.attempts + 1, updated_at=utcnow())
+                .returning(*(table.c[name] for name in _MESSAGE_COLUMNS))
+            ).first()
+            if row is None:
+                return "skipped"
+            attempts, error_text = row.attempts, None
+            try:
+                backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), message_id)
+            except Exception as error:
+                error_text = describe(error)
+                unreachable = is_unreachable(error)
+                final = not unreachable and (is_permanent(error) or attempts >= app.config["MAIL_MAX_ATTEMPTS"])
+                outcome = "failed" if final else "deferred"
+                status = MessageStatus.FAILED.value if final else MessageStatus.PENDING.value
+                counted = table.c.attempts - 1 if unreachable else table.c.attempts
+                conn.execute(update(table).where(this).values(status=status, last_error=error_text, attempts=counted))
+            else:
+                sent, outcome = True, "sent"
+                conn.execute(update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow()))
+    except DBAPIError:
+        if not sent:
+            raise  # nothing went out: the job fails and is retried
+        _record_sent(message_id)
     if outcome == "failed":
         log.warning("mail #%s failed after %d attempt(s): %s", message_id, attempts, error_text)
     elif outcome == "deferred":
         log.info("mail #%s attempt %d failed, will retry: %s", message_id, attempts, error_text)
         raise DeliveryDeferred(f"mail #{message_id} attempt {attempts}: {error_text}")
     return outcome
+
+
+def _record_sent(message_id: int) -> None:
+    """The server took the message but the database dropped the outcome: record it on a fresh connection."""
+    table = OutboxMessage.__table__
+    pause = 0.5
+    for attempt in range(1, RECORD_SENT_TRIES + 1):
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == message_id, table.c.status == MessageStatus.PENDING.value)
+                    .values(status=MessageStatus.SENT.value, sent_at=utcnow(), attempts=table.c.attempts + 1)
+                )
+            log.info("mail #%s: sent; recorded on try %d after losing the database", message_id, attempt)
+            return
+        except DBAPIError as error:
+            if attempt == RECORD_SENT_TRIES:
+                log.error("mail #%s was sent but cannot be recorded (%s); it may be sent again", message_id, error)
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 15.0)
 
 
 def deliver_quietly(message_id: int) -> str:
@@ -93,6 +136,13 @@ def deliver_quietly(message_id: int) -> str:
 
 def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
+
+
+def is_unreachable(error: Exception) -> bool:
+    """The server could not be reached or hung up: nothing about this message was decided."""
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def is_permanent(error: Exception) -> bool:

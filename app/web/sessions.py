@@ -1,5 +1,13 @@
 """Server-side web sessions: Redis when REDIS_URL is set, else the `web_sessions` table.
 
+With Redis, the table stands in while Redis is unreachable (`FallbackSessions`):
+a request whose session cannot be read from Redis gets one from the table, and
+a session Redis cannot store is stored there, so signing in and every page keep
+working through an outage. A session lives in one store only: visitors signed
+in before the outage appear signed out until Redis returns (their session is
+still in Redis), and those who signed in during it find themselves signed out
+once it is back (theirs is in the table, which expires it like any other).
+
 Flask-Session's own SQLAlchemy backend defines a second model on our metadata
 and creates its table at start-up; the schema belongs to the migrations, so the
 database backend here is a small interface over the existing `WebSession`
@@ -10,9 +18,12 @@ request covers a session id rotated at login, and the session itself is saved
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
+import redis
 from flask import Flask, current_app, g, request, session
+from flask.sessions import SessionInterface
 from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +32,8 @@ from app.api.problems import API_PATH_PREFIX
 from app.core.cookies import SchemeAwareSecureCookie
 from app.extensions import db
 from app.models import WebSession
+
+log = logging.getLogger(__name__)
 
 SID_BYTES = 32
 # A session read back within this long of its last write is not written again
@@ -119,6 +132,40 @@ class DatabaseSessionInterface(SchemeAwareSecureCookie, NoSessionForApi, ServerS
             raise
 
 
+class FallbackSessions(SessionInterface):
+    """Redis sessions, with the `web_sessions` table standing in for Redis while it is unreachable."""
+
+    def __init__(self, primary: ServerSideSessionInterface, fallback: DatabaseSessionInterface) -> None:
+        self.primary = primary
+        self.fallback = fallback
+
+    def open_session(self, app: Flask, request):
+        try:
+            return self.primary.open_session(app, request)
+        except redis.RedisError as error:
+            log.warning("web sessions: Redis unavailable (%s); using the database", type(error).__name__)
+        session = self.fallback.open_session(app, request)
+        session.in_fallback = True
+        return session
+
+    def is_null_session(self, obj) -> bool:
+        return self.primary.is_null_session(obj)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if getattr(session, "in_fallback", False):
+            self.fallback.save_session(app, session, response)
+            return
+        try:
+            self.primary.save_session(app, session, response)
+        except redis.RedisError as error:
+            log.warning("web sessions: Redis unavailable (%s); session saved in the database", type(error).__name__)
+            session.in_fallback = True
+            self.fallback.save_session(app, session, response)
+
+    def store_for(self, session) -> ServerSideSessionInterface:
+        return self.fallback if getattr(session, "in_fallback", False) else self.primary
+
+
 def init_sessions(app: Flask) -> None:
     """Install the server-side session interface the config asks for."""
     common = {
@@ -126,20 +173,27 @@ def init_sessions(app: Flask) -> None:
         "sid_length": SID_BYTES,
         "serialization_format": "msgpack",
     }
-    if app.config.get("REDIS_URL"):
-        from flask_session.redis import RedisSessionInterface
+    database = DatabaseSessionInterface(app, key_prefix="session:", **common)
+    if not app.config.get("REDIS_URL"):
+        app.session_interface = database
+        return
+    from flask_session.redis import RedisSessionInterface
 
-        from app.redis_client import redis_client
+    from app.redis_client import redis_client
 
-        class RedisSessions(SchemeAwareSecureCookie, NoSessionForApi, RedisSessionInterface):
-            pass
+    class RedisSessions(SchemeAwareSecureCookie, NoSessionForApi, RedisSessionInterface):
+        pass
 
-        client = redis_client(app)
-        app.session_interface = RedisSessions(
-            app, client=client, key_prefix=app.config["REDIS_KEY_PREFIX"] + "session:", **common
-        )
-    else:
-        app.session_interface = DatabaseSessionInterface(app, key_prefix="session:", **common)
+    client = redis_client(app)
+    primary = RedisSessions(app, client=client, key_prefix=app.config["REDIS_KEY_PREFIX"] + "session:", **common)
+    app.session_interface = FallbackSessions(primary, database)
+
+
+def _store_for(session) -> ServerSideSessionInterface | None:
+    interface = current_app.session_interface
+    if isinstance(interface, FallbackSessions):
+        return interface.store_for(session)
+    return interface if isinstance(interface, ServerSideSessionInterface) else None
 
 
 def rotate_session_id() -> None:
@@ -148,10 +202,14 @@ def rotate_session_id() -> None:
     Called at sign-in (so a session id planted before cannot be ridden) and at
     sign-out and password change (so the old cookie, replayed, finds nothing).
     """
-    interface = current_app.session_interface
-    if not isinstance(interface, ServerSideSessionInterface):  # pragma: no cover - always server-side here
+    interface = _store_for(session)
+    if interface is None:  # pragma: no cover - always server-side here
         return
-    interface._delete_session(interface._get_store_id(session.sid))
+    try:
+        interface._delete_session(interface._get_store_id(session.sid))
+    except redis.RedisError as error:
+        # The old id stays in Redis until it expires; this visitor's browser gets the new one.
+        log.warning("web sessions: could not delete a rotated session (%s)", type(error).__name__)
     session.sid = interface._generate_sid(interface.sid_length)
     session.modified = True
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.api.auth import issue_tokens
 from app.models import RevokedToken, User
+from app.models.base import utcnow
 from app.services import accounts, companies
 from tests.api.conftest import ApiClient, assert_problem
 from tests.factories import PASSWORD, Factory
@@ -199,7 +200,7 @@ def test_revoke_without_redis_uses_the_table(api, factory, db):
     assert len(rows) == 2 and {row.user_id for row in rows} == {user.id}
 
 
-def test_revoke_with_redis(app_with, redis_url, redis_prefix):
+def test_revoke_with_redis_writes_redis_and_the_table(app_with, redis_url, redis_prefix):
     import redis
 
     from app.extensions import db
@@ -212,18 +213,59 @@ def test_revoke_with_redis(app_with, redis_url, redis_prefix):
     assert len(keys) == 2
     refresh_life = app.config["JWT_REFRESH_TOKEN_EXPIRES"]
     assert all(0 < client.ttl(key) <= refresh_life + 1 for key in keys)
-    assert db.session.scalar(select(RevokedToken.id)) is None
+    # The table keeps the record, so the database can answer when Redis cannot.
+    assert len(db.session.scalars(select(RevokedToken)).all()) == 2
 
 
-def test_revocation_store_down_is_a_503_not_a_pass(app_with, closed_port):
+def test_a_redis_that_lost_its_data_is_reloaded_from_the_table(app_with, redis_url, redis_prefix):
+    import redis
+
+    app = app_with(REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix)
+    user = Factory().candidate()
+    api = ApiClient(app.test_client())
+    pair = issue_tokens(user)
+    assert api.post("/auth/revoke", token=pair["access_token"]).status_code == 204
+    client = redis.Redis.from_url(redis_url)
+    client.delete(*client.scan_iter(match=f"{redis_prefix}*"))  # as a restart without persistence would
+    assert_problem(api.get("/me", token=pair["access_token"]), 401)
+    assert client.exists(*client.scan_iter(match=f"{redis_prefix}jwt:revoked:*")) == 1
+    assert api.get("/me", token=issue_tokens(user)["access_token"]).status_code == 200
+
+
+def test_with_redis_down_the_table_answers_and_revoking_waits(app_with, closed_port):
+    from app.extensions import db
+
     app = app_with(REDIS_URL=f"redis://127.0.0.1:{closed_port}/0")
     user = Factory().candidate()
     api = ApiClient(app.test_client())
-    problem = assert_problem(api.get("/me", token=issue_tokens(user)["access_token"]), 503)
-    assert "token store" in problem["detail"]
+    revoked, live = issue_tokens(user), issue_tokens(user)
+    db.session.add(RevokedToken(jti=_sid(revoked), user_id=user.id, expires_at=utcnow() + timedelta(days=1)))
+    db.session.commit()
+    assert api.get("/me", token=live["access_token"]).status_code == 200
+    assert_problem(api.get("/me", token=revoked["access_token"]), 401)
+    # A revocation Redis cannot record is refused and rolled back: the client retries it later.
+    response = api.post("/auth/revoke", token=live["access_token"])
+    assert_problem(response, 503)
+    assert int(response.headers["Retry-After"]) > 0
+    assert db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == _sid(live))) is None
+
+
+def _sid(pair: dict) -> str:
+    from flask_jwt_extended import decode_token
+
+    return decode_token(pair["access_token"])["sid"]
 
 
 # --- rate limit ---------------------------------------------------------------------------
+
+
+def test_with_redis_unreachable_the_limit_still_holds_in_memory(app_with, closed_port):
+    down = f"redis://127.0.0.1:{closed_port}/0"
+    app = app_with(LOGIN_RATE_LIMIT="3 per minute", REDIS_URL=down, RATELIMIT_STORAGE_URI=down)
+    user = Factory().candidate()
+    api = ApiClient(app.test_client())
+    assert [_login(api, user.email).status_code for _ in range(3)] == [200, 200, 200]  # sign-in works
+    assert_problem(_login(api, user.email), 429)
 
 
 def test_token_is_rate_limited_per_client(app_with):

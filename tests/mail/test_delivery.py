@@ -270,3 +270,30 @@ def test_an_unusable_address_fails_at_once(mail_app, factory, smtp_server):
     (row,) = [r for r in _rows() if r.id == row.id]
     assert (row.status, row.attempts) == ("failed", 1) and "ValueError" in row.last_error
     assert smtp_server.messages == []
+
+
+def test_an_unreachable_smtp_server_does_not_use_up_attempts(make_app, mail_app, factory, smtp_server, closed_port):
+    """Refused connections say nothing about the message: it stays pending, its attempts untouched."""
+    import pytest
+
+    from app.mail.delivery import DeliveryDeferred, deliver
+
+    _member, row = _invite(factory)
+    queue.get_queue(mail_app).empty()
+    unreachable = make_app(
+        REDIS_URL=mail_app.config["REDIS_URL"],
+        REDIS_KEY_PREFIX=mail_app.config["REDIS_KEY_PREFIX"],
+        MAIL_BACKEND="smtp",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=closed_port,
+        MAIL_MAX_ATTEMPTS=2,
+    )
+    with unreachable.app_context():
+        for _ in range(3):  # more tries than MAIL_MAX_ATTEMPTS
+            with pytest.raises(DeliveryDeferred):
+                deliver(row.id)
+    (row,) = [r for r in _rows() if r.id == row.id]
+    assert (row.status, row.attempts) == ("pending", 0) and "ConnectionRefused" in row.last_error
+    assert deliver(row.id) == "sent"  # the server is back (mail_app's SMTP server)
+    (row,) = [r for r in _rows() if r.id == row.id]
+    assert (row.status, row.attempts) == ("sent", 1)

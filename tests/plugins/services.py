@@ -123,3 +123,13 @@ def redis_app(app, make_app, redis_url, redis_prefix):
     with made.app_context():
         yield made
         db.session.rollback()
+
+
+@pytest.fixture(autouse=True)
+def _limiter_storage_healthy():
+    """The limiter is one object for every app in the process: after a test where its Redis was down
+    it would stay on its in-memory fallback (until its next check) for the apps of the tests after."""
+    yield
+    from app.extensions import limiter
+
+    limiter._storage_dead = False

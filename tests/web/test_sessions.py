@@ -167,3 +167,20 @@ def test_expiry_slides_without_a_write_on_every_request(client, factory):
     db.session.commit()
     assert client.get("/me/applications").status_code == 200
     assert expiry() > written - timedelta(minutes=1)  # slid forward again
+
+
+def test_with_redis_unreachable_sessions_live_in_the_database(app, make_app, closed_port):
+    """Sign-in, a signed-in page and sign-out work through a Redis outage; rate limits count in memory."""
+    down = f"redis://127.0.0.1:{closed_port}/0"
+    outage = make_app(REDIS_URL=down, RATELIMIT_STORAGE_URI=down, PROPAGATE_EXCEPTIONS=False)
+    client = outage.test_client()
+    with outage.app_context():
+        candidate = Factory().candidate()
+        assert login(client, candidate).status_code == 302
+        cookie = session_cookie(client)
+        assert _stored_ids() == {f"session:{cookie}"}
+        assert client.get("/me/applications").status_code == 200
+        assert post(client, "/auth/logout").status_code == 302
+        assert _stored_ids() - {f"session:{session_cookie(client)}"} == set()
+        client.set_cookie("session", cookie)
+        assert client.get("/me/applications").status_code == 302
