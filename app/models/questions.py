@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from app.extensions import db
 from app.models.applications import Application
 from app.models.base import UTCDateTime, utcnow
+from app.models.jobs import Job
 
 
 class QuestionKind(enum.StrEnum):
@@ -57,6 +58,13 @@ class JobQuestion(db.Model):
     knockout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # `job.questions` is filled by the questions service with the job itself (never lazily).
+    job: Mapped[Job] = relationship(
+        backref=backref("questions", lazy="raise", order_by="(JobQuestion.position, JobQuestion.id)", viewonly=True),
+        lazy="raise",
+        viewonly=True,
+    )
 
     @property
     def is_choice(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
@@ -69,7 +70,14 @@ def questions_of(job_id: int) -> list[JobQuestion]:
 
 
 def job_with_questions(job_id: int) -> tuple[Job | None, list[JobQuestion]]:
-    """The job (with its company) and its questions in form order, in one statement."""
+    """The job (with its company) and its questions in form order, in one statement.
+
+    Kept on the job (`job.questions`) for the rest of the transaction, so a page
+    that read them and the apply() it calls read them once.
+    """
+    known = db.session.identity_map.get(identity_key(Job, job_id))
+    if known is not None and "questions" in known.__dict__:
+        return known, known.questions
     rows = db.session.execute(
         select(Job, JobQuestion)
         .outerjoin(JobQuestion, JobQuestion.job_id == Job.id)
@@ -78,7 +86,15 @@ def job_with_questions(job_id: int) -> tuple[Job | None, list[JobQuestion]]:
     ).all()
     if not rows:
         return None, []
-    return rows[0][0], [question for _, question in rows if question is not None]
+    job = rows[0][0]
+    found = [question for _, question in rows if question is not None]
+    set_committed_value(job, "questions", found)
+    return job, found
+
+
+def _forget(job: Job) -> None:
+    """The questions kept on the job changed: read them again next time."""
+    db.session.expire(job, ["questions"])
 
 
 def list_questions(actor: User, job_id: int) -> list[JobQuestion]:
@@ -145,6 +161,7 @@ def _editable_job(actor: User, job_id: int) -> Job:
     require_role(actor, *EDITORS, action="change a job's questions")
     # Two editors at once: the second waits, so the limit and the order stay whole (PostgreSQL).
     db.session.execute(select(Job.id).where(Job.id == job.id).with_for_update())
+    _forget(job)
     return job
 
 
@@ -597,7 +614,7 @@ def flagged_counts(job_id: int) -> dict[str, int]:
     return {stage: count for stage, count in rows}
 
 
-def display_value(kind: str, value: Any) -> str:
+def display_value(value: Any) -> str:
     """An answer as text: Yes/No, options joined by commas, numbers and dates as given."""
     if value is None:
         return ""
