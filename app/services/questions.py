@@ -542,7 +542,9 @@ def record_answers(application: Application, cleaned: Iterable[CleanAnswer]) -> 
         }
         for position, answer in enumerate(cleaned)
     ]
-    answers = list(db.session.scalars(insert(ApplicationAnswer).returning(ApplicationAnswer), rows)) if rows else []
+    # render_nulls: rows with and without a flag share one INSERT instead of one batch each.
+    stmt = insert(ApplicationAnswer).returning(ApplicationAnswer).execution_options(render_nulls=True)
+    answers = list(db.session.scalars(stmt, rows)) if rows else []
     answers.sort(key=lambda answer: answer.position)
     set_committed_value(application, "answers", answers)
     return answers
