@@ -188,7 +188,8 @@ def replace_questions(actor: User, job_id: int, specs: Any) -> list[JobQuestion]
         existing = None
         question_id = spec.get("id") if isinstance(spec, dict) else None
         if question_id is not None:
-            existing = current.get(question_id) if isinstance(question_id, int) else None
+            known = isinstance(question_id, int) and not isinstance(question_id, bool)
+            existing = current.get(question_id) if known else None
             if existing is None:
                 check.add(prefix + "id", "Not a question of this job.")
             elif question_id in seen:
@@ -433,8 +434,8 @@ def _is_number(value: Any) -> bool:
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
+        and abs(value) <= NUMBER_LIMIT  # before isfinite(): a huge int does not fit a float
         and math.isfinite(value)
-        and abs(value) <= NUMBER_LIMIT
     )
 
 

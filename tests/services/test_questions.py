@@ -165,7 +165,7 @@ GOOD_AND_BAD = [
     ("yes_no", False, False, ["no", 0, "yes", ["yes"]]),
     ("single_choice", "Green", "Green", ["Purple", ["Green"], 1]),
     ("multiple_choice", ["Blue", "Red"], ["Red", "Blue"], ["Red", ["Purple"], ["Red", "Red"], [1]]),
-    ("number", 2.5, 2.5, ["3", True, float("inf"), 10**13]),
+    ("number", 2.5, 2.5, ["3", True, float("inf"), 10**13, 10**400, float("nan")]),
     ("date", "2027-02-01", "2027-02-01", ["2027-02-30", "01/02/2027", 20270201, "2027-2-1"]),
 ]
 
