@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Application, ApplicationAnswer
@@ -279,3 +279,22 @@ def test_the_job_page_with_questions_is_kept_for_anonymous_visitors(redis_app, w
     with count_statements() as log:
         assert visitor.get(f"/jobs/{job_id}").status_code == 200
     assert log.count  # a change to the questions drops the kept page
+
+
+def test_applying_with_twenty_answers_stays_within_budget(redis_app, world, factory, count_statements):
+    asked = _set(world, *TWENTY)
+    job_id = world.job.id
+    typed = {}
+    for question in asked:
+        value = {"yes_no": "no", "number": "3", "date": "2027-01-01"}.get(question.kind, "A")
+        typed[f"answers-q{question.id}"] = value
+    client = redis_app.test_client()
+    login(client, factory.candidate())
+    data = {"csrf_token": csrf(client, f"/jobs/{job_id}"), "cover_letter": "Hi", "resume": (io.BytesIO(PDF), "cv.pdf")}
+    db.session.remove()
+    with count_statements() as log:
+        response = client.post(f"/jobs/{job_id}/apply", data={**data, **typed}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert log.count <= BUDGET, log.report()
+    assert sum("job_questions" in statement for statement in log.statements) == 1
+    assert db.session.scalar(select(func.count()).select_from(ApplicationAnswer)) == 20

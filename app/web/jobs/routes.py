@@ -47,7 +47,7 @@ def _job_page(job, form: ApplyForm | None = None, status: int = 200, answers: An
         existing = next(iter(applications.list_applications(current_user, job_id=job.id, limit=1).items), None)
         if form is None:
             form = ApplyForm()
-    if form is not None and answers is None:
+    if form is not None and answers is None and existing is None and job.is_open:  # the form is shown
         answers = answers_form(questions.job_with_questions(job.id)[1])
     return render_template("jobs/job.html", job=job, form=form, existing=existing, answers_form=answers), status
 
