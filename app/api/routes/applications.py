@@ -97,10 +97,11 @@ def list_job_applications(job_id: int, **args):
 @jwt_required()
 @blp.arguments(ApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, ApplicationPage, headers=LINK_HEADER)
+@blp.alt_response(403, response="FORBIDDEN", description="`flagged` asked by a candidate.")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
 def list_applications(**args):
-    """A candidate's own applications, or the staff member's company's; newest first."""
+    """A candidate's own applications, or the staff member's company's; newest first; `flagged=true` (staff)."""
     return page_response(applications.list_applications(caller(), **args), application_out)
 
 
