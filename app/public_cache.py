@@ -33,13 +33,13 @@ from sqlalchemy.orm import Session
 
 from app.after_commit import run_after_commit
 from app.extensions import db
-from app.models import Company, Job
+from app.models import Company, Job, JobQuestion
 from app.redis_client import redis_client
 
 log = logging.getLogger(__name__)
 
 # What each scope's answers are made of: a change to any of these tables bumps it.
-SCOPE_TABLES = {"jobs": frozenset({Job.__tablename__, Company.__tablename__})}
+SCOPE_TABLES = {"jobs": frozenset({Job.__tablename__, Company.__tablename__, JobQuestion.__tablename__})}
 
 _PENDING = "public_cache_scopes"
 

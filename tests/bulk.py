@@ -12,7 +12,7 @@ import itertools
 from sqlalchemy import insert
 
 from app.extensions import db
-from app.models import Application, Job, OutboxMessage, StageChange, User
+from app.models import Application, ApplicationAnswer, Job, OutboxMessage, StageChange, User
 from app.models.base import utcnow
 from app.security import hash_password
 from app.services import stage_counts
@@ -69,6 +69,20 @@ def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: 
     stage_counts.rebuild([job_id])
     db.session.commit()
     return ids
+
+
+def flags(application_ids: list[int], label: str = "Do you have a work permit?") -> None:
+    """A yes/no answer on each application that its knockout rule flagged."""
+    rows = db.session.execute(
+        db.select(Application.id, Application.job_id, Application.company_id).where(Application.id.in_(application_ids))
+    ).all()
+    answers = [
+        {"application_id": app_id, "job_id": job_id, "company_id": company_id, "position": 0, "label": label,
+         "kind": "yes_no", "value": False, "flag": "Answer is No", "created_at": utcnow()}
+        for app_id, job_id, company_id in rows
+    ]  # fmt: skip
+    db.session.execute(insert(ApplicationAnswer), answers)
+    db.session.commit()
 
 
 def jobs(company_id: int, author_id: int, n: int, *, status: str = "open") -> list[int]:

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
 from tests import bulk
@@ -46,11 +47,12 @@ class World:
     candidate: int
     application: int
     message: int
+    questions: list[int] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)
 
     def grow(self, factory) -> None:
         """100+ of every list item; the job's 5 applications become 160."""
-        bulk.applications(self.job, 150)
+        bulk.flags(bulk.applications(self.job, 150))
         for stage in ("screening", "interview", "offer", "hired", "rejected", "withdrawn"):
             bulk.applications(self.job, 5, stage=stage)
         bulk.jobs(self.company, self.recruiter, 100)
@@ -77,6 +79,24 @@ class World:
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
         return message_id
+
+    def fresh_question(self) -> int:
+        question = question_service.add_question(self.user("recruiter"), self.job, {"kind": "date", "label": "Start"})
+        db.session.commit()
+        return question.id
+
+    def question_specs(self, rename: bool = False) -> list[dict]:
+        """The job's 20 questions, kept by id (and relabelled when `rename`)."""
+        suffix = f" {_n()}" if rename else ""
+        return [
+            {"id": question_id, **spec, "label": spec["label"] + suffix}
+            for question_id, spec in zip(self.questions, TWENTY_QUESTIONS, strict=True)
+        ]
+
+    def answers(self) -> dict[str, object]:
+        """An answer to each of the job's 20 questions."""
+        pairs = zip(self.questions, TWENTY_QUESTIONS, strict=True)
+        return {str(question_id): ANSWERS[spec["kind"]] for question_id, spec in pairs}
 
     def fresh_candidate(self) -> User:
         (candidate_id,) = bulk.candidates(1)
@@ -108,12 +128,30 @@ def app(make_app, redis_url, redis_prefix):
         client.delete(*keys)
 
 
+KINDS = ("short_text", "long_text", "yes_no", "single_choice", "multiple_choice", "number", "date")
+TWENTY_QUESTIONS = [
+    {"kind": kind, "label": f"Question {n}", "required": n < 7, "options": ["A", "B"] if "choice" in kind else [],
+     "knockout": {"op": "is", "value": False} if kind == "yes_no" else None}
+    for n, kind in enumerate((KINDS * 3)[:20])
+]  # fmt: skip
+ANSWERS = {"short_text": "Berlin", "long_text": "Because.", "yes_no": False, "single_choice": "A",
+           "multiple_choice": ["A", "B"], "number": 3, "date": "2027-01-01"}  # fmt: skip
+
+
 @pytest.fixture
 def world(factory) -> World:
+    """A job with 20 questions (a knockout on each yes/no), and an application that answered them all."""
     tenant = factory.tenant()
     candidate = factory.candidate()
+    asked = question_service.replace_questions(tenant["recruiter"], tenant["job"].id, TWENTY_QUESTIONS)
+    db.session.commit()
+    answers = {str(question.id): ANSWERS[question.kind] for question in asked}
     application = application_service.apply(
-        candidate, tenant["job"].id, cover_letter="Hello", resume=ResumeUpload("cv.pdf", pdf_bytes())
+        candidate,
+        tenant["job"].id,
+        cover_letter="Hello",
+        resume=ResumeUpload("cv.pdf", pdf_bytes()),
+        answers=answers,
     )
     db.session.commit()
     bulk.applications(tenant["job"].id, 3)
@@ -129,6 +167,7 @@ def world(factory) -> World:
         candidate=candidate.id,
         application=application.id,
         message=message,
+        questions=[question.id for question in asked],
     )
 
 
@@ -168,9 +207,16 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi"}, (201,)),
+         lambda w: {"cover_letter": "Hi", "answers": w.answers()}, (201,)),
+    Case("GET", f"{A}/jobs/<int:job_id>/applications", "recruiter",
+         lambda w: f"{A}/jobs/{w.job}/applications?flagged=true&limit=100"),
+    Case("GET", f"{A}/jobs/<int:job_id>/questions", "manager", lambda w: f"{A}/jobs/{w.job}/questions"),
+    Case("PUT", f"{A}/jobs/<int:job_id>/questions", "recruiter", lambda w: f"{A}/jobs/{w.job}/questions",
+         lambda w: {"questions": w.question_specs(rename=True)}),
+    Case("GET", f"{A}/jobs/<int:job_id>/form", "anonymous", lambda w: f"{A}/jobs/{w.job}/form"),
     Case("GET", f"{A}/applications", "recruiter", lambda w: f"{A}/applications?limit=100"),
     Case("GET", f"{A}/applications", "candidate", lambda w: f"{A}/applications?limit=100"),
+    Case("GET", f"{A}/applications", "recruiter", lambda w: f"{A}/applications?flagged=true&limit=100"),
     Case("GET", f"{A}/applications/<int:application_id>", "recruiter", lambda w: f"{A}/applications/{w.application}"),
     Case("GET", f"{A}/applications/<int:application_id>", "candidate", lambda w: f"{A}/applications/{w.application}"),
     Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
@@ -214,6 +260,22 @@ CASES = [
          lambda w: {"status": "open"}, (302,)),
     Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter", lambda w: f"/dashboard/jobs/{w.job}"),
     Case("GET", "/dashboard/jobs/<int:job_id>", "manager", lambda w: f"/dashboard/jobs/{w.job}?stage=applied"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter", lambda w: f"/dashboard/jobs/{w.job}?flagged=1"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "manager",
+         lambda w: f"/dashboard/jobs/{w.job}?flagged=1&stage=applied"),
+    Case("GET", "/dashboard/jobs/<int:job_id>/questions", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/questions"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/questions", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/questions",
+         lambda w: {"kind": "single_choice", "label": f"Shift {_n()}", "options": "Day\nNight",
+                    "knockout_op": "any_of", "knockout_value": "Night"}, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>/questions/<int:question_id>", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/questions/{w.questions[0]}"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/questions/<int:question_id>", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/questions/{w.questions[0]}",
+         lambda w: {"kind": "short_text", "label": f"City {_n()}"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/questions/<int:question_id>/move", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/questions/{w.questions[5]}/move", lambda w: {"direction": "up"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/questions/<int:question_id>/delete", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/questions/{w.fresh_question()}/delete", ok=(302,)),
     Case("GET", "/dashboard/applications/<int:application_id>", "recruiter",
          lambda w: f"/dashboard/applications/{w.application}"),
     Case("POST", "/dashboard/applications/<int:application_id>/notes", "manager",
@@ -240,6 +302,8 @@ CASES = [
     Case("GET", "/", "anonymous", lambda w: "/"),
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),
     Case("GET", "/jobs/<int:job_id>", "anonymous", lambda w: f"/jobs/{w.job}"),
+    Case("GET", "/jobs/<int:job_id>", "candidate", lambda w: f"/jobs/{w.job}"),
+    Case("GET", "/jobs/<int:job_id>", "fresh", lambda w: f"/jobs/{w.job}"),
     Case("GET", "/companies/<slug>", "anonymous", lambda w: f"/companies/{w.slug}"),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.models import Application, Company, Job
+from app.models import Application, ApplicationAnswer, Company, Job
 from app.services.applications import HistoryEntry
 
 
@@ -87,13 +87,31 @@ def history_out(entry: HistoryEntry) -> dict:
     }
 
 
+def answer_out(answer: ApplicationAnswer, *, show_flag: bool) -> dict:
+    """AnswerOut: the knockout flag only for the company's staff."""
+    return {
+        "question_id": answer.question_id,
+        "label": answer.label,
+        "kind": answer.kind,
+        "value": answer.value,
+        "flag": answer.flag if show_flag else None,
+    }
+
+
 def application_detail_out(
-    application: Application, *, allowed_transitions: list[str], history: list[HistoryEntry]
+    application: Application,
+    *,
+    allowed_transitions: list[str],
+    history: list[HistoryEntry],
+    answers: list[ApplicationAnswer] = (),
+    show_flags: bool = False,
 ) -> dict:
-    """ApplicationDetailOut: the list item plus the cover letter, the caller's moves and the history."""
+    """ApplicationDetailOut: the list item plus the cover letter, the answers, the caller's moves and the history."""
     return {
         **application_out(application),
         "cover_letter": application.cover_letter,
+        "answers": [answer_out(answer, show_flag=show_flags) for answer in answers],
+        "flagged": show_flags and any(answer.flag for answer in answers),
         "allowed_transitions": list(allowed_transitions),
         "history": [history_out(entry) for entry in history],
     }

@@ -1,8 +1,9 @@
-"""The body of an application: JSON {cover_letter}, or multipart with a `resume` file."""
+"""The body of an application: JSON {cover_letter, answers}, or multipart with a `resume` file."""
 
 from __future__ import annotations
 
 import json
+from typing import Any, NamedTuple
 
 from flask import request
 from marshmallow import ValidationError
@@ -22,8 +23,14 @@ def _load(data: dict) -> dict:
         raise ValidationFailed("Some fields are not valid.", errors=flatten_errors(error.messages)) from None
 
 
-def parse_apply_body() -> tuple[str | None, ResumeUpload | None]:
-    """(cover_letter, resume) from whichever body was sent; anything unexpected is refused."""
+class ApplyBody(NamedTuple):
+    cover_letter: str | None = None
+    resume: ResumeUpload | None = None
+    answers: dict[str, Any] | None = None
+
+
+def parse_apply_body() -> ApplyBody:
+    """The cover letter, resume and answers from whichever body was sent; anything unexpected is refused."""
     if request.mimetype == MULTIPART:
         return _from_multipart()
     if request.is_json:
@@ -33,31 +40,43 @@ def parse_apply_body() -> tuple[str | None, ResumeUpload | None]:
             raise ApiProblem(400, "The body is not valid JSON.", errors={"body": ["Invalid JSON body."]}) from None
         if not isinstance(body, dict):
             raise ValidationFailed("Send a JSON object.", errors={"body": ["Must be an object."]})
-        return _load(body).get("cover_letter"), None
+        data = _load(body)
+        return ApplyBody(data.get("cover_letter"), None, data.get("answers"))
     if request.content_length or request.headers.get("Transfer-Encoding"):
         raise ApiProblem(415, "Send application/json or multipart/form-data.")
-    return None, None
+    return ApplyBody()
 
 
-def _from_multipart() -> tuple[str | None, ResumeUpload | None]:
+def _answers_field(text: str) -> Any:
+    """Multipart carries the answers as one JSON text field."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValidationFailed("Some fields are not valid.", errors={"answers": ["Must be a JSON object."]}) from None
+
+
+def _from_multipart() -> ApplyBody:
     form, files = request.form, request.files
     if not form and not files and (request.content_length or "boundary" not in request.mimetype_params):
         # Werkzeug reads an unreadable multipart body as an empty form; applying
         # without the resume the client meant to send would lose it for good.
         raise ApiProblem(400, "The multipart body could not be read.")
     errors: dict[str, list[str]] = {}
-    for name in sorted((set(form) - {"cover_letter"}) | (set(files) - {"resume"})):
+    for name in sorted((set(form) - {"cover_letter", "answers"}) | (set(files) - {"resume"})):
         errors[name] = ["Unknown field."]
     if "resume" in form:
         errors.setdefault("resume", []).append("Send the resume as a file.")
-    for name in ("cover_letter",):
+    for name in ("cover_letter", "answers"):
         if len(form.getlist(name)) > 1:
             errors.setdefault(name, []).append("Send one value.")
     if len(files.getlist("resume")) > 1:
         errors.setdefault("resume", []).append("Send one file.")
     if errors:
         raise ValidationFailed("Some fields are not valid.", errors=errors)
-    data = _load({key: form[key] for key in form})
+    fields: dict[str, Any] = {key: form[key] for key in form}
+    if "answers" in fields:
+        fields["answers"] = _answers_field(fields["answers"])
+    data = _load(fields)
     upload = files.get("resume")
     resume = ResumeUpload(filename=upload.filename or "resume", data=upload.read()) if upload else None
-    return data.get("cover_letter"), resume
+    return ApplyBody(data.get("cover_letter"), resume, data.get("answers"))

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from app import signals
 from app.extensions import db
-from app.mail.compose import render
+from app.mail.compose import one_line, render
 from app.mail.outbox import add_message, add_messages
 from app.models import Application, Role, StageChange, User
-from app.services import tokens
+from app.services import questions, tokens
 
 CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
 STAGE_SUBJECTS = {
@@ -69,6 +69,7 @@ def on_application_submitted(application: Application, **_extra) -> None:
             "application_received",
             f"Your application for {job.title} at {job.company.name}",
             link=links(application.id)["candidate"],
+            answers=answers_copy(application),
             **names,
         ),
     }
@@ -77,6 +78,17 @@ def on_application_submitted(application: Application, **_extra) -> None:
         application, "new_application", f"New application: {candidate.full_name} for {job.title}", names
     )
     add_messages([confirmation, *staff])
+
+
+def answers_copy(application: Application) -> list[dict[str, str]]:
+    """What the candidate answered, for their copy: each question and answer on one line.
+
+    The answers apply() just stored (no query); knockout flags are never included.
+    """
+    return [
+        {"label": one_line(answer.label), "value": one_line(questions.display_value(answer.value), 2000)}
+        for answer in questions.answers_of(application.candidate, application)
+    ]
 
 
 @signals.stage_changed.connect

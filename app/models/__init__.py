@@ -5,6 +5,7 @@ from app.models.companies import Company
 from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
+from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -12,14 +13,17 @@ from app.models.users import STAFF_ROLES, Role, User
 __all__ = [
     "STAFF_ROLES",
     "Application",
+    "ApplicationAnswer",
     "Company",
     "EmploymentType",
     "Job",
+    "JobQuestion",
     "JobStageCount",
     "JobStatus",
     "MessageStatus",
     "Note",
     "OutboxMessage",
+    "QuestionKind",
     "RevokedToken",
     "Role",
     "StageChange",

@@ -11,11 +11,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals, workflow
-from app.errors import Conflict, Forbidden, NotFound, StaleUpdate
+from app.errors import Conflict, Forbidden, NotFound, StaleUpdate, ValidationFailed
 from app.extensions import db
 from app.models import Application, Job, JobStatus, Note, Role, StageChange, User
 from app.models.base import utcnow
-from app.services import resumes, stage_counts
+from app.services import questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
 from app.services.pagination import Page, clamp_limit, encode_cursor, paginate_desc
@@ -23,11 +23,16 @@ from app.services.validation import Checker
 
 
 def apply(
-    actor: User, job_id: int, *, cover_letter: str | None = "", resume: resumes.ResumeUpload | None = None
+    actor: User,
+    job_id: int,
+    *,
+    cover_letter: str | None = "",
+    resume: resumes.ResumeUpload | None = None,
+    answers: dict | None = None,
 ) -> Application:
-    """A candidate applies to an open job, once."""
+    """A candidate applies to an open job, once, answering the job's questions."""
     actor = require_user(actor)
-    job = db.session.get(Job, job_id)
+    job, job_questions = questions.job_with_questions(job_id)  # one statement for both
     # A closed job was public once: say it is closed. A draft never was: not found.
     if job is None or (job.status == JobStatus.DRAFT and not is_member(actor, job.company_id)):
         raise NotFound("That job was not found.")
@@ -37,6 +42,10 @@ def apply(
         raise Conflict("This job is not open for applications.")
     check = Checker()
     cover_letter = check.text("cover_letter", cover_letter or "", max_len=10000) or ""
+    try:
+        cleaned_answers = questions.validate_answers(job, answers, questions=job_questions)
+    except ValidationFailed as error:
+        check.errors.update(error.errors or {})
     check.raise_if_any()
     if resume is not None:
         resumes.validate(resume)
@@ -71,8 +80,10 @@ def apply(
     )
     db.session.add(change)
     db.session.flush()
+    set_committed_value(change, "actor", actor)
     set_committed_value(application, "stage_changes", [change])
     stage_counts.record_apply(application)
+    questions.record_answers(application, cleaned_answers)
     signals.application_submitted.send(application)
     return application
 
@@ -109,11 +120,17 @@ def list_applications(
     *,
     job_id: int | None = None,
     stage: str | None = None,
+    flagged: bool = False,
     limit: int | None = None,
     cursor: str | None = None,
 ) -> Page[Application]:
-    """A candidate's own applications, or the actor's company's; newest first."""
+    """A candidate's own applications, or the actor's company's; newest first.
+
+    `flagged`: staff only, the applications a knockout rule flagged.
+    """
     actor = require_user(actor)
+    if flagged and not actor.is_staff:
+        raise Forbidden("Only company staff can filter by knockout flags.")
     if stage is not None:
         check = Checker()
         check.choice("stage", stage, workflow.STAGES)
@@ -143,6 +160,9 @@ def list_applications(
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
         stmt = stmt.where(Application.stage == stage)
+    if flagged:
+        scope = {"job_id": job_id} if job_id is not None else {"company_id": actor.company_id}
+        stmt = stmt.where(Application.id.in_(questions.flagged_ids(**scope)))
     page = paginate_desc(db.session, stmt, Application.id, limit=limit, cursor=cursor)
     if own_job is not None:
         for application in page.items:  # every row's job is this one: no lazy load per row
@@ -159,7 +179,9 @@ def _candidate_card():
     )
 
 
-def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> dict[str, Page[Application]]:
+def newest_by_stage(
+    actor: User, job_id: int, stages: list[str], size: int, *, flagged: bool = False
+) -> dict[str, Page[Application]]:
     """The newest `size` applications of each stage of a job, in one statement.
 
     One LIMITed branch per stage under UNION ALL: each walks (job_id, stage, id)
@@ -173,9 +195,10 @@ def newest_by_stage(actor: User, job_id: int, stages: list[str], size: int) -> d
     pages: dict[str, Page[Application]] = {stage: Page(items=[], next_cursor=None, limit=size) for stage in stages}
     if not stages:
         return pages
+    only = [Application.id.in_(questions.flagged_ids(job_id=job.id))] if flagged else []
     branches = [
         select(Application.id)
-        .where(Application.job_id == job.id, Application.stage == stage)
+        .where(Application.job_id == job.id, Application.stage == stage, *only)
         .order_by(Application.id.desc())
         .limit(size + 1)
         .subquery()
@@ -240,6 +263,7 @@ def move_stage(
         )
     is_applicant = application.candidate_id == actor.id
     from_stage = application.stage
+    db.session.expire(application, ["stage_changes"])  # the one row apply() kept is not the whole history now
     application.stage = workflow.move(from_stage, to, role=actor.role, is_applicant=is_applicant, reason=reason)
     change = StageChange(
         application_id=application.id,

@@ -18,6 +18,7 @@ from app import workflow
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Application, Job, JobStatus, StageChange, User
+from app.services import questions
 from app.services import stage_counts as kept_counts
 from app.services.access import require_member, require_user
 from app.services.applications import list_applications, newest_by_stage
@@ -92,17 +93,21 @@ class Pipeline:
     counts: dict[str, int]
     columns: list[Column]
     stage: str | None  # the stage filter, if any
+    flagged: bool = False  # only applications a knockout rule flagged
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def pipeline(actor: User, job_id: int, *, stage: str | None = None, cursor: str | None = None) -> Pipeline:
+def pipeline(
+    actor: User, job_id: int, *, stage: str | None = None, cursor: str | None = None, flagged: bool = False
+) -> Pipeline:
     """A job's board: a column per stage, newest cards first, each column paged by its own cursor.
 
     Without `stage` every column shows its first cards; with `stage` only that
-    column, a longer page, continued from `cursor`.
+    column, a longer page, continued from `cursor`. With `flagged`, only the
+    applications a knockout rule flagged, and their counts.
     """
     job = company_job(actor, job_id)
     check = Checker()
@@ -111,16 +116,18 @@ def pipeline(actor: User, job_id: int, *, stage: str | None = None, cursor: str 
     elif cursor:
         check.add("cursor", "A cursor belongs to one stage; pass the stage too.")
     check.raise_if_any()
-    counts = stage_counts(actor, [job.id]).get(job.id, {})
+    counts = questions.flagged_counts(job.id) if flagged else stage_counts(actor, [job.id]).get(job.id, {})
     stages = [stage] if stage else list(workflow.STAGES)
     size = STAGE_PAGE_SIZE if stage else BOARD_COLUMN_SIZE
     if stage:
-        pages = {stage: list_applications(actor, job_id=job.id, stage=stage, limit=size, cursor=cursor)}
+        pages = {
+            stage: list_applications(actor, job_id=job.id, stage=stage, flagged=flagged, limit=size, cursor=cursor)
+        }
     else:  # every column's first cards in one statement, skipping the empty ones
-        pages = newest_by_stage(actor, job.id, [name for name in stages if counts.get(name)], size)
+        pages = newest_by_stage(actor, job.id, [name for name in stages if counts.get(name)], size, flagged=flagged)
     empty = Page(items=[], next_cursor=None, limit=size)
     columns = [Column(stage=name, count=counts.get(name, 0), page=pages.get(name, empty)) for name in stages]
-    return Pipeline(job=job, counts=counts, columns=columns, stage=stage or None)
+    return Pipeline(job=job, counts=counts, columns=columns, stage=stage or None, flagged=flagged)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ EXPECTED = {
     "/api/v1/jobs": {"get", "post"},
     "/api/v1/jobs/{job_id}": {"get", "patch", "delete"},
     "/api/v1/jobs/{job_id}/applications": {"get", "post"},
+    "/api/v1/jobs/{job_id}/questions": {"get", "put"},
+    "/api/v1/jobs/{job_id}/form": {"get"},
     "/api/v1/applications": {"get"},
     "/api/v1/applications/{application_id}": {"get"},
     "/api/v1/applications/{application_id}/transitions": {"post"},

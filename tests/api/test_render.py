@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from app.api.render import application_detail_out, application_out, history_out, job_out
+from app.api.render import answer_out, application_detail_out, application_out, history_out, job_out
 from app.api.schemas.applications import ApplicationDetailOut, ApplicationOut, ApplicationView, HistoryOut
 from app.api.schemas.jobs import JobOut
 from app.models import Application
-from app.services import applications, jobs, resumes
+from app.services import applications, jobs, questions, resumes
 from tests.api.conftest import pdf_bytes
 
 
@@ -37,13 +37,39 @@ def test_applications_render_as_the_schema_dumps_them(factory, world, db):
 
 def test_application_details_and_history_render_as_the_schemas_dump_them(factory, world, db):
     recruiter, candidate = world["acme"]["recruiter"], world["ada"]
-    application = factory.application(candidate, world["acme"]["job"], cover_letter="Dear <team> & co")
+    job = world["acme"]["job"]
+    permit, colours = questions.replace_questions(
+        recruiter,
+        job.id,
+        [
+            {"kind": "yes_no", "label": "Permit?", "knockout": {"op": "is", "value": False}},
+            {"kind": "multiple_choice", "label": "Colours", "options": ["Red", "Blue"]},
+        ],
+    )
+    application = applications.apply(
+        candidate, job.id, cover_letter="Dear <team> & co", answers={permit.id: False, colours.id: ["Blue"]}
+    )
+    db.session.commit()
     applications.move_stage(recruiter, application.id, "screening", note="Strong")
     applications.move_stage(recruiter, application.id, "rejected", reason="Not now")
     db.session.commit()
-    for viewer in (recruiter, candidate):  # staff see notes and reasons; the candidate does not
+    for viewer in (recruiter, candidate):  # staff see notes, reasons and flags; the candidate does not
         moves = applications.allowed_moves(viewer, application)
         history = applications.history_of(viewer, application)
-        expected = ApplicationDetailOut().dump(ApplicationView(application, allowed_transitions=moves, history=history))
-        assert application_detail_out(application, allowed_transitions=moves, history=history) == expected
+        answers = questions.answers_of(viewer, application)
+        staff = questions.sees_flags(viewer, application)
+        view = ApplicationView(
+            application,
+            allowed_transitions=moves,
+            history=history,
+            answers=[answer_out(answer, show_flag=staff) for answer in answers],
+            flagged=staff and any(answer.flag for answer in answers),
+        )
+        rendered = application_detail_out(
+            application, allowed_transitions=moves, history=history, answers=answers, show_flags=staff
+        )
+        assert rendered == ApplicationDetailOut().dump(view)
+        assert rendered["flagged"] is staff
+        assert [answer["value"] for answer in rendered["answers"]] == [False, ["Blue"]]
+        assert rendered["answers"][0]["flag"] == ("Answer is No" if staff else None)
         assert [history_out(entry) for entry in history] == HistoryOut(many=True).dump(history)

@@ -21,6 +21,10 @@ def app(make_app, tmp_path, redis_url, redis_prefix) -> Iterator[Flask]:
         REDIS_KEY_PREFIX=redis_prefix,
     )
     with app.app_context():
+        from app.api import blocklist
+
+        blocklist.is_revoked("warm-up")  # steady state: Redis already holds the complete blocklist
+        _db.session.remove()
         yield app
         _db.session.rollback()
         _wipe()

@@ -24,7 +24,7 @@ from app.api.schemas.applications import (
 )
 from app.api.uploads import parse_apply_body
 from app.downloads import attachment
-from app.services import applications
+from app.services import applications, questions
 from app.services.resumes import DOCX, PDF
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1", tag="Applications", description="Applications")
@@ -41,6 +41,8 @@ def _detail(application, status: int = 200) -> Response:
         application,
         allowed_transitions=applications.allowed_moves(actor, application),
         history=applications.history_of(actor, application),
+        answers=questions.answers_of(actor, application),
+        show_flags=questions.sees_flags(actor, application),
     )
     response = current_app.json.response(body)
     response.status_code = status
@@ -68,9 +70,15 @@ def _detail(application, status: int = 200) -> Response:
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def apply(job_id: int):
-    """Apply to an open job (candidates): JSON with a cover letter, or multipart with a `resume` file."""
-    cover_letter, resume = parse_apply_body()
-    return _detail(applications.apply(caller(), job_id, cover_letter=cover_letter, resume=resume), 201)
+    """Apply to an open job (candidates): JSON with a cover letter and answers, or multipart with a `resume` file.
+
+    Answers matching a knockout rule flag the application for the company's staff; they never reject it.
+    """
+    body = parse_apply_body()
+    application = applications.apply(
+        caller(), job_id, cover_letter=body.cover_letter, resume=body.resume, answers=body.answers
+    )
+    return _detail(application, 201)
 
 
 @blp.get(JOB_APPLICATIONS)
@@ -81,7 +89,7 @@ def apply(job_id: int):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
 def list_job_applications(job_id: int, **args):
-    """A job's applications, newest first (staff of its company)."""
+    """A job's applications, newest first (staff of its company); `flagged=true` for the flagged ones only."""
     return page_response(applications.list_job_applications(caller(), job_id, **args), application_out)
 
 
@@ -89,10 +97,11 @@ def list_job_applications(job_id: int, **args):
 @jwt_required()
 @blp.arguments(ApplicationListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, ApplicationPage, headers=LINK_HEADER)
+@blp.alt_response(403, response="FORBIDDEN", description="`flagged` asked by a candidate.")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
 def list_applications(**args):
-    """A candidate's own applications, or the staff member's company's; newest first."""
+    """A candidate's own applications, or the staff member's company's; newest first; `flagged=true` (staff)."""
     return page_response(applications.list_applications(caller(), **args), application_out)
 
 

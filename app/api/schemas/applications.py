@@ -9,21 +9,29 @@ from marshmallow import fields, validate
 
 from app.api.render import actor_ref, resume_out
 from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
+from app.api.schemas.questions import AnswerOut
 from app.models import Application
 from app.models.jobs import JOB_STATUSES
 from app.services.applications import HistoryEntry
 from app.services.resumes import DOCX, PDF
 from app.workflow import STAGES
 
+ANSWERS = (
+    "The answers to the job's questions (see `GET /jobs/{job_id}/form`), by question id. "
+    "Errors name `answers.<question_id>`."
+)
+
 
 class ApplyIn(ma.Schema):
     cover_letter = Text(validate=validate.Length(max=10000))
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), metadata={"description": ANSWERS})
 
 
 class ApplyMultipartIn(ApplyIn):
     resume = fields.Raw(
         metadata={"type": "string", "format": "binary", "description": "A PDF or DOCX file (recognised by content)."}
     )
+    answers = Text(metadata={"description": f"A JSON object as text. {ANSWERS}"})
 
 
 class TransitionIn(ma.Schema):
@@ -104,6 +112,14 @@ class HistoryOut(ma.Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     cover_letter = fields.String(required=True)
+    answers = fields.List(
+        fields.Nested(AnswerOut),
+        required=True,
+        metadata={"description": "The answers to the job's questions, as they were asked."},
+    )
+    flagged = fields.Boolean(
+        required=True, metadata={"description": "Staff only: a knockout rule matched. Always false for the candidate."}
+    )
     allowed_transitions = fields.List(
         fields.String(), required=True, metadata={"description": "The moves the caller may make now."}
     )
@@ -120,10 +136,15 @@ class NoteOut(ma.Schema):
 ApplicationPage = page_schema(ApplicationOut, "ApplicationPage")
 
 
+FLAGGED = {"description": "Staff only: `true` lists only the applications a knockout rule flagged."}
+
+
 class ApplicationListArgs(PageArgs):
     job_id = Id()
     stage = fields.String(validate=validate.OneOf(STAGES))
+    flagged = fields.Boolean(metadata=FLAGGED)
 
 
 class JobApplicationListArgs(PageArgs):
     stage = fields.String(validate=validate.OneOf(STAGES))
+    flagged = fields.Boolean(metadata=FLAGGED)

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, ValidationFailed
-from app.services import applications
+from app.services import applications, questions
 from app.web.dashboard import bp
 from app.web.dashboard.forms import MoveForm, NoteForm, RejectForm
 from app.web.downloads import send_resume
@@ -22,6 +22,7 @@ def _page(application, note_form: NoteForm, status: int = 200):
         application=application,
         history=applications.history_of(current_user, application),
         notes=applications.list_notes(current_user, application.id),
+        answers=questions.answers_of(current_user, application),
         moves=applications.allowed_moves(current_user, application),
         note_form=note_form,
     ), status

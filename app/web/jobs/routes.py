@@ -5,10 +5,11 @@ from flask_login import current_user, login_required
 
 from app.errors import Conflict, ValidationFailed
 from app.public_cache import cached_for_anonymous
-from app.services import applications, companies, jobs
+from app.services import applications, companies, jobs, questions
 from app.services.resumes import ResumeUpload
 from app.web.formtools import flash_error, show_errors
 from app.web.jobs import bp
+from app.web.jobs.answers import AnswersForm, answers_form, raw_answers, show_answer_errors
 from app.web.jobs.forms import ApplyForm, BoardFilters
 
 
@@ -35,7 +36,7 @@ def job(job_id: int):
     return _job_page(jobs.get_job(_viewer(), job_id))
 
 
-def _job_page(job, form: ApplyForm | None = None, status: int = 200):
+def _job_page(job, form: ApplyForm | None = None, status: int = 200, answers: AnswersForm | None = None):
     """The job page; only a signed-in candidate gets the apply form (and their application, if any).
 
     Anyone else gets no form: its CSRF token would start a stored session for
@@ -46,22 +47,35 @@ def _job_page(job, form: ApplyForm | None = None, status: int = 200):
         existing = next(iter(applications.list_applications(current_user, job_id=job.id, limit=1).items), None)
         if form is None:
             form = ApplyForm()
-    return render_template("jobs/job.html", job=job, form=form, existing=existing), status
+    if form is not None and answers is None and existing is None and job.is_open:  # the form is shown
+        answers = answers_form(questions.job_with_questions(job.id)[1])
+    return render_template("jobs/job.html", job=job, form=form, existing=existing, answers_form=answers), status
 
 
 @bp.post("/jobs/<int:job_id>/apply")
 @login_required
 def apply(job_id: int):
     form = ApplyForm()
+    # The job and its questions, read once: apply() below finds them kept on the job.
+    job, job_questions = questions.job_with_questions(job_id)
+    answers = answers_form(job_questions, request.form)
     if not form.validate_on_submit():
-        return _job_page(jobs.get_job(_viewer(), job_id), form, 422)
+        if job is not None:  # the answers' problems too, all at once
+            try:
+                questions.validate_answers(job, raw_answers(answers), questions=job_questions)
+            except ValidationFailed as error:
+                show_answer_errors(answers, error)
+        return _job_page(jobs.get_job(_viewer(), job_id), form, 422, answers)
     upload = form.resume.data
     resume = ResumeUpload(filename=upload.filename or "resume", data=upload.read())
     try:
-        application = applications.apply(current_user, job_id, cover_letter=form.cover_letter.data, resume=resume)
+        application = applications.apply(
+            current_user, job_id, cover_letter=form.cover_letter.data, resume=resume, answers=raw_answers(answers)
+        )
     except ValidationFailed as error:
-        show_errors(form, error)
-        return _job_page(jobs.get_job(_viewer(), job_id), form, 422)
+        rest = show_answer_errors(answers, error)
+        show_errors(form, ValidationFailed(error.detail, errors=rest))
+        return _job_page(jobs.get_job(_viewer(), job_id), form, 422, answers)
     except Conflict as error:
         # The service says which: already applied, or the job closed meanwhile.
         flash_error(error)
