@@ -81,6 +81,7 @@ def test_procfile_topology_serves_delivers_mail_and_stops(
         "SMTP_HOST": smtp_server.host,
         "SMTP_PORT": str(smtp_server.port),
         "BASE_URL": base,
+        "PUBLIC_COMPANY_SIGNUP": "true",  # the test signs a company up through the API
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": "2",
         "LOG_FORMAT": "json",
