@@ -149,6 +149,11 @@ def get_job_page(viewer: User | None, job_id: int) -> Job:
     return job
 
 
+def shows_salary(viewer: User | None, job: Job) -> bool:
+    """The salary is published, or the viewer is the company's own staff."""
+    return job.salary_visible or is_member(viewer, job.company_id)
+
+
 def update_job(actor: User, job_id: int, **fields) -> Job:
     job = get_job(actor, job_id)
     if not is_member(actor, job.company_id):

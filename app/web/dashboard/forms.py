@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -38,6 +41,21 @@ class JobForm(FlaskForm):
     salary_currency = StringField(
         "Currency", validators=[Optional(), Length(max=3)], description="Three letters, such as EUR."
     )
+    salary_visible = BooleanField(
+        "Show the salary publicly",
+        default=True,
+        description="On the job page, in job feeds and in search engines' job listings. Your team always sees it.",
+    )
+    department = StringField("Department", validators=[Length(max=100)], description="For example Engineering.")
+    headcount = IntegerField(
+        "Openings", default=1, validators=[Optional()], description="How many people you are hiring for this role."
+    )
+    closes_at = DateTimeLocalField(
+        "Closing date (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description="Optional. The job closes itself then and leaves the board and the job feeds.",
+    )
     description = TextAreaField(
         "Description",
         validators=[Length(max=20000)],
@@ -52,8 +70,15 @@ class JobForm(FlaskForm):
     )
     submit = SubmitField("Save job")
 
-    def service_fields(self) -> dict:
-        """The form's values as `jobs.create_job` / `jobs.update_job` take them."""
+    def service_fields(self, current_closes_at: datetime | None = None) -> dict:
+        """The form's values as `jobs.create_job` / `jobs.update_job` take them.
+
+        The closing date is read as UTC; shown to the minute, an unchanged one
+        stands for the stored value (which may have seconds).
+        """
+        closes_at = self.closes_at.data.replace(tzinfo=UTC) if self.closes_at.data else None
+        if closes_at and current_closes_at and closes_at == current_closes_at.replace(second=0, microsecond=0):
+            closes_at = current_closes_at
         fields = {
             "title": self.title.data or "",
             "location": self.location.data or "",
@@ -62,6 +87,10 @@ class JobForm(FlaskForm):
             "salary_min": self.salary_min.data,
             "salary_max": self.salary_max.data,
             "salary_currency": (self.salary_currency.data or "").strip() or None,
+            "salary_visible": bool(self.salary_visible.data),
+            "department": self.department.data or "",
+            "headcount": self.headcount.data if self.headcount.data is not None else 1,
+            "closes_at": closes_at,
             "description": self.description.data or "",
         }
         if "status" in self._fields:
