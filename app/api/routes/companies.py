@@ -6,8 +6,17 @@ from flask_jwt_extended import jwt_required
 
 from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
-from app.api.schemas.companies import CompanyCreatedOut, CompanyIn, CompanyOut, MemberIn, MemberOut, MemberPatch
-from app.services import companies
+from app.api.schemas.companies import (
+    CompanyCreatedOut,
+    CompanyIn,
+    CompanyOut,
+    CompanyPatch,
+    LogoIn,
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+)
+from app.services import careers, companies
 
 blp = Blueprint(
     "api_companies", __name__, url_prefix="/api/v1", tag="Companies", description="Companies and their staff"
@@ -40,6 +49,42 @@ def create_company(data):
 def get_company(company_id: int):
     """A company's public profile."""
     return companies.get_company(company_id)
+
+
+@blp.patch(COMPANY)
+@jwt_required()
+@blp.arguments(CompanyPatch)
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def update_company(data, company_id: int):
+    """Change the public profile: name, description, website (admins only; the slug and its URLs stay)."""
+    return companies.update_company(caller(), company_id, **data)
+
+
+@blp.put(f"{COMPANY}/logo")
+@jwt_required()
+@blp.arguments(LogoIn, location="files")
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def set_logo(files, company_id: int):
+    """Upload the logo (multipart `logo`: PNG or JPEG, checked by its content; admins only)."""
+    upload = files["logo"]
+    return careers.set_logo(caller(), company_id, careers.LogoUpload(upload.filename or "logo", upload.read()))
+
+
+@blp.delete(f"{COMPANY}/logo")
+@jwt_required()
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def remove_logo(company_id: int):
+    """Remove the logo (admins only)."""
+    return careers.remove_logo(caller(), company_id)
 
 
 @blp.get(f"{COMPANY}/members")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -96,6 +97,27 @@ class JobForm(FlaskForm):
         if "status" in self._fields:
             fields["status"] = self.status.data
         return fields
+
+
+class CompanyProfileForm(FlaskForm):
+    name = StringField("Company name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    website = StringField("Website", validators=[Length(max=300)], description="Starting with https:// (or http://).")
+    description = TextAreaField(
+        "About the company",
+        validators=[Length(max=5000)],
+        description="Plain text; line breaks are kept. Shown on your careers page.",
+    )
+    logo = FileField("Logo", description="PNG or JPEG, up to 512 KB. Square images look best.")
+    remove_logo = BooleanField("Remove the current logo")
+    submit = SubmitField("Save profile")
+
+    def profile_fields(self) -> dict:
+        """The form's values as `companies.update_company` takes them."""
+        return {
+            "name": self.name.data or "",
+            "website": (self.website.data or "").strip() or None,
+            "description": self.description.data or None,
+        }
 
 
 class JobStatusForm(FlaskForm):

@@ -10,4 +10,4 @@ from app.closing import close_due_command
 bp = Blueprint("jobs", __name__, template_folder="templates")
 bp.cli.add_command(close_due_command)
 
-from app.web.jobs import routes  # noqa: E402,F401
+from app.web.jobs import careers, routes  # noqa: E402,F401
