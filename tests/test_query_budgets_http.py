@@ -9,6 +9,7 @@ A completeness test fails when an endpoint or a dashboard page has no case.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -22,9 +23,11 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services import careers
 from app.services.resumes import ResumeUpload
 from tests import bulk
 from tests.api.conftest import pdf_bytes
+from tests.careers.images import png
 from tests.factories import PASSWORD
 from tests.plugins.statements import BUDGET
 from tests.web.conftest import csrf, login
@@ -76,6 +79,13 @@ class World:
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
         return message_id
+
+    def logo(self) -> str:
+        """The company's logo key (a fresh upload)."""
+        admin = db.session.get(User, self.admin)
+        company = careers.set_logo(admin, self.company, careers.LogoUpload("logo.png", png()))
+        db.session.commit()
+        return company.logo_key
 
     def fresh_candidate(self) -> User:
         (candidate_id,) = bulk.candidates(1)
@@ -136,6 +146,7 @@ class Case:
     url: Callable[[World], str]
     body: Callable[[World], dict] | None = None
     ok: tuple[int, ...] = (200,)
+    multipart: bool = False  # an API body sent as multipart/form-data (file uploads)
 
     @property
     def web(self) -> bool:
@@ -190,6 +201,11 @@ CASES = [
          lambda w: {"name": f"Co {_n()}", "admin": {"email": f"boss{_n()}@example.com", "password": PASSWORD,
                                                      "full_name": "Boss"}}, (201,)),
     Case("GET", f"{A}/companies/<int:company_id>", "anonymous", lambda w: f"{A}/companies/{w.company}"),
+    Case("PATCH", f"{A}/companies/<int:company_id>", "admin", lambda w: f"{A}/companies/{w.company}",
+         lambda w: {"description": f"We build {_n()}.", "website": "https://acme.example"}),
+    Case("PUT", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo",
+         lambda w: {"logo": (io.BytesIO(png()), "logo.png")}, multipart=True),
+    Case("DELETE", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo"),
     Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
     Case("POST", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members",
          lambda w: {"email": f"staff{_n()}@example.com", "full_name": "Staff", "role": "recruiter"}, (201,)),
@@ -227,6 +243,10 @@ CASES = [
          lambda w: {f"member-{w.manager}-role": "hiring_manager"}, (302,)),
     Case("POST", "/dashboard/team/<int:user_id>/active", "admin", lambda w: f"/dashboard/team/{w.manager}/active",
          lambda w: {"active": "1"}, (302,)),
+    Case("GET", "/dashboard/company", "admin", lambda w: "/dashboard/company"),
+    Case("POST", "/dashboard/company", "admin", lambda w: "/dashboard/company",
+         lambda w: {"name": f"Acme {_n()}", "website": "https://acme.example", "logo": (io.BytesIO(png()), "l.png")},
+         ok=(302,)),
     Case("GET", "/dashboard/mail", "admin", lambda w: "/dashboard/mail"),
     Case("POST", "/dashboard/mail/<int:message_id>/retry", "admin",
          lambda w: f"/dashboard/mail/{w.fresh_message()}/retry", ok=(302,)),
@@ -235,6 +255,13 @@ CASES = [
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),
     Case("GET", "/jobs/<int:job_id>", "anonymous", lambda w: f"/jobs/{w.job}"),
     Case("GET", "/companies/<slug>", "anonymous", lambda w: f"/companies/{w.slug}"),
+    Case("GET", "/logos/<key>", "anonymous", lambda w: f"/logos/{w.logo()}"),
+    # Feeds and the sitemap: every open job in one query
+    Case("GET", "/feeds/jobs.xml", "anonymous", lambda w: "/feeds/jobs.xml"),
+    Case("GET", "/feeds/jobs.rss", "anonymous", lambda w: "/feeds/jobs.rss"),
+    Case("GET", "/sitemap.xml", "anonymous", lambda w: "/sitemap.xml"),
+    Case("GET", "/companies/<slug>/feeds/jobs.xml", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.xml"),
+    Case("GET", "/companies/<slug>/feeds/jobs.rss", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.rss"),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
@@ -268,11 +295,11 @@ def _measure(app, world: World, case: Case, count_statements):
     if case.web and case.method == "POST":
         kwargs["data"] = {"csrf_token": csrf(client), **(body or {})}
     elif body is not None:
-        kwargs["json"] = body
+        kwargs["data" if case.multipart else "json"] = body
     db.session.remove()
     with count_statements() as log:
         response = client.open(url, method=case.method, **kwargs)
-    status, text = response.status_code, response.get_data(as_text=True)
+    status, text = response.status_code, response.get_data().decode(errors="replace")  # images are bytes
     response.close()  # a file download holds its file open until closed
     assert status in case.ok, f"{case}: {status} {text[:500]}"
     db.session.remove()
