@@ -14,7 +14,7 @@ from email.utils import format_datetime
 from xml.dom import minidom
 from xml.etree import ElementTree as ET
 
-from app.services.careers import FeedJob, description_html, job_url, split_location
+from app.services.careers import FeedJob, description_html, job_url, split_location, with_source
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab and newlines).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -136,9 +136,10 @@ def rss_xml(jobs: list[FeedJob], *, title: str, link: str, self_url: str, descri
     _sub(channel, f"{{{ATOM_NS}}}link", href=self_url, rel="self", type="application/rss+xml")
     for job in jobs:
         item = _sub(channel, "item")
+        page = job_url(job.id)
         _sub(item, "title", f"{job.title} at {job.company_name}")
-        _sub(item, "link", job_url(job.id, "rss"))
-        _sub(item, "guid", job_url(job.id), isPermaLink="true")
+        _sub(item, "link", with_source(page, "rss"))
+        _sub(item, "guid", page, isPermaLink="true")
         _sub(item, "pubDate", rfc822(job.posted_at))
         _sub(item, "description", description_html(job.description) or job.title)
         if job.department:

@@ -16,6 +16,7 @@ import secrets
 import struct
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, url_for
 from markupsafe import escape
@@ -165,8 +166,12 @@ def logo_url(company: Company, *, external: bool = True) -> str | None:
 
 def job_url(job_id: int, source: str | None = None) -> str:
     """The job page's absolute URL; feeds add `utm_source` so applications from them can be attributed."""
-    args = {"utm_source": source} if source else {}
-    return absolute(url_for("jobs.job", job_id=job_id, **args))
+    return with_source(absolute(url_for("jobs.job", job_id=job_id)), source)
+
+
+def with_source(url: str, source: str | None) -> str:
+    """`url` with `?utm_source=source` (job pages take no other query string)."""
+    return f"{url}?{urlencode({'utm_source': source})}" if source else url
 
 
 def careers_url(slug: str) -> str:
