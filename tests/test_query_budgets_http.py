@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
-from app.services import careers
+from app.services import logos
 from app.services.resumes import ResumeUpload
 from tests import bulk
 from tests.api.conftest import pdf_bytes
@@ -83,7 +83,7 @@ class World:
     def logo(self) -> str:
         """The company's logo key (a fresh upload)."""
         admin = db.session.get(User, self.admin)
-        company = careers.set_logo(admin, self.company, careers.LogoUpload("logo.png", png()))
+        company = logos.set_logo(admin, self.company, logos.LogoUpload("logo.png", png()))
         db.session.commit()
         return company.logo_key
 

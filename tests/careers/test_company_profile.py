@@ -10,7 +10,7 @@ import pytest
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import Company
-from app.services import careers, companies, resumes
+from app.services import companies, logos, resumes
 from tests.careers.images import SVG, jpeg, png
 from tests.web.conftest import PDF, post
 
@@ -20,8 +20,8 @@ def acme(factory):
     return factory.tenant()
 
 
-def _logo(data: bytes, name: str = "logo.png") -> careers.LogoUpload:
-    return careers.LogoUpload(name, data)
+def _logo(data: bytes, name: str = "logo.png") -> logos.LogoUpload:
+    return logos.LogoUpload(name, data)
 
 
 # -- the rules ------------------------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_only_the_companys_admins_change_it(db, acme, factory):
         with pytest.raises(Forbidden):
             companies.update_company(actor, acme["company"].id, name="Taken over")
         with pytest.raises(Forbidden):
-            careers.set_logo(actor, acme["company"].id, _logo(png()))
+            logos.set_logo(actor, acme["company"].id, _logo(png()))
     with pytest.raises(ValidationFailed) as info:
         companies.update_company(acme["admin"], acme["company"].id, slug="mine")
     assert info.value.errors == {"slug": ["Unknown field."]}
@@ -80,30 +80,30 @@ def test_only_the_companys_admins_change_it(db, acme, factory):
 )
 def test_logos_are_checked_by_their_content(db, acme, data, message):
     with pytest.raises(ValidationFailed) as info:
-        careers.set_logo(acme["admin"], acme["company"].id, _logo(data, "logo.png"))
+        logos.set_logo(acme["admin"], acme["company"].id, _logo(data, "logo.png"))
     assert message in info.value.errors["logo"][0]
 
 
 def test_a_logo_over_the_limit_is_refused(make_app, acme):
     small = make_app(LOGO_MAX_BYTES=1024)
     with small.app_context(), pytest.raises(ValidationFailed) as info:
-        careers.set_logo(acme["admin"], acme["company"].id, _logo(png(64, 64) + b"\x00" * 2048))
+        logos.set_logo(acme["admin"], acme["company"].id, _logo(png(64, 64) + b"\x00" * 2048))
     assert info.value.errors == {"logo": ["Must be at most 1 KB."]}
 
 
 def test_png_and_jpeg_are_stored_and_a_replaced_logo_is_deleted_after_commit(app, db, acme):
-    company = careers.set_logo(acme["admin"], acme["company"].id, _logo(png(), "whatever.gif"))
+    company = logos.set_logo(acme["admin"], acme["company"].id, _logo(png(), "whatever.gif"))
     db.session.commit()
     first = company.logo_key
     assert company.logo_content_type == "image/png"
     assert os.path.exists(resumes.path_for(first))
-    careers.set_logo(acme["admin"], acme["company"].id, _logo(jpeg(), "logo.jpg"))
+    logos.set_logo(acme["admin"], acme["company"].id, _logo(jpeg(), "logo.jpg"))
     assert os.path.exists(resumes.path_for(first))  # not before the commit
     db.session.commit()
     assert company.logo_content_type == "image/jpeg" and company.logo_key != first
     assert not os.path.exists(resumes.path_for(first))
     second = company.logo_key
-    careers.remove_logo(acme["admin"], acme["company"].id)
+    logos.remove_logo(acme["admin"], acme["company"].id)
     db.session.rollback()  # a removal that rolls back keeps the file
     assert os.path.exists(resumes.path_for(second))
 
@@ -112,7 +112,7 @@ def test_png_and_jpeg_are_stored_and_a_replaced_logo_is_deleted_after_commit(app
 
 
 def test_the_logo_is_served_with_long_caching_and_nosniff(client, db, acme):
-    company = careers.set_logo(acme["admin"], acme["company"].id, _logo(png()))
+    company = logos.set_logo(acme["admin"], acme["company"].id, _logo(png()))
     db.session.commit()
     response = client.get(f"/logos/{company.logo_key}")
     assert response.status_code == 200
@@ -124,10 +124,10 @@ def test_the_logo_is_served_with_long_caching_and_nosniff(client, db, acme):
 
 
 def test_only_current_logos_are_served(client, db, acme, factory):
-    company = careers.set_logo(acme["admin"], acme["company"].id, _logo(png()))
+    company = logos.set_logo(acme["admin"], acme["company"].id, _logo(png()))
     db.session.commit()
     old = company.logo_key
-    careers.set_logo(acme["admin"], acme["company"].id, _logo(jpeg()))
+    logos.set_logo(acme["admin"], acme["company"].id, _logo(jpeg()))
     db.session.commit()
     assert client.get(f"/logos/{old}").status_code == 404
     # A resume shares the upload directory; its key is no company's logo.
@@ -145,7 +145,7 @@ def test_the_careers_page_shows_the_profile_and_its_open_jobs(client, db, acme, 
     companies.update_company(
         acme["admin"], acme["company"].id, description="<b>Builders</b> since 1900", website="https://acme.example"
     )
-    company = careers.set_logo(acme["admin"], acme["company"].id, _logo(png()))
+    company = logos.set_logo(acme["admin"], acme["company"].id, _logo(png()))
     factory.job(acme["recruiter"], title="Hidden draft", status="draft")
     db.session.commit()
     html = client.get(f"/companies/{company.slug}").get_data(as_text=True)

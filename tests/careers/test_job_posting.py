@@ -10,7 +10,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Job
-from app.services import careers, companies, jobs
+from app.services import careers, companies, jobs, logos
 from tests.careers.images import png
 
 BASE = "https://jobs.example.org"
@@ -39,7 +39,7 @@ def _posting(client, job_id: int, **kwargs) -> dict:
 def test_an_on_site_job_with_a_published_salary_and_a_closing_date(site, factory):
     company, admin = factory.company("Acme & Sons")
     companies.update_company(admin, company.id, website="https://acme.example")
-    careers.set_logo(admin, company.id, careers.LogoUpload("logo.png", png()))
+    logos.set_logo(admin, company.id, logos.LogoUpload("logo.png", png()))
     db.session.commit()
     closes = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
     job = factory.job(

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.services import careers, companies, jobs
+from app.services import companies, jobs, logos
 from tests.careers.images import png
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ def test_job_page_careers_page_and_closed_job_in_a_browser(factory, new_page, pa
     tenant = factory.tenant()
     admin = tenant["admin"]
     companies.update_company(admin, tenant["company"].id, description="We make things.", website="https://acme.example")
-    careers.set_logo(admin, tenant["company"].id, careers.LogoUpload("logo.png", png(32, 32)))
+    logos.set_logo(admin, tenant["company"].id, logos.LogoUpload("logo.png", png(32, 32)))
     job = factory.job(tenant["recruiter"], title="Crane Operator </script>", location="Oslo, Norway")
     closed = factory.job(tenant["recruiter"], title="Old Role")
     jobs.set_job_status(tenant["recruiter"], closed.id, "closed")

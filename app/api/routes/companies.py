@@ -16,7 +16,7 @@ from app.api.schemas.companies import (
     MemberOut,
     MemberPatch,
 )
-from app.services import careers, companies
+from app.services import companies, logos
 
 blp = Blueprint(
     "api_companies", __name__, url_prefix="/api/v1", tag="Companies", description="Companies and their staff"
@@ -73,7 +73,7 @@ def update_company(data, company_id: int):
 def set_logo(files, company_id: int):
     """Upload the logo (multipart `logo`: PNG or JPEG, checked by its content; admins only)."""
     upload = files["logo"]
-    return careers.set_logo(caller(), company_id, careers.LogoUpload(upload.filename or "logo", upload.read()))
+    return logos.set_logo(caller(), company_id, logos.LogoUpload(upload.filename or "logo", upload.read()))
 
 
 @blp.delete(f"{COMPANY}/logo")
@@ -84,7 +84,7 @@ def set_logo(files, company_id: int):
 @blp.doc(security=BEARER)
 def remove_logo(company_id: int):
     """Remove the logo (admins only)."""
-    return careers.remove_logo(caller(), company_id)
+    return logos.remove_logo(caller(), company_id)
 
 
 @blp.get(f"{COMPANY}/members")

@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from app.api.schemas.accounts import UserOut
 from app.api.schemas.common import StrictBool, Text
-from app.services import careers
+from app.services import careers, logos
 from app.services.companies import DESCRIPTION_MAX, STAFF_ROLE_VALUES, WEBSITE_MAX
 
 
@@ -54,7 +54,7 @@ class CompanyPatch(ma.Schema):
 class LogoIn(ma.Schema):
     logo = Upload(
         required=True,
-        metadata={"description": f"PNG or JPEG, up to {careers.LOGO_MAX_BYTES // 1024} KB; SVG is refused."},
+        metadata={"description": f"PNG or JPEG, up to {logos.LOGO_MAX_BYTES // 1024} KB; SVG is refused."},
     )
 
 

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.errors import ValidationFailed
-from app.services import careers, companies
+from app.services import companies, logos
 from app.web.dashboard import bp
 from app.web.dashboard.forms import CompanyProfileForm
 from app.web.formtools import show_errors
@@ -23,9 +23,9 @@ def company_profile():
             companies.update_company(current_user, company.id, **form.profile_fields())
             if form.logo.data:
                 upload = form.logo.data
-                careers.set_logo(current_user, company.id, careers.LogoUpload(upload.filename or "logo", upload.read()))
+                logos.set_logo(current_user, company.id, logos.LogoUpload(upload.filename or "logo", upload.read()))
             elif form.remove_logo.data and company.logo_key:
-                careers.remove_logo(current_user, company.id)
+                logos.remove_logo(current_user, company.id)
         except ValidationFailed as error:
             show_errors(form, error)
         else:

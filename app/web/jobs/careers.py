@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort
 
 from app.models import Job
-from app.services import careers
+from app.services import careers, logos
 from app.web.helpers import salary_range
 from app.web.jobs import bp
 
@@ -15,7 +15,7 @@ LOGO_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 @bp.get("/logos/<key>")
 def logo(key: str):
-    found = careers.logo_for_key(key)
+    found = logos.logo_for_key(key)
     if found is None:
         abort(404)
     data, content_type = found
