@@ -15,8 +15,9 @@ PUBLIC_CACHE_SECONDS after its first answer, so neither memory nor staleness
 (should a bump be lost while Redis is down) can grow. Without Redis, with
 PUBLIC_CACHE_SECONDS=0, or while Redis fails, answers are computed every time.
 Only anonymous GETs are served from here: a caller with a token or a session
-cookie always gets a fresh answer. Kept pages hold no absolute URL, so a forged
-Host header cannot poison them.
+cookie always gets a fresh answer. Kept answers hold no absolute URL built from
+the request (feeds and search-engine data take theirs from BASE_URL), so a
+forged Host header cannot poison them.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ class PublicCache:
         generation, answer = self._lookup(keys=[self._generation_key(scope)], args=[self._answers_key(scope), field])
         return generation, answer
 
-    def store(self, scope: str, generation: bytes, field: str, answer: bytes) -> None:
-        if len(answer) > self.max_bytes:
+    def store(self, scope: str, generation: bytes, field: str, answer: bytes, max_bytes: int | None = None) -> None:
+        if len(answer) > (self.max_bytes if max_bytes is None else max_bytes):
             return
         key = self._answers_key(scope) + generation.decode()
         self._store(keys=[key], args=[field, answer, self.max_entries, self.seconds])
@@ -110,15 +111,16 @@ def _is_anonymous() -> bool:
     return "Authorization" not in request.headers and not request.cookies
 
 
-def _field() -> str:
+def _field(by_query: bool = True) -> str:
     """The request as the answer's name: endpoint, view arguments and the query in a fixed order."""
     view_args = sorted((request.view_args or {}).items())
-    query = sorted(request.args.items(multi=True))
+    query = sorted(request.args.items(multi=True)) if by_query else []
     return f"{request.endpoint}|{urlencode(view_args)}|{urlencode(query)}"
 
 
-# What may be kept: a public page or a JSON answer, never anything else a view returns.
-CACHEABLE_TYPES = frozenset({"application/json", "text/html"})
+# What may be kept: a public page, a JSON answer or a feed, never anything else a view returns.
+CACHEABLE_TYPES = frozenset({"application/json", "text/html", "application/xml", "application/rss+xml"})
+FEED_MAX_BYTES = 8 * 1024 * 1024  # the default of PUBLIC_CACHE_MAX_FEED_BYTES
 
 
 def _pack(response: Response) -> bytes:
@@ -136,11 +138,14 @@ def _unpack(answer: bytes) -> Response:
     return response
 
 
-def cached_for_anonymous(scope: str) -> Callable:
-    """Serve a view's 200 answers (JSON or a page) to anonymous GETs from the cache of `scope`.
+def cached_for_anonymous(scope: str, *, max_bytes_setting: str | None = None, by_query: bool = True) -> Callable:
+    """Serve a view's 200 answers (JSON, a page or a feed) to anonymous GETs from the cache of `scope`.
 
     Only for views whose answer depends on nothing but the URL for a visitor
     without a token or a cookie: no CSRF token, no flashed message, no user.
+    `max_bytes_setting` names a larger size limit for big answers (the feeds);
+    `by_query=False` keys answers by path alone, for views that read no query
+    string, so made-up query strings cannot fill the cache with copies.
     """
     if scope not in SCOPE_TABLES:
         raise ValueError(f"unknown public cache scope {scope!r}")
@@ -152,7 +157,7 @@ def cached_for_anonymous(scope: str) -> Callable:
             cache = get_cache(app)
             if cache is None or request.method != "GET" or not _is_anonymous():
                 return view(*args, **kwargs)
-            field = _field()
+            field = _field(by_query)
             try:
                 generation, answer = cache.lookup(scope, field)
             except redis.RedisError as error:
@@ -163,7 +168,8 @@ def cached_for_anonymous(scope: str) -> Callable:
             response = app.make_response(view(*args, **kwargs))
             if response.status_code == 200 and response.mimetype in CACHEABLE_TYPES:
                 try:
-                    cache.store(scope, generation, field, _pack(response))
+                    limit = int(app.config.get(max_bytes_setting, FEED_MAX_BYTES)) if max_bytes_setting else None
+                    cache.store(scope, generation, field, _pack(response), limit)
                 except redis.RedisError as error:
                     log.warning("public cache unavailable: %s", error)
             return response

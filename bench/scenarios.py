@@ -18,6 +18,7 @@ WEB_LOGIN = "/auth/login"
 WEB_DASHBOARD = "/dashboard/"
 WEB_JOB_PAGE = "/jobs/{id}"
 WEB_PIPELINE = "/dashboard/jobs/{id}"
+FEED = "/feeds/jobs.xml"
 
 
 @dataclass
@@ -119,6 +120,11 @@ def job_page(ctx: Context) -> Scenario:
     return Scenario("job_page", "A job page (API)", "read", [_line(f"{API_JOBS}/{i}") for i in ids])
 
 
+def feed(ctx: Context) -> Scenario:
+    """The job boards' XML feed: every open job (2,000 in the seeded data), kept for anonymous readers."""
+    return Scenario("feed", "Job feed for job boards (every open job)", "read", [_line(FEED)])
+
+
 def pipeline(ctx: Context, *, deep: bool) -> Scenario:
     token = ctx.recruiter_token()
     name, title = ("pipeline_deep", "Pipeline, deep cursor page") if deep else ("pipeline", "Pipeline, first page")
@@ -205,6 +211,7 @@ def for_large(ctx: Context) -> list[Scenario]:
     builders = (
         search,
         job_page,
+        feed,
         lambda c: pipeline(c, deep=False),
         lambda c: pipeline(c, deep=True),
         pipeline_board,

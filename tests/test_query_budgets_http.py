@@ -9,6 +9,7 @@ A completeness test fails when an endpoint or a dashboard page has no case.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -22,11 +23,13 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services import logos
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
 from tests import bulk
 from tests.api.conftest import pdf_bytes
+from tests.careers.images import png
 from tests.factories import PASSWORD
 from tests.plugins.statements import BUDGET
 from tests.web.conftest import csrf, login
@@ -97,6 +100,13 @@ class World:
         """An answer to each of the job's 20 questions."""
         pairs = zip(self.questions, TWENTY_QUESTIONS, strict=True)
         return {str(question_id): ANSWERS[spec["kind"]] for question_id, spec in pairs}
+
+    def logo(self) -> str:
+        """The company's logo key (a fresh upload)."""
+        admin = db.session.get(User, self.admin)
+        company = logos.set_logo(admin, self.company, logos.LogoUpload("logo.png", png()))
+        db.session.commit()
+        return company.logo_key
 
     def fresh_candidate(self) -> User:
         (candidate_id,) = bulk.candidates(1)
@@ -179,6 +189,7 @@ class Case:
     url: Callable[[World], str]
     body: Callable[[World], dict] | None = None
     ok: tuple[int, ...] = (200,)
+    multipart: bool = False  # an API body sent as multipart/form-data (file uploads)
 
     @property
     def web(self) -> bool:
@@ -240,6 +251,11 @@ CASES = [
          lambda w: {"name": f"Co {_n()}", "admin": {"email": f"boss{_n()}@example.com", "password": PASSWORD,
                                                      "full_name": "Boss"}}, (201,)),
     Case("GET", f"{A}/companies/<int:company_id>", "anonymous", lambda w: f"{A}/companies/{w.company}"),
+    Case("PATCH", f"{A}/companies/<int:company_id>", "admin", lambda w: f"{A}/companies/{w.company}",
+         lambda w: {"description": f"We build {_n()}.", "website": "https://acme.example"}),
+    Case("PUT", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo",
+         lambda w: {"logo": (io.BytesIO(png()), "logo.png")}, multipart=True),
+    Case("DELETE", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo"),
     Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
     Case("GET", f"{A}/companies/<int:company_id>/members", "recruiter",
          lambda w: f"{A}/companies/{w.company}/members?limit=2&cursor={encode_cursor(w.manager)}"),
@@ -295,6 +311,10 @@ CASES = [
          lambda w: {f"member-{w.manager}-role": "hiring_manager"}, (302,)),
     Case("POST", "/dashboard/team/<int:user_id>/active", "admin", lambda w: f"/dashboard/team/{w.manager}/active",
          lambda w: {"active": "1"}, (302,)),
+    Case("GET", "/dashboard/company", "admin", lambda w: "/dashboard/company"),
+    Case("POST", "/dashboard/company", "admin", lambda w: "/dashboard/company",
+         lambda w: {"name": f"Acme {_n()}", "website": "https://acme.example", "logo": (io.BytesIO(png()), "l.png")},
+         ok=(302,)),
     Case("GET", "/dashboard/mail", "admin", lambda w: "/dashboard/mail"),
     Case("POST", "/dashboard/mail/<int:message_id>/retry", "admin",
          lambda w: f"/dashboard/mail/{w.fresh_message()}/retry", ok=(302,)),
@@ -305,6 +325,13 @@ CASES = [
     Case("GET", "/jobs/<int:job_id>", "candidate", lambda w: f"/jobs/{w.job}"),
     Case("GET", "/jobs/<int:job_id>", "fresh", lambda w: f"/jobs/{w.job}"),
     Case("GET", "/companies/<slug>", "anonymous", lambda w: f"/companies/{w.slug}"),
+    Case("GET", "/logos/<key>", "anonymous", lambda w: f"/logos/{w.logo()}"),
+    # Feeds and the sitemap: every open job in one query
+    Case("GET", "/feeds/jobs.xml", "anonymous", lambda w: "/feeds/jobs.xml"),
+    Case("GET", "/feeds/jobs.rss", "anonymous", lambda w: "/feeds/jobs.rss"),
+    Case("GET", "/sitemap.xml", "anonymous", lambda w: "/sitemap.xml"),
+    Case("GET", "/companies/<slug>/feeds/jobs.xml", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.xml"),
+    Case("GET", "/companies/<slug>/feeds/jobs.rss", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.rss"),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
@@ -338,11 +365,11 @@ def _measure(app, world: World, case: Case, count_statements):
     if case.web and case.method == "POST":
         kwargs["data"] = {"csrf_token": csrf(client), **(body or {})}
     elif body is not None:
-        kwargs["json"] = body
+        kwargs["data" if case.multipart else "json"] = body
     db.session.remove()
     with count_statements() as log:
         response = client.open(url, method=case.method, **kwargs)
-    status, text = response.status_code, response.get_data(as_text=True)
+    status, text = response.status_code, response.get_data().decode(errors="replace")  # images are bytes
     response.close()  # a file download holds its file open until closed
     assert status in case.ok, f"{case}: {status} {text[:500]}"
     db.session.remove()

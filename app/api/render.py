@@ -21,8 +21,8 @@ def company_ref(company: Company) -> dict:
     return {"id": company.id, "name": company.name, "slug": company.slug}
 
 
-def job_out(job: Job) -> dict:
-    """JobOut."""
+def job_out(job: Job, *, salary: bool = True) -> dict:
+    """JobOut; with `salary` false (an unpublished salary, a caller outside the company) the salary is null."""
     return {
         "id": job.id,
         "company": company_ref(job.company),
@@ -31,9 +31,13 @@ def job_out(job: Job) -> dict:
         "location": job.location,
         "remote": job.remote,
         "employment_type": job.employment_type,
-        "salary_min": job.salary_min,
-        "salary_max": job.salary_max,
-        "salary_currency": job.salary_currency,
+        "salary_min": job.salary_min if salary else None,
+        "salary_max": job.salary_max if salary else None,
+        "salary_currency": job.salary_currency if salary else None,
+        "salary_visible": job.salary_visible,
+        "department": job.department,
+        "headcount": job.headcount,
+        "closes_at": _iso(job.closes_at),
         "status": job.status,
         "created_at": _iso(job.created_at),
         "updated_at": _iso(job.updated_at),

@@ -17,6 +17,9 @@ class Company(db.Model):
     slug: Mapped[str] = mapped_column(String(220), unique=True)
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(db.Text)
+    # The logo's stored file (an unguessable key, new for every upload) and its checked type.
+    logo_key: Mapped[str | None] = mapped_column(String(64))
+    logo_content_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -27,6 +27,8 @@ class EmploymentType(enum.StrEnum):
 
 JOB_STATUSES = tuple(s.value for s in JobStatus)
 EMPLOYMENT_TYPES = tuple(t.value for t in EmploymentType)
+HEADCOUNT_MAX = 10_000
+DEPARTMENT_MAX = 100
 
 
 class Job(db.Model):
@@ -35,10 +37,13 @@ class Job(db.Model):
         CheckConstraint(f"status IN {JOB_STATUSES}", name="status_known"),
         CheckConstraint(f"employment_type IN {EMPLOYMENT_TYPES}", name="employment_type_known"),
         CheckConstraint("salary_min IS NULL OR salary_max IS NULL OR salary_min <= salary_max", name="salary_range"),
+        CheckConstraint(f"headcount BETWEEN 1 AND {HEADCOUNT_MAX}", name="headcount_range"),
         # The public board: open jobs, newest first, keyset on id.
         Index("ix_jobs_status_id", "status", "id"),
         # A company's own jobs by status.
         Index("ix_jobs_company_status_id", "company_id", "status", "id"),
+        # The closing tick: open jobs whose closing date has passed.
+        Index("ix_jobs_status_closes_at", "status", "closes_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +56,12 @@ class Job(db.Model):
     salary_min: Mapped[int | None] = mapped_column()
     salary_max: Mapped[int | None] = mapped_column()
     salary_currency: Mapped[str | None] = mapped_column(String(3))
+    # Shown on public pages, feeds and structured data only when true; staff always see it.
+    salary_visible: Mapped[bool] = mapped_column(default=True, server_default=true())
+    department: Mapped[str] = mapped_column(String(DEPARTMENT_MAX), default="", server_default="")
+    headcount: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The job closes itself at this time (the closing tick, `close_due_jobs`).
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10), default=JobStatus.DRAFT.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,6 +74,15 @@ class Job(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == JobStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == JobStatus.CLOSED
+
+    @property
+    def public_salary(self) -> bool:
+        """The salary may be shown to anyone: it is published and there is one."""
+        return self.salary_visible and (self.salary_min is not None or self.salary_max is not None)
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.status}>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,12 +13,15 @@ from app import signals
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Company, Role, User
-from app.services.access import require_member, require_role
+from app.services.access import is_member, require_member, require_role
 from app.services.accounts import new_user
 from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
 STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
+PROFILE_FIELDS = ("name", "description", "website")
+DESCRIPTION_MAX = 5000
+WEBSITE_MAX = 300
 
 
 def _slugify(name: str) -> str:
@@ -179,3 +183,47 @@ def _active_admin_count(company_id: int) -> int:
             User.company_id == company_id, User.role == Role.ADMIN.value, User.active.is_(True)
         )
     )
+
+
+def require_company_admin(actor: User | None, company_id: int) -> Company:
+    """The company, for one of its admins; anyone else may see its public profile but not change it."""
+    company = get_company(company_id)
+    if not is_member(actor, company_id):
+        raise Forbidden("Only the company's own admins can change its profile.")
+    require_role(actor, Role.ADMIN, action="change the company profile")
+    return company
+
+
+def update_company(actor: User, company_id: int, **fields) -> Company:
+    """The public profile: name, description and website (admins only). The slug, and so every URL, stays."""
+    company = require_company_admin(actor, company_id)
+    check = Checker()
+    for name in sorted(set(fields) - set(PROFILE_FIELDS)):
+        check.add(name, "Unknown field.")
+    clean: dict = {}
+    if "name" in fields:
+        clean["name"] = check.line("name", fields["name"], required=True, max_len=200)
+    if "description" in fields:
+        clean["description"] = check.text("description", fields["description"], max_len=DESCRIPTION_MAX) or None
+    if "website" in fields:
+        clean["website"] = _website(check, fields["website"])
+    check.raise_if_any()
+    for key, value in clean.items():
+        setattr(company, key, value)
+    db.session.flush()
+    return company
+
+
+def _website(check: Checker, value) -> str | None:
+    """An absolute http(s) URL with a host, or nothing."""
+    value = check.line("website", value, max_len=WEBSITE_MAX)
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed host, such as an unclosed IPv6 bracket
+        valid = False
+    if not valid or any(ch.isspace() for ch in value):
+        check.add("website", "Must be a web address starting with http:// or https://.")
+    return value

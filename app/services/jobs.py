@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from datetime import datetime
 
-from app.errors import Conflict, Forbidden, NotFound
+from sqlalchemy import exists, or_, select, update
+
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Application, Job, JobStatus, User
 from app.models.base import utcnow
-from app.models.jobs import EMPLOYMENT_TYPES, JOB_STATUSES
+from app.models.jobs import DEPARTMENT_MAX, EMPLOYMENT_TYPES, HEADCOUNT_MAX, JOB_STATUSES
 from app.services.access import EDITORS, is_member, require_member, require_role
 from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
@@ -24,6 +26,10 @@ EDITABLE_FIELDS = (
     "salary_min",
     "salary_max",
     "salary_currency",
+    "salary_visible",
+    "department",
+    "headcount",
+    "closes_at",
     "status",
 )
 
@@ -64,6 +70,19 @@ def _clean_job_fields(fields: dict, *, creating: bool, current: Job | None = Non
                 check.add("salary_currency", "Must be a three-letter currency code, such as EUR.")
             currency = currency.upper() if currency else None
         clean["salary_currency"] = currency
+    if "salary_visible" in fields:
+        if not isinstance(fields["salary_visible"], bool):
+            check.add("salary_visible", "Must be true or false.")
+        clean["salary_visible"] = fields["salary_visible"]
+    if "department" in fields:
+        clean["department"] = check.line("department", fields["department"], max_len=DEPARTMENT_MAX) or ""
+    if "headcount" in fields:
+        headcount = fields["headcount"]
+        if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= HEADCOUNT_MAX:
+            check.add("headcount", f"Must be a whole number from 1 to {HEADCOUNT_MAX:,}.")
+        clean["headcount"] = headcount
+    if "closes_at" in fields:
+        clean["closes_at"] = _check_closing_date(check, fields["closes_at"], current)
     if "status" in fields:
         clean["status"] = check.choice("status", fields["status"], JOB_STATUSES, required=True)
     low = clean.get("salary_min", current.salary_min if current else None)
@@ -72,6 +91,20 @@ def _clean_job_fields(fields: dict, *, creating: bool, current: Job | None = Non
         check.add("salary_max", "Must not be below the minimum.")
     check.raise_if_any()
     return clean
+
+
+def _check_closing_date(check: Checker, value, current: Job | None) -> datetime | None:
+    """A timezone-aware time in the future; an unchanged date may stay as it is (even if passed)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        check.add("closes_at", "Must be a date and time with a timezone.")
+        return None
+    if current is not None and current.closes_at == value:
+        return value
+    if value <= utcnow():
+        check.add("closes_at", "Must be in the future.")
+    return value
 
 
 def _apply_status(job: Job, status: str) -> None:
@@ -107,6 +140,20 @@ def get_job(viewer: User | None, job_id: int) -> Job:
     return job
 
 
+def get_job_page(viewer: User | None, job_id: int) -> Job:
+    """A job for its public page: open jobs, and closed ones (the page says so, and it stays
+    where search engines and shared links found it); drafts only for their company's staff."""
+    job = db.session.get(Job, job_id)
+    if job is None or (job.status == JobStatus.DRAFT and not is_member(viewer, job.company_id)):
+        raise NotFound("That job was not found.")
+    return job
+
+
+def shows_salary(viewer: User | None, job: Job) -> bool:
+    """The salary is published, or the viewer is the company's own staff."""
+    return job.salary_visible or is_member(viewer, job.company_id)
+
+
 def update_job(actor: User, job_id: int, **fields) -> Job:
     job = get_job(actor, job_id)
     if not is_member(actor, job.company_id):
@@ -114,12 +161,41 @@ def update_job(actor: User, job_id: int, **fields) -> Job:
     require_role(actor, *EDITORS, action="change jobs")
     clean = _clean_job_fields(fields, creating=False, current=job)
     status = clean.pop("status", None)
+    closes_at = clean.get("closes_at", job.closes_at)
+    if status == JobStatus.OPEN and job.status != JobStatus.OPEN and closes_at is not None and closes_at <= utcnow():
+        raise ValidationFailed(
+            "The closing date has passed.",
+            errors={"closes_at": ["Move the closing date into the future (or clear it) to open the job again."]},
+        )
     for key, value in clean.items():
         setattr(job, key, value)
     if status is not None:
         _apply_status(job, status)
     db.session.flush()
     return job
+
+
+def close_due_jobs(now: datetime) -> list[int]:
+    """Close every open job whose closing date is at or before `now`; the ids closed.
+
+    One conditional UPDATE: a job closed meanwhile (or by a concurrent run) no
+    longer matches `status = 'open'`, so running twice closes nothing twice.
+    The caller commits (the CLI command, the periodic tick).
+    """
+    result = db.session.execute(
+        update(Job)
+        .where(Job.status == JobStatus.OPEN.value, Job.closes_at.is_not(None), Job.closes_at <= now)
+        .values(status=JobStatus.CLOSED.value, closed_at=now, updated_at=now)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    )
+    closed = sorted(result.scalars())
+    if closed:
+        # Jobs already loaded in this session would otherwise keep their old status.
+        for job in db.session.identity_map.values():
+            if isinstance(job, Job) and job.id in closed:
+                db.session.expire(job)
+    return closed
 
 
 def set_job_status(actor: User, job_id: int, status: str) -> Job:

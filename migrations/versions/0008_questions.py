@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_questions'
-down_revision = '0005_stored_files'
+down_revision = '0007_careers'
 branch_labels = None
 depends_on = None
 

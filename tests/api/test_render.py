@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from app.api.render import answer_out, application_detail_out, application_out, history_out, job_out
 from app.api.schemas.applications import ApplicationDetailOut, ApplicationOut, ApplicationView, HistoryOut
 from app.api.schemas.jobs import JobOut
@@ -17,9 +19,20 @@ def test_jobs_render_as_the_schema_dumps_them(factory, world, db):
     closed = factory.job(recruiter, title="Closed")
     jobs.set_job_status(recruiter, closed.id, "closed")
     draft = factory.job(recruiter, status="draft", description="<b>tags</b> & text")
+    dated = factory.job(
+        recruiter,
+        title="Dated",
+        department="Ops",
+        headcount=4,
+        closes_at=datetime.now(UTC) + timedelta(days=9),
+        salary_min=5,
+        salary_visible=False,
+    )
     db.session.commit()
-    for job in (plain, paid, closed, draft):
+    for job in (plain, paid, closed, draft, dated):
         assert job_out(job) == JobOut().dump(job)
+    hidden = job_out(dated, salary=False)
+    assert (hidden["salary_min"], hidden["salary_max"], hidden["salary_currency"]) == (None, None, None)
 
 
 def test_applications_render_as_the_schema_dumps_them(factory, world, db):

@@ -4,14 +4,17 @@ from collections import Counter
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import column, insert, select, table
 
 from app.errors import NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, Company, Job, JobStageCount, User
+from app.models import Application, Company, JobStageCount, User
 from app.models.base import utcnow
 from app.services import applications, stage_counts
 from app.workflow import STAGES
+
+JOB_COLUMNS_0001 = ("id", "company_id", "title", "description", "location", "remote", "employment_type", "status",
+                    "created_at", "updated_at")  # fmt: skip
 
 
 def _true_counts(job_id: int) -> dict[str, int]:
@@ -77,7 +80,14 @@ def test_the_migration_counts_existing_applications(make_app, tmp_path):
             insert(User),
             [{"id": n, "email": f"c{n}@x.example", "full_name": "C", "role": "candidate"} for n in (1, 2, 3)],
         )
-        db.session.execute(insert(Job), [{"id": 1, "company_id": 1, "title": "T", "status": "open"}])
+        # The jobs table as revision 0001 built it (the model has columns added since).
+        jobs_0001 = table("jobs", *(column(name) for name in JOB_COLUMNS_0001))
+        db.session.execute(
+            insert(jobs_0001),
+            [{"id": 1, "company_id": 1, "title": "T", "description": "", "location": "", "remote": False,
+              "employment_type": "full_time", "status": "open", "created_at": now.replace(tzinfo=None),
+              "updated_at": now.replace(tzinfo=None)}],
+        )  # fmt: skip
         db.session.execute(
             insert(Application),
             [{"job_id": 1, "company_id": 1, "candidate_id": n, "stage": s} for n, s in ((1, "applied"),

@@ -78,10 +78,13 @@ def test_job_page_shows_description_as_text(client, factory):
     assert "Create an account to apply" in html
 
 
-def test_draft_and_closed_jobs_are_not_found_publicly(client, factory, as_user):
+def test_drafts_are_not_found_publicly_and_closed_jobs_say_so(client, factory, as_user):
     tenant = factory.tenant()
     draft = factory.job(tenant["recruiter"], status="draft")
+    closed = factory.job(tenant["recruiter"], status="closed")
     assert client.get(f"/jobs/{draft.id}").status_code == 404
+    page = client.get(f"/jobs/{closed.id}")
+    assert page.status_code == 200 and "This position is closed" in page.get_data(as_text=True)
     assert client.get("/jobs/999999").status_code == 404
     # the company's own staff can preview it
     assert as_user(tenant["recruiter"]).get(f"/jobs/{draft.id}").status_code == 200

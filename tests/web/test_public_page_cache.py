@@ -40,14 +40,32 @@ def test_signed_in_users_never_get_the_anonymous_page(redis_app, world, count_st
     assert "Sign out" in page
 
 
-def test_a_closed_job_leaves_the_kept_pages_at_once(redis_app, world):
+def test_a_closed_job_leaves_the_kept_board_and_its_kept_page_says_closed_at_once(redis_app, world):
     visitor = redis_app.test_client()
     assert world.job.title in visitor.get("/").get_data(as_text=True)
-    assert visitor.get(f"/jobs/{world.job.id}").status_code == 200
+    assert "This position is closed" not in visitor.get(f"/jobs/{world.job.id}").get_data(as_text=True)
     jobs.set_job_status(world.recruiter, world.job.id, "closed")
     db.session.commit()
     assert world.job.title not in visitor.get("/").get_data(as_text=True)
-    assert visitor.get(f"/jobs/{world.job.id}").status_code == 404
+    page = visitor.get(f"/jobs/{world.job.id}")
+    assert page.status_code == 200 and "This position is closed" in page.get_data(as_text=True)
+    assert 'type="application/ld+json"' not in page.get_data(as_text=True)
+
+
+def test_jobs_closed_by_their_date_leave_the_kept_pages_at_once(redis_app, world):
+    from datetime import timedelta
+
+    from app.closing import close_due_jobs_step
+    from app.models.base import utcnow
+
+    jobs.update_job(world.recruiter, world.job.id, closes_at=utcnow() + timedelta(hours=1))
+    db.session.commit()
+    visitor = redis_app.test_client()
+    assert world.job.title in visitor.get("/").get_data(as_text=True)
+    assert 'type="application/ld+json"' in visitor.get(f"/jobs/{world.job.id}").get_data(as_text=True)
+    assert close_due_jobs_step(utcnow() + timedelta(hours=2)) == [world.job.id]
+    assert world.job.title not in visitor.get("/").get_data(as_text=True)
+    assert "This position is closed" in visitor.get(f"/jobs/{world.job.id}").get_data(as_text=True)
 
 
 def test_a_new_job_is_on_the_kept_board_and_careers_page_at_once(redis_app, world, factory):

@@ -12,13 +12,15 @@ from app.api.schemas.companies import (
     CompanyCreatedOut,
     CompanyIn,
     CompanyOut,
+    CompanyPatch,
+    LogoIn,
     MemberIn,
     MemberListArgs,
     MemberOut,
     MemberPage,
     MemberPatch,
 )
-from app.services import companies
+from app.services import companies, logos
 
 blp = Blueprint(
     "api_companies", __name__, url_prefix="/api/v1", tag="Companies", description="Companies and their staff"
@@ -54,6 +56,42 @@ def get_company(company_id: int):
 
 
 _MEMBER_OUT = MemberOut()
+
+
+@blp.patch(COMPANY)
+@jwt_required()
+@blp.arguments(CompanyPatch)
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def update_company(data, company_id: int):
+    """Change the public profile: name, description, website (admins only; the slug and its URLs stay)."""
+    return companies.update_company(caller(), company_id, **data)
+
+
+@blp.put(f"{COMPANY}/logo")
+@jwt_required()
+@blp.arguments(LogoIn, location="files")
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def set_logo(files, company_id: int):
+    """Upload the logo (multipart `logo`: PNG or JPEG, checked by its content; admins only)."""
+    upload = files["logo"]
+    return logos.set_logo(caller(), company_id, logos.LogoUpload(upload.filename or "logo", upload.read()))
+
+
+@blp.delete(f"{COMPANY}/logo")
+@jwt_required()
+@blp.response(200, CompanyOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def remove_logo(company_id: int):
+    """Remove the logo (admins only)."""
+    return logos.remove_logo(caller(), company_id)
 
 
 @blp.get(f"{COMPANY}/members")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
 
@@ -27,7 +28,10 @@ JOB = f"/jobs/<{ID}:job_id>"
 @blp.doc(security=OPTIONAL_BEARER)
 def list_jobs(**args):
     """Open jobs of every company, newest first; staff may add `status=` for their own company's jobs."""
-    return page_response(jobs.list_jobs(caller(), **args), job_out)
+    viewer = caller()
+    return page_response(
+        jobs.list_jobs(viewer, **args), lambda job: job_out(job, salary=jobs.shows_salary(viewer, job))
+    )
 
 
 @blp.post("/jobs")
@@ -49,7 +53,9 @@ def create_job(data):
 @blp.doc(security=OPTIONAL_BEARER)
 def get_job(job_id: int):
     """An open job, or any job of the caller's own company."""
-    return jobs.get_job(caller(), job_id)
+    viewer = caller()
+    job = jobs.get_job(viewer, job_id)
+    return current_app.json.response(job_out(job, salary=jobs.shows_salary(viewer, job)))
 
 
 @blp.patch(JOB)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from app.api.schemas.accounts import UserOut
 from app.api.schemas.common import PageArgs, StrictBool, Text, page_schema
-from app.services.companies import STAFF_ROLE_VALUES
+from app.services import careers, logos
+from app.services.companies import DESCRIPTION_MAX, STAFF_ROLE_VALUES, WEBSITE_MAX
 
 
 class AdminIn(ma.Schema):
@@ -27,7 +29,33 @@ class CompanyOut(ma.Schema):
     slug = fields.String(required=True)
     website = fields.String(required=True, allow_none=True)
     description = fields.String(required=True, allow_none=True)
+    logo_url = fields.Method(
+        "get_logo_url",
+        required=True,
+        allow_none=True,
+        metadata={"type": "string", "nullable": True, "description": "The logo's public URL (PNG or JPEG)."},
+    )
     created_at = fields.DateTime(required=True)
+
+    def get_logo_url(self, company) -> str | None:
+        return careers.logo_url(company)
+
+
+class CompanyPatch(ma.Schema):
+    """The public profile (admins only); every field optional, only those sent change."""
+
+    name = Text(validate=validate.Length(max=200))
+    description = Text(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
+    website = Text(
+        allow_none=True, validate=validate.Length(max=WEBSITE_MAX), metadata={"example": "https://acme.example"}
+    )
+
+
+class LogoIn(ma.Schema):
+    logo = Upload(
+        required=True,
+        metadata={"description": f"PNG or JPEG, up to {logos.LOGO_MAX_BYTES // 1024} KB; SVG is refused."},
+    )
 
 
 class CompanyCreatedOut(ma.Schema):

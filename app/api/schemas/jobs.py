@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictBool, StrictInt, Text, page_schema
-from app.models.jobs import EMPLOYMENT_TYPES, JOB_STATUSES
+from app.models.jobs import DEPARTMENT_MAX, EMPLOYMENT_TYPES, HEADCOUNT_MAX, JOB_STATUSES
 
 SALARY_MAX = 2_000_000_000  # fits the column
 
@@ -22,6 +22,16 @@ class JobPatch(ma.Schema):
     salary_min = StrictInt(allow_none=True, validate=validate.Range(0, SALARY_MAX))
     salary_max = StrictInt(allow_none=True, validate=validate.Range(0, SALARY_MAX))
     salary_currency = Text(allow_none=True, validate=validate.Length(max=3), metadata={"example": "EUR"})
+    salary_visible = StrictBool(metadata={"description": "Show the salary on public pages, feeds and search data."})
+    department = Text(validate=validate.Length(max=DEPARTMENT_MAX), metadata={"example": "Engineering"})
+    headcount = StrictInt(validate=validate.Range(1, HEADCOUNT_MAX), metadata={"description": "Openings to fill."})
+    closes_at = fields.AwareDateTime(
+        allow_none=True,
+        metadata={
+            "description": "The job closes itself at this time (with a timezone; in the future when set).",
+            "example": "2027-01-31T17:00:00Z",
+        },
+    )
     status = fields.String(validate=validate.OneOf(JOB_STATUSES))
 
 
@@ -42,6 +52,13 @@ class JobOut(ma.Schema):
     salary_min = fields.Integer(required=True, allow_none=True)
     salary_max = fields.Integer(required=True, allow_none=True)
     salary_currency = fields.String(required=True, allow_none=True)
+    salary_visible = fields.Boolean(
+        required=True,
+        metadata={"description": "When false, callers outside the company get null salary fields."},
+    )
+    department = fields.String(required=True)
+    headcount = fields.Integer(required=True)
+    closes_at = fields.DateTime(required=True, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(JOB_STATUSES))
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)

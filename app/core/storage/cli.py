@@ -17,14 +17,13 @@ storage_cli = AppGroup("storage", help="Uploaded files: copy between storage bac
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True, help="Files per commit.")
 def migrate_command(target_name: str, batch_size: int) -> None:
-    """Copy every resume from the other backend into TARGET, then set STORAGE_BACKEND=TARGET.
+    """Copy every resume and logo from the other backend into TARGET, then set STORAGE_BACKEND=TARGET.
 
     Files already in the target are skipped, so the command can run again after
-    an interruption. Files no application points at (left by failed uploads) are
-    not copied.
+    an interruption. Files nothing points at (left by failed uploads) are not copied.
     """
     from app.core.storage import build
-    from app.services.resumes import content_types
+    from app.services import logos, resumes
 
     source_name = "local" if target_name == "database" else "database"
     source, target = build(source_name, current_app), build(target_name, current_app)
@@ -32,7 +31,7 @@ def migrate_command(target_name: str, batch_size: int) -> None:
     keys = list(source.keys())
     for start in range(0, len(keys), batch_size):
         chunk = keys[start : start + batch_size]
-        types = content_types(chunk)
+        types = resumes.content_types(chunk) | logos.content_types(chunk)
         for key in chunk:
             if key not in types:
                 unreferenced += 1
@@ -44,5 +43,5 @@ def migrate_command(target_name: str, batch_size: int) -> None:
         db.session.commit()
     click.echo(
         f"{source_name} -> {target_name}: {copied} copied, {present} already there, "
-        f"{unreferenced} not referenced by any application (left alone)."
+        f"{unreferenced} not referenced by any application or company (left alone)."
     )

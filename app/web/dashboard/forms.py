@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -38,6 +42,21 @@ class JobForm(SafeForm):
     salary_currency = StringField(
         "Currency", validators=[Optional(), Length(max=3)], description="Three letters, such as EUR."
     )
+    salary_visible = BooleanField(
+        "Show the salary publicly",
+        default=True,
+        description="On the job page, in job feeds and in search engines' job listings. Your team always sees it.",
+    )
+    department = StringField("Department", validators=[Length(max=100)], description="For example Engineering.")
+    headcount = IntegerField(
+        "Openings", default=1, validators=[Optional()], description="How many people you are hiring for this role."
+    )
+    closes_at = DateTimeLocalField(
+        "Closing date (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description="Optional. The job closes itself then and leaves the board and the job feeds.",
+    )
     description = TextAreaField(
         "Description",
         validators=[Length(max=20000)],
@@ -52,8 +71,15 @@ class JobForm(SafeForm):
     )
     submit = SubmitField("Save job")
 
-    def service_fields(self) -> dict:
-        """The form's values as `jobs.create_job` / `jobs.update_job` take them."""
+    def service_fields(self, current_closes_at: datetime | None = None) -> dict:
+        """The form's values as `jobs.create_job` / `jobs.update_job` take them.
+
+        The closing date is read as UTC; shown to the minute, an unchanged one
+        stands for the stored value (which may have seconds).
+        """
+        closes_at = self.closes_at.data.replace(tzinfo=UTC) if self.closes_at.data else None
+        if closes_at and current_closes_at and closes_at == current_closes_at.replace(second=0, microsecond=0):
+            closes_at = current_closes_at
         fields = {
             "title": self.title.data or "",
             "location": self.location.data or "",
@@ -62,11 +88,36 @@ class JobForm(SafeForm):
             "salary_min": self.salary_min.data,
             "salary_max": self.salary_max.data,
             "salary_currency": (self.salary_currency.data or "").strip() or None,
+            "salary_visible": bool(self.salary_visible.data),
+            "department": self.department.data or "",
+            "headcount": self.headcount.data if self.headcount.data is not None else 1,
+            "closes_at": closes_at,
             "description": self.description.data or "",
         }
         if "status" in self._fields:
             fields["status"] = self.status.data
         return fields
+
+
+class CompanyProfileForm(SafeForm):
+    name = StringField("Company name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    website = StringField("Website", validators=[Length(max=300)], description="Starting with https:// (or http://).")
+    description = TextAreaField(
+        "About the company",
+        validators=[Length(max=5000)],
+        description="Plain text; line breaks are kept. Shown on your careers page.",
+    )
+    logo = FileField("Logo", description="PNG or JPEG, up to 512 KB. Square images look best.")
+    remove_logo = BooleanField("Remove the current logo")
+    submit = SubmitField("Save profile")
+
+    def profile_fields(self) -> dict:
+        """The form's values as `companies.update_company` takes them."""
+        return {
+            "name": self.name.data or "",
+            "website": (self.website.data or "").strip() or None,
+            "description": self.description.data or None,
+        }
 
 
 class JobStatusForm(SafeForm):

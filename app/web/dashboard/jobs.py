@@ -55,7 +55,7 @@ def edit_job(job_id: int):
     del form.status  # the status has its own buttons
     if form.validate_on_submit():
         try:
-            jobs.update_job(current_user, job.id, **form.service_fields())
+            jobs.update_job(current_user, job.id, **form.service_fields(current_closes_at=job.closes_at))
         except ValidationFailed as error:
             show_errors(form, error)
         else:

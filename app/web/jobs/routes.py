@@ -33,7 +33,8 @@ def board():
 @bp.get("/jobs/<int:job_id>")
 @cached_for_anonymous("jobs")
 def job(job_id: int):
-    return _job_page(jobs.get_job(_viewer(), job_id))
+    """Open and closed jobs (a closed one says so, and has no apply form); drafts only for their company."""
+    return _job_page(jobs.get_job_page(_viewer(), job_id))
 
 
 def _job_page(job, form: ApplyForm | None = None, status: int = 200, answers: AnswersForm | None = None):
