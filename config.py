@@ -97,6 +97,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Applying, per network address and per applicant email (guests and signed-in candidates alike).
+    APPLY_RATE_LIMIT_IP = os.environ.get("APPLY_RATE_LIMIT_IP", "30 per hour")
+    APPLY_RATE_LIMIT_EMAIL = os.environ.get("APPLY_RATE_LIMIT_EMAIL", "5 per hour")
     # JWT
     JWT_ACCESS_TOKEN_EXPIRES = _int("JWT_ACCESS_TOKEN_EXPIRES", 900)
     JWT_REFRESH_TOKEN_EXPIRES = _int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)

@@ -164,7 +164,7 @@ def test_stage_move_and_apply_stay_small(factory, count_statements):
 
     def apply():
         actor = db.session.get(User, candidate_id)
-        application_service.apply(actor, job_id, cover_letter="Hello")
+        application_service.apply(actor, job_id, cover_letter="Hello", consent=True)
         db.session.flush()
 
     applied = _measure(count_statements, apply)

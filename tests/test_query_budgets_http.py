@@ -109,7 +109,7 @@ def world(factory) -> World:
     tenant = factory.tenant()
     candidate = factory.candidate()
     application = application_service.apply(
-        candidate, tenant["job"].id, cover_letter="Hello", resume=ResumeUpload("cv.pdf", pdf_bytes())
+        candidate, tenant["job"].id, cover_letter="Hello", resume=ResumeUpload("cv.pdf", pdf_bytes()), consent=True
     )
     db.session.commit()
     bulk.applications(tenant["job"].id, 3)

@@ -86,7 +86,7 @@ def test_services_keep_working_on_seeded_data(runner, db, tmp_path):
     applicant = db.session.get(User, summary["applicants"]["first_id"])
     assert applicant.email == "applicant1@bench.example"
     assert db.session.scalar(select(func.count(Application.id)).where(Application.candidate_id == applicant.id)) == 0
-    application = applications.apply(applicant, summary["big_job"]["id"], cover_letter="Hello")
+    application = applications.apply(applicant, summary["big_job"]["id"], cover_letter="Hello", consent=True)
     db.session.commit()
     assert application.id > summary["applications"]
     recruiter = db.session.scalar(select(User).where(User.email == summary["big_company"]["recruiter_email"]))

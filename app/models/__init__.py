@@ -1,9 +1,11 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models.applications import Application, JobStageCount, Note, StageChange
+from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
+from app.models.privacy import Consent, PrivacyNotice
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -11,7 +13,9 @@ from app.models.users import STAFF_ROLES, Role, User
 __all__ = [
     "STAFF_ROLES",
     "Application",
+    "Candidate",
     "Company",
+    "Consent",
     "EmploymentType",
     "Job",
     "JobStageCount",
@@ -19,6 +23,7 @@ __all__ = [
     "MessageStatus",
     "Note",
     "OutboxMessage",
+    "PrivacyNotice",
     "RevokedToken",
     "Role",
     "StageChange",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 
-from app.web.dashboard import applications, jobs, routes, team  # noqa: E402,F401
+from app.web.dashboard import applications, candidates, jobs, privacy, routes, team  # noqa: E402,F401
