@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
@@ -84,13 +84,11 @@ def _apply_page(job, form: ApplyForm, status: int = 200):
 
 @bp.post("/jobs/<int:job_id>/apply")
 def apply(job_id: int):
-    job = jobs.get_job(_viewer(), job_id)
     form = ApplyForm()
     if current_user.is_authenticated and not current_user.is_candidate:
-        flash("Staff accounts cannot apply to jobs; add people from the job's pipeline.", "danger")
-        return redirect(url_for("jobs.job", job_id=job_id))
+        abort(403, description="Staff accounts cannot apply to jobs; add people from the job's pipeline.")
     if not form.validate_on_submit():
-        return _refused(job, form)
+        return _refused(job_id, form)
     upload = form.resume.data if isinstance(form.resume.data, FileStorage) and form.resume.data.filename else None
     origin = applying.origin_from(
         default="careers_page",
@@ -115,7 +113,7 @@ def apply(job_id: int):
         )
     except (ValidationFailed, TooManyRequests) as error:
         show_errors(form, error, rename={"form": "email"})
-        return _refused(job, form, error.status)
+        return _refused(job_id, form, error.status)
     except Conflict as error:
         # The service says which: already applied, or the job closed meanwhile.
         flash_error(error)
@@ -124,17 +122,18 @@ def apply(job_id: int):
             return redirect(url_for("candidate.application", application_id=mine[0].id))
         return redirect(url_for("jobs.board"))
     if submission.visible:
-        flash(f"Your application for {job.title} is on its way. You can follow it here.", "success")
+        title = submission.application.job.title
+        flash(f"Your application for {title} is on its way. You can follow it here.", "success")
         return redirect(url_for("candidate.application", application_id=submission.application.id))
     # The same answer whatever happened: the email says whether it is new.
     return redirect(url_for("jobs.applied", job_id=job_id))
 
 
-def _refused(job, form: ApplyForm, status: int = 422):
+def _refused(job_id: int, form: ApplyForm, status: int = 422):
     """The form again, as typed, with the reasons beside the fields; a browser cannot keep the file."""
     if not form.resume.errors:
         form.resume.errors = ["Choose your resume file again: browsers do not keep it."]
-    return _apply_page(job, form, status)
+    return _apply_page(jobs.get_job(_viewer(), job_id), form, status)
 
 
 @bp.get("/jobs/<int:job_id>/applied")
