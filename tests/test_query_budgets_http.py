@@ -9,6 +9,7 @@ A completeness test fails when an endpoint or a dashboard page has no case.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -22,8 +23,10 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services import status_links
 from app.services.resumes import ResumeUpload
 from tests import bulk
+from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.factories import PASSWORD
 from tests.plugins.statements import BUDGET
@@ -72,6 +75,16 @@ class World:
     def fresh_job(self) -> int:
         (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
         return job_id
+
+    def guest_link(self) -> str:
+        """A new guest application's private link (its token)."""
+        token = status_links_for_tests.guest_link(self.job)
+        db.session.commit()
+        return token
+
+    def guest_application(self) -> int:
+        token = self.guest_link()
+        return status_links.open_link(token).id
 
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
@@ -136,6 +149,7 @@ class Case:
     url: Callable[[World], str]
     body: Callable[[World], dict] | None = None
     ok: tuple[int, ...] = (200,)
+    multipart: bool = False  # API bodies with a file
 
     @property
     def web(self) -> bool:
@@ -164,7 +178,13 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi"}, (201,)),
+         lambda w: {"cover_letter": "Hi", "consent": True}, (201,)),
+    Case("POST", f"{A}/jobs/<int:job_id>/applications", "anonymous", lambda w: f"{A}/jobs/{w.job}/applications",
+         lambda w: {"candidate.full_name": "Guest", "candidate.email": f"guest{_n()}@example.com", "consent": "true",
+                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (202,), multipart=True),
+    Case("POST", f"{A}/jobs/<int:job_id>/applications", "recruiter", lambda w: f"{A}/jobs/{w.job}/applications",
+         lambda w: {"candidate": {"full_name": "Found", "email": f"found{_n()}@example.com"}, "source": "sourced",
+                    "note": "Met at a meetup"}, (201,)),
     Case("GET", f"{A}/applications", "recruiter", lambda w: f"{A}/applications?limit=100"),
     Case("GET", f"{A}/applications", "candidate", lambda w: f"{A}/applications?limit=100"),
     Case("GET", f"{A}/applications/<int:application_id>", "recruiter", lambda w: f"{A}/applications/{w.application}"),
@@ -190,6 +210,10 @@ CASES = [
          lambda w: {"name": f"Co {_n()}", "admin": {"email": f"boss{_n()}@example.com", "password": PASSWORD,
                                                      "full_name": "Boss"}}, (201,)),
     Case("GET", f"{A}/companies/<int:company_id>", "anonymous", lambda w: f"{A}/companies/{w.company}"),
+    Case("GET", f"{A}/companies/<int:company_id>/privacy-notice", "anonymous",
+         lambda w: f"{A}/companies/{w.company}/privacy-notice"),
+    Case("PUT", f"{A}/companies/<int:company_id>/privacy-notice", "admin",
+         lambda w: f"{A}/companies/{w.company}/privacy-notice", lambda w: {"text": f"Notice {_n()}"}),
     Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
     Case("POST", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members",
          lambda w: {"email": f"staff{_n()}@example.com", "full_name": "Staff", "role": "recruiter"}, (201,)),
@@ -220,6 +244,19 @@ CASES = [
          lambda w: f"/dashboard/applications/{w.fresh_application()}/reject", lambda w: {"reason": "No"}, (302,)),
     Case("GET", "/dashboard/applications/<int:application_id>/resume", "recruiter",
          lambda w: f"/dashboard/applications/{w.application}/resume"),
+    Case("GET", "/dashboard/jobs/<int:job_id>/candidates/new", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/candidates/new"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/candidates/new", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/candidates/new",
+         lambda w: {"full_name": "Rita Referred", "email": f"rita{_n()}@example.com", "source": "referral",
+                    "referrer": "Sam Staff", "note": "Strong"}, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/status-link/revoke", "recruiter",
+         lambda w: f"/dashboard/applications/{w.guest_application()}/status-link/revoke", ok=(302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"/dashboard/applications/{w.guest_application()}/status-link", ok=(302,)),
+    Case("GET", "/dashboard/privacy-notice", "admin", lambda w: "/dashboard/privacy-notice"),
+    Case("POST", "/dashboard/privacy-notice", "admin", lambda w: "/dashboard/privacy-notice",
+         lambda w: {"text": f"Our notice {_n()}"}, (302,)),
     Case("GET", "/dashboard/team", "admin", lambda w: "/dashboard/team"),
     Case("POST", "/dashboard/team/invite", "admin", lambda w: "/dashboard/team/invite",
          lambda w: {"email": f"invited{_n()}@example.com", "full_name": "Invited", "role": "recruiter"}, (302,)),
@@ -235,6 +272,12 @@ CASES = [
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),
     Case("GET", "/jobs/<int:job_id>", "anonymous", lambda w: f"/jobs/{w.job}"),
     Case("GET", "/companies/<slug>", "anonymous", lambda w: f"/companies/{w.slug}"),
+    Case("GET", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply?utm_source=board"),
+    Case("POST", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply",
+         lambda w: {"full_name": "Guest", "email": f"webguest{_n()}@example.com", "consent": "y",
+                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (302,)),
+    Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{w.guest_link()}"),
+    Case("POST", "/status/<token>/withdraw", "anonymous", lambda w: f"/status/{w.guest_link()}/withdraw", ok=(302,)),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
@@ -267,6 +310,8 @@ def _measure(app, world: World, case: Case, count_statements):
     kwargs: dict = {"headers": headers}
     if case.web and case.method == "POST":
         kwargs["data"] = {"csrf_token": csrf(client), **(body or {})}
+    elif case.multipart:
+        kwargs["data"], kwargs["content_type"] = body, "multipart/form-data"
     elif body is not None:
         kwargs["json"] = body
     db.session.remove()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 SOURCE_LABELS = {
@@ -23,7 +24,9 @@ class AddCandidateForm(FlaskForm):
     linkedin = URLField("LinkedIn", validators=[Optional(), Length(max=500)])
     github = URLField("GitHub", validators=[Optional(), Length(max=500)])
     portfolio = URLField("Portfolio", validators=[Optional(), Length(max=500)])
-    source = SelectField("Source", choices=list(SOURCE_LABELS.items()), default="sourced")
+    source = SelectField(
+        "Source", choices=[SelectChoice(value, label) for value, label in SOURCE_LABELS.items()], default="sourced"
+    )
     referrer = StringField(
         "Referred by", validators=[Optional(), Length(max=200)], description="The colleague's name, for referrals."
     )
