@@ -59,13 +59,17 @@ def _tag(value) -> str | None:
 
 
 def referrer_host(value, *, own_host: str | None = None) -> str | None:
-    """The host of a referring URL (or a bare host), lower-cased; our own host and junk give None."""
+    """The host of a referring http(s) URL (or a bare host name), lower-cased; our own host and junk give None."""
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
-    host = host.lower()[:255]
-    if not _HOST.match(host) or host == (own_host or "").split(":")[0].lower():
+    if "://" in value:
+        parts = urlsplit(value)
+        host = (parts.hostname or "") if parts.scheme in ("http", "https") else ""
+    else:
+        host = value
+    host = host.lower()
+    if len(host) > 255 or not _HOST.match(host) or host == (own_host or "").split(":")[0].lower():
         return None
     return host
 
