@@ -238,7 +238,7 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
     record_id = ids[Candidate.__table__]
     candidate_columns = ("id", "company_id", "full_name", "email", "links", "source", "user_id", "created_at",
                          "updated_at")  # fmt: skip
-    person = {first_candidate + n: (f"candidate{n + 1}@bench.example", f"{_FIRST[n % 20]} {_LAST[(n // 20) % 20]}")
+    person = {first_candidate + n: (f"{_FIRST[n % 20]} {_LAST[(n // 20) % 20]}", f"candidate{n + 1}@bench.example")
               for n in range(size.candidates)}  # fmt: skip
     links_value = "{}" if writer.copy else {}  # COPY takes JSON text, executemany the value
     for job_index, count in enumerate(counts):
