@@ -163,6 +163,9 @@ class Config:
     PASSWORD_CHANGE_FAILURE_LIMIT = _str("PASSWORD_CHANGE_FAILURE_LIMIT", "5 per 15 minutes")
     # Sign-ups per client address (web and API together): each one costs an argon2 hash.
     REGISTER_RATE_LIMIT = _str("REGISTER_RATE_LIMIT", "10 per hour")
+    # Applying, per network address and per applicant email (guests and signed-in candidates alike).
+    APPLY_RATE_LIMIT_IP = _str("APPLY_RATE_LIMIT_IP", "30 per hour")
+    APPLY_RATE_LIMIT_EMAIL = _str("APPLY_RATE_LIMIT_EMAIL", "5 per hour")
     # JWT
     JWT_ACCESS_TOKEN_EXPIRES = _int("JWT_ACCESS_TOKEN_EXPIRES", 900)
     JWT_REFRESH_TOKEN_EXPIRES = _int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Table, func, select, text
 
 from app.extensions import db
-from app.models import Application, Company, Job, JobStageCount, StageChange, User
+from app.models import Application, Candidate, Company, Job, JobStageCount, StageChange, User
 from app.security import hash_password
 from app.services import stage_counts
 from app.workflow import PIPELINE
@@ -232,13 +232,28 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
     stages, weights = tuple(STAGE_WEIGHTS), tuple(itertools.accumulate(STAGE_WEIGHTS.values()))
     application_id, change_id = ids[Application.__table__], ids[StageChange.__table__]
     apps, changes, stage_totals = [], [], dict.fromkeys(stages, 0)
+    # Each company's record of each person who applied there, made on their first application.
+    record_of: dict[tuple[int, int], int] = {}
+    records: list[tuple] = []
+    record_id = ids[Candidate.__table__]
+    candidate_columns = ("id", "company_id", "full_name", "email", "links", "source", "user_id", "created_at",
+                         "updated_at")  # fmt: skip
+    person = {first_candidate + n: (f"{_FIRST[n % 20]} {_LAST[(n // 20) % 20]}", f"candidate{n + 1}@bench.example")
+              for n in range(size.candidates)}  # fmt: skip
+    links_value = "{}" if writer.copy else {}  # COPY takes JSON text, executemany the value
     for job_index, count in enumerate(counts):
         job_id, company_id = first_job + job_index, job_company[job_index]
         mover = recruiter_of[company_id] if job_index % 3 else admin_of[company_id]
         start = rng.randrange(size.candidates)
         job_created = jobs[job_index][12]
         for k in range(count):
-            candidate_id = first_candidate + (start + k) % size.candidates
+            user = first_candidate + (start + k) % size.candidates
+            candidate_id = record_of.get((company_id, user))
+            if candidate_id is None:
+                candidate_id = record_of[(company_id, user)] = record_id
+                records.append((record_id, company_id, *person[user], links_value, "careers_page", user,
+                                job_created, job_created))  # fmt: skip
+                record_id += 1
             final = rng.choices(stages, cum_weights=weights)[0]
             stage_totals[final] += 1
             if final in PIPELINE:
@@ -248,7 +263,7 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
             at = job_created + timedelta(hours=rng.randrange(1, 24 * 25))
             previous = None
             for stage in path:
-                actor = candidate_id if stage in ("applied", "withdrawn") else mover
+                actor = user if stage in ("applied", "withdrawn") else mover
                 note = rng.choice(NOTES) if actor == mover else None
                 reason = rng.choice(REASONS) if stage == "rejected" else None
                 changes.append((change_id, application_id, company_id, previous, stage, actor, note, reason, at))
@@ -261,8 +276,9 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
                          changes[-1][8]))  # fmt: skip
             application_id += 1
             if len(apps) >= BATCH:
-                _flush_applications(writer, app_columns, apps, change_columns, changes, progress)
-    _flush_applications(writer, app_columns, apps, change_columns, changes, progress)
+                _flush_applications(writer, (candidate_columns, records), app_columns, apps, change_columns, changes,
+                                    progress)  # fmt: skip
+    _flush_applications(writer, (candidate_columns, records), app_columns, apps, change_columns, changes, progress)
     writer.reset_sequences(_tables())
     stage_counts.rebuild()
     db.session.flush()
@@ -294,9 +310,13 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
     }
 
 
-def _flush_applications(writer, app_columns, apps, change_columns, changes, progress) -> None:
+def _flush_applications(writer, people, app_columns, apps, change_columns, changes, progress) -> None:
     if not apps:
         return
+    candidate_columns, records = people
+    if records:
+        writer.write(Candidate.__table__, candidate_columns, records)
+        records.clear()
     writer.write(Application.__table__, app_columns, apps)
     writer.write(StageChange.__table__, change_columns, changes)
     if progress:
@@ -322,7 +342,14 @@ def _spread(total: int, weights: list[float], *, cap: int) -> list[int]:
 
 
 def _tables() -> tuple[Table, ...]:
-    return (Company.__table__, User.__table__, Job.__table__, Application.__table__, StageChange.__table__)
+    return (
+        Company.__table__,
+        User.__table__,
+        Candidate.__table__,
+        Job.__table__,
+        Application.__table__,
+        StageChange.__table__,
+    )
 
 
 def vacuum_analyze() -> None:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Company, User
-from app.services import accounts, applications, companies, jobs
+from app.services import accounts, applications, applying, companies, jobs
+from app.services.candidates import CandidateDetails
 
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - printed demo login, development only
 DEMO_SLUG = "acme-robotics"
@@ -102,6 +103,7 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
                 f"Dear Acme team,\n\nI would love to join you as {created_jobs[job_index].title}."
                 f"\n\n{candidate.full_name}"
             ),
+            consent=True,
         )
         for stage in path:
             actor = candidate if stage == "withdrawn" else staff["recruiter"]
@@ -112,6 +114,23 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
                 note=f"Moved to {stage} after review." if actor is not candidate else "Accepted another offer.",
                 reason="Not enough experience with our stack." if stage == "rejected" else None,
             )
+    # A guest applies without an account, and the recruiter adds a referred person themselves.
+    applying.submit(
+        None,
+        created_jobs[0].id,
+        details=CandidateDetails(full_name="Grace Guest", email="grace@example.com"),
+        cover_letter="Dear Acme team,\n\nI found you on a job board and applied without an account.\n\nGrace",
+        consent=True,
+        origin=applying.origin_from(utm_source="jobboard.example", utm_medium="job_board", utm_campaign="spring"),
+    )
+    applying.add_candidate(
+        staff["recruiter"],
+        created_jobs[0].id,
+        details=CandidateDetails(full_name="Rita Referred", links={"linkedin": "https://www.linkedin.com/in/rita"}),
+        source="referral",
+        referrer=staff["admin"].full_name,
+        note="Worked with our admin before; strong on infrastructure.",
+    )
     for job, (*_, status, _salary) in zip(created_jobs, JOBS, strict=True):
         if status != "open":
             jobs.set_job_status(staff["recruiter"], job.id, status)

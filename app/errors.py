@@ -88,3 +88,9 @@ class IllegalTransition(Conflict):
 class StaleUpdate(Conflict):
     title = "Changed meanwhile"
     type_slug = "stale-update"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"

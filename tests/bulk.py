@@ -12,7 +12,7 @@ import itertools
 from sqlalchemy import insert
 
 from app.extensions import db
-from app.models import Application, ApplicationAnswer, Job, OutboxMessage, StageChange, User
+from app.models import Application, ApplicationAnswer, Candidate, Job, OutboxMessage, StageChange, User
 from app.models.base import utcnow
 from app.security import hash_password
 from app.services import stage_counts
@@ -38,11 +38,45 @@ def candidates(n: int) -> list[int]:
     return ids
 
 
+def records(company_id: int, user_ids: list[int]) -> list[int]:
+    """The company's candidate records of these accounts (made now), in the same order."""
+    users = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))}
+    now = utcnow()
+    rows = [
+        {"company_id": company_id, "full_name": users[uid].full_name, "email": users[uid].email, "links": {},
+         "source": "careers_page", "user_id": uid, "created_at": now, "updated_at": now}
+        for uid in user_ids
+    ]  # fmt: skip
+    db.session.execute(insert(Candidate), rows)
+    made = dict(
+        db.session.execute(
+            db.select(Candidate.user_id, Candidate.id).where(
+                Candidate.company_id == company_id, Candidate.user_id.in_(user_ids)
+            )
+        ).all()
+    )
+    return [made[uid] for uid in user_ids]
+
+
 def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: list[int] | None = None) -> list[int]:
-    """`n` applications to the job (new candidates unless given), each with its history."""
+    """`n` applications to the job (new candidate accounts unless given), each with its history.
+
+    `candidate_ids` are accounts; each gets the job's company's record unless it has one.
+    """
     job = db.session.get(Job, job_id)
     company_id = job.company_id
-    people = candidate_ids or candidates(n)
+    accounts = candidate_ids or candidates(n)
+    known = dict(
+        db.session.execute(
+            db.select(Candidate.user_id, Candidate.id).where(
+                Candidate.company_id == company_id, Candidate.user_id.in_(accounts)
+            )
+        ).all()
+    )
+    missing = [uid for uid in accounts if uid not in known]
+    if missing:
+        known.update(zip(missing, records(company_id, missing), strict=True))
+    people = [known[uid] for uid in accounts]
     now = utcnow()
     path = ("applied", "screening", "interview", "offer")
     steps = path[: path.index(stage) + 1] if stage in path else ("applied", stage)

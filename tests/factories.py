@@ -52,7 +52,7 @@ class Factory:
         return job
 
     def application(self, candidate: User, job: Job, cover_letter: str = "Hello") -> Application:
-        application = applications.apply(candidate, job.id, cover_letter=cover_letter)
+        application = applications.apply(candidate, job.id, cover_letter=cover_letter, consent=True)
         db.session.commit()
         return application
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,11 +24,12 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
-from app.services import logos
+from app.services import logos, status_links
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
 from tests import bulk
+from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.careers.images import png
 from tests.factories import PASSWORD
@@ -79,6 +81,16 @@ class World:
         (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
         return job_id
 
+    def guest_link(self) -> str:
+        """A new guest application's private link (its token)."""
+        token = status_links_for_tests.guest_link(self.job)
+        db.session.commit()
+        return token
+
+    def guest_application(self) -> int:
+        token = self.guest_link()
+        return status_links.open_link(token).id
+
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
         return message_id
@@ -95,6 +107,15 @@ class World:
             {"id": question_id, **spec, "label": spec["label"] + suffix}
             for question_id, spec in zip(self.questions, TWENTY_QUESTIONS, strict=True)
         ]
+
+    def web_answers(self) -> dict[str, object]:
+        """The same answers as the apply page's fields send them."""
+        typed: dict[str, object] = {}
+        for question_id, value in self.answers().items():
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            typed[f"answers-q{question_id}"] = value if isinstance(value, list) else str(value)
+        return typed
 
     def answers(self) -> dict[str, object]:
         """An answer to each of the job's 20 questions."""
@@ -162,6 +183,7 @@ def world(factory) -> World:
         cover_letter="Hello",
         resume=ResumeUpload("cv.pdf", pdf_bytes()),
         answers=answers,
+        consent=True,
     )
     db.session.commit()
     bulk.applications(tenant["job"].id, 3)
@@ -218,7 +240,14 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi", "answers": w.answers()}, (201,)),
+         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,)),
+    Case("POST", f"{A}/jobs/<int:job_id>/applications", "anonymous", lambda w: f"{A}/jobs/{w.job}/applications",
+         lambda w: {"candidate.full_name": "Guest", "candidate.email": f"guest{_n()}@example.com", "consent": "true",
+                    "answers": json.dumps(w.answers()), "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (202,),
+         multipart=True),
+    Case("POST", f"{A}/jobs/<int:job_id>/applications", "recruiter", lambda w: f"{A}/jobs/{w.job}/applications",
+         lambda w: {"candidate": {"full_name": "Found", "email": f"found{_n()}@example.com"}, "source": "sourced",
+                    "note": "Met at a meetup"}, (201,)),
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "recruiter",
          lambda w: f"{A}/jobs/{w.job}/applications?flagged=true&limit=100"),
     Case("GET", f"{A}/jobs/<int:job_id>/questions", "manager", lambda w: f"{A}/jobs/{w.job}/questions"),
@@ -256,6 +285,10 @@ CASES = [
     Case("PUT", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo",
          lambda w: {"logo": (io.BytesIO(png()), "logo.png")}, multipart=True),
     Case("DELETE", f"{A}/companies/<int:company_id>/logo", "admin", lambda w: f"{A}/companies/{w.company}/logo"),
+    Case("GET", f"{A}/companies/<int:company_id>/privacy-notice", "anonymous",
+         lambda w: f"{A}/companies/{w.company}/privacy-notice"),
+    Case("PUT", f"{A}/companies/<int:company_id>/privacy-notice", "admin",
+         lambda w: f"{A}/companies/{w.company}/privacy-notice", lambda w: {"text": f"Notice {_n()}"}),
     Case("GET", f"{A}/companies/<int:company_id>/members", "admin", lambda w: f"{A}/companies/{w.company}/members"),
     Case("GET", f"{A}/companies/<int:company_id>/members", "recruiter",
          lambda w: f"{A}/companies/{w.company}/members?limit=2&cursor={encode_cursor(w.manager)}"),
@@ -304,6 +337,19 @@ CASES = [
          lambda w: f"/dashboard/applications/{w.fresh_application()}/reject", lambda w: {"reason": "No"}, (302,)),
     Case("GET", "/dashboard/applications/<int:application_id>/resume", "recruiter",
          lambda w: f"/dashboard/applications/{w.application}/resume"),
+    Case("GET", "/dashboard/jobs/<int:job_id>/candidates/new", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/candidates/new"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/candidates/new", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/candidates/new",
+         lambda w: {"full_name": "Rita Referred", "email": f"rita{_n()}@example.com", "source": "referral",
+                    "referrer": "Sam Staff", "note": "Strong"}, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/status-link/revoke", "recruiter",
+         lambda w: f"/dashboard/applications/{w.guest_application()}/status-link/revoke", ok=(302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"/dashboard/applications/{w.guest_application()}/status-link", ok=(302,)),
+    Case("GET", "/dashboard/privacy-notice", "admin", lambda w: "/dashboard/privacy-notice"),
+    Case("POST", "/dashboard/privacy-notice", "admin", lambda w: "/dashboard/privacy-notice",
+         lambda w: {"text": f"Our notice {_n()}"}, (302,)),
     Case("GET", "/dashboard/team", "admin", lambda w: "/dashboard/team"),
     Case("POST", "/dashboard/team/invite", "admin", lambda w: "/dashboard/team/invite",
          lambda w: {"email": f"invited{_n()}@example.com", "full_name": "Invited", "role": "recruiter"}, (302,)),
@@ -332,6 +378,12 @@ CASES = [
     Case("GET", "/sitemap.xml", "anonymous", lambda w: "/sitemap.xml"),
     Case("GET", "/companies/<slug>/feeds/jobs.xml", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.xml"),
     Case("GET", "/companies/<slug>/feeds/jobs.rss", "anonymous", lambda w: f"/companies/{w.slug}/feeds/jobs.rss"),
+    Case("GET", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply?utm_source=board"),
+    Case("POST", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply",
+         lambda w: {"full_name": "Guest", "email": f"webguest{_n()}@example.com", "consent": "y",
+                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), **w.web_answers()}, (302,)),
+    Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{w.guest_link()}"),
+    Case("POST", "/status/<token>/withdraw", "anonymous", lambda w: f"/status/{w.guest_link()}/withdraw", ok=(302,)),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
@@ -364,6 +416,8 @@ def _measure(app, world: World, case: Case, count_statements):
     kwargs: dict = {"headers": headers}
     if case.web and case.method == "POST":
         kwargs["data"] = {"csrf_token": csrf(client), **(body or {})}
+    elif case.multipart:
+        kwargs["data"], kwargs["content_type"] = body, "multipart/form-data"
     elif body is not None:
         kwargs["data" if case.multipart else "json"] = body
     db.session.remove()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app import workflow
 from app.bench_seed import BENCH_PASSWORD, BenchSize
-from app.models import Application, Company, Job, StageChange, User
+from app.models import Application, Candidate, Company, Job, StageChange, User
 from app.services import accounts, applications, stage_counts
 
 ARGS = ["seed", "bench", "--applications", "400", "--companies", "3", "--jobs", "16", "--candidates", "150"]
@@ -65,13 +65,13 @@ def test_history_is_a_legal_walk_and_versions_count_it(runner, db, tmp_path):
     for application in db.session.scalars(select(Application)):
         changes = history[application.id]
         assert changes[0].from_stage is None and changes[0].to_stage == "applied"
-        assert changes[0].actor_id == application.candidate_id
+        assert changes[0].actor_id == application.candidate.user_id  # the applicant's account
         for before, after in itertools.pairwise(changes):
             assert after.from_stage == before.to_stage
             assert after.to_stage in workflow.graph_moves(before.to_stage)
             assert after.created_at > before.created_at
             if after.to_stage == "withdrawn":
-                assert after.actor_id == application.candidate_id
+                assert after.actor_id == application.candidate.user_id
             if after.to_stage == "rejected":
                 assert after.reason
         assert changes[-1].to_stage == application.stage
@@ -85,8 +85,8 @@ def test_services_keep_working_on_seeded_data(runner, db, tmp_path):
     _, summary = _seed(runner, tmp_path)
     applicant = db.session.get(User, summary["applicants"]["first_id"])
     assert applicant.email == "applicant1@bench.example"
-    assert db.session.scalar(select(func.count(Application.id)).where(Application.candidate_id == applicant.id)) == 0
-    application = applications.apply(applicant, summary["big_job"]["id"], cover_letter="Hello")
+    assert db.session.scalar(select(func.count(Candidate.id)).where(Candidate.user_id == applicant.id)) == 0
+    application = applications.apply(applicant, summary["big_job"]["id"], cover_letter="Hello", consent=True)
     db.session.commit()
     assert application.id > summary["applications"]
     recruiter = db.session.scalar(select(User).where(User.email == summary["big_company"]["recruiter_email"]))

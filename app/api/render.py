@@ -71,10 +71,22 @@ def application_out(application: Application) -> dict:
         "job": {"id": job.id, "title": job.title, "status": job.status, "company": company_ref(job.company)},
         "candidate": {"id": candidate.id, "full_name": candidate.full_name, "email": candidate.email},
         "stage": application.stage,
+        "source": application.source,
         "version": application.version,
         "resume": resume_out(application),
         "created_at": _iso(application.created_at),
         "updated_at": _iso(application.updated_at),
+    }
+
+
+def origin_out(application: Application) -> dict:
+    """OriginOut: the campaign and site the person came through, and who referred them."""
+    return {
+        "utm_source": application.utm_source,
+        "utm_medium": application.utm_medium,
+        "utm_campaign": application.utm_campaign,
+        "referrer_host": application.referrer_host,
+        "referrer_name": application.referrer_name,
     }
 
 
@@ -113,6 +125,7 @@ def application_detail_out(
     """ApplicationDetailOut: the list item plus the cover letter, the answers, the caller's moves and the history."""
     return {
         **application_out(application),
+        "origin": origin_out(application),
         "cover_letter": application.cover_letter,
         "answers": [answer_out(answer, show_flag=show_flags) for answer in answers],
         "flagged": show_flags and any(answer.flag for answer in answers),

@@ -1,9 +1,15 @@
-"""The body of an application: JSON {cover_letter, answers}, or multipart with a `resume` file."""
+"""The body of an application: JSON, or multipart with a `resume` file.
+
+Multipart carries the same fields; the candidate's are named with dots
+(`candidate.full_name`, `candidate.links.linkedin`), so both bodies load
+through the one schema. `answers` (question id -> value) is a JSON
+object, in multipart one JSON text field.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 from flask import request
 from marshmallow import ValidationError
@@ -23,14 +29,8 @@ def _load(data: dict) -> dict:
         raise ValidationFailed("Some fields are not valid.", errors=flatten_errors(error.messages)) from None
 
 
-class ApplyBody(NamedTuple):
-    cover_letter: str | None = None
-    resume: ResumeUpload | None = None
-    answers: dict[str, Any] | None = None
-
-
-def parse_apply_body() -> ApplyBody:
-    """The cover letter, resume and answers from whichever body was sent; anything unexpected is refused."""
+def parse_apply_body() -> tuple[dict, ResumeUpload | None]:
+    """(fields, resume) from whichever body was sent; anything unexpected is refused."""
     if request.mimetype == MULTIPART:
         return _from_multipart()
     if request.is_json:
@@ -40,11 +40,24 @@ def parse_apply_body() -> ApplyBody:
             raise ApiProblem(400, "The body is not valid JSON.", errors={"body": ["Invalid JSON body."]}) from None
         if not isinstance(body, dict):
             raise ValidationFailed("Send a JSON object.", errors={"body": ["Must be an object."]})
-        data = _load(body)
-        return ApplyBody(data.get("cover_letter"), None, data.get("answers"))
+        return _load(body), None
     if request.content_length or request.headers.get("Transfer-Encoding"):
         raise ApiProblem(415, "Send application/json or multipart/form-data.")
-    return ApplyBody()
+    return {}, None
+
+
+def _nest(form) -> dict:
+    """{"candidate.links.github": v} -> {"candidate": {"links": {"github": v}}}."""
+    data: dict = {}
+    for key in form:
+        parts = key.split(".")
+        target = data
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise ValidationFailed("Some fields are not valid.", errors={key: ["Unknown field."]})
+        target[parts[-1]] = form[key]
+    return data
 
 
 def _answers_field(text: str) -> Any:
@@ -55,28 +68,28 @@ def _answers_field(text: str) -> Any:
         raise ValidationFailed("Some fields are not valid.", errors={"answers": ["Must be a JSON object."]}) from None
 
 
-def _from_multipart() -> ApplyBody:
+def _from_multipart() -> tuple[dict, ResumeUpload | None]:
     form, files = request.form, request.files
     if not form and not files and (request.content_length or "boundary" not in request.mimetype_params):
         # Werkzeug reads an unreadable multipart body as an empty form; applying
         # without the resume the client meant to send would lose it for good.
         raise ApiProblem(400, "The multipart body could not be read.")
     errors: dict[str, list[str]] = {}
-    for name in sorted((set(form) - {"cover_letter", "answers"}) | (set(files) - {"resume"})):
+    for name in sorted(set(files) - {"resume"}):
         errors[name] = ["Unknown field."]
     if "resume" in form:
         errors.setdefault("resume", []).append("Send the resume as a file.")
-    for name in ("cover_letter", "answers"):
+    for name in form:
         if len(form.getlist(name)) > 1:
             errors.setdefault(name, []).append("Send one value.")
     if len(files.getlist("resume")) > 1:
         errors.setdefault("resume", []).append("Send one file.")
     if errors:
         raise ValidationFailed("Some fields are not valid.", errors=errors)
-    fields: dict[str, Any] = {key: form[key] for key in form}
-    if "answers" in fields:
+    fields = _nest(form)
+    if isinstance(fields.get("answers"), str):
         fields["answers"] = _answers_field(fields["answers"])
     data = _load(fields)
     upload = files.get("resume")
     resume = ResumeUpload(filename=upload.filename or "resume", data=upload.read()) if upload else None
-    return ApplyBody(data.get("cover_letter"), resume, data.get("answers"))
+    return data, resume

@@ -9,13 +9,11 @@ passed to any template.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
 
 from app import signals
-from app.extensions import db
 from app.mail.compose import one_line, render
 from app.mail.outbox import add_message, add_messages
-from app.models import Application, Role, StageChange, User
+from app.models import Application, Company, StageChange, User
 from app.services import questions, tokens
 
 CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
@@ -41,23 +39,32 @@ def links(application_id: int) -> dict[str, str]:
     }
 
 
-def recruiting_staff(company_id: int) -> list[User]:
-    """Active recruiters and admins of the company: who hears of new and withdrawn applications."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.company_id == company_id,
-                User.active.is_(True),
-                User.role.in_((Role.RECRUITER.value, Role.ADMIN.value)),
-            )
-            .order_by(User.id)
-        )
-    )
+def status_link(token: str) -> str:
+    """The private link to one application's page; only the person's email ever holds it."""
+    return f"{_base_url()}/status/{token}"
+
+
+def recruiting_staff(company: Company) -> list[User]:
+    """Active recruiters and admins of the company: who hears of new and withdrawn applications.
+
+    Applying loads them with the job; elsewhere this is one SELECT.
+    """
+    return list(company.recruiting_staff)
+
+
+def _candidate_link(application: Application, status_token: str | None) -> str | None:
+    """The private link when there is one, else the portal when an account holds the record."""
+    if status_token:
+        return status_link(status_token)
+    return links(application.id)["candidate"] if application.candidate.user_id is not None else None
 
 
 @signals.application_submitted.connect
-def on_application_submitted(application: Application, **_extra) -> None:
+def on_application_submitted(
+    application: Application, *, status_token: str | None = None, added_by: User | None = None, **_extra
+) -> None:
+    if added_by is not None:
+        return  # staff added the person themselves: they did not apply, and the team knows
     candidate, job = application.candidate, application.job
     names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
     confirmation = {
@@ -68,7 +75,8 @@ def on_application_submitted(application: Application, **_extra) -> None:
         "rendered": render(
             "application_received",
             f"Your application for {job.title} at {job.company.name}",
-            link=links(application.id)["candidate"],
+            link=_candidate_link(application, status_token),
+            private=status_token is not None,
             answers=answers_copy(application),
             **names,
         ),
@@ -87,8 +95,38 @@ def answers_copy(application: Application) -> list[dict[str, str]]:
     """
     return [
         {"label": one_line(answer.label), "value": one_line(questions.display_value(answer.value), 2000)}
-        for answer in questions.answers_of(application.candidate, application)
+        for answer in questions.answers_of(None, application)
     ]
+
+
+@signals.application_repeated.connect
+def on_application_repeated(application: Application, *, status_token: str, **_extra) -> None:
+    """Someone applied again with this address: tell the address, with its link, and no one else."""
+    _status_mail(application, "application_repeated", "You have already applied for {title}", status_token)
+
+
+@signals.status_link_issued.connect
+def on_status_link_issued(application: Application, *, status_token: str, **_extra) -> None:
+    _status_mail(application, "status_link", "A new link to your application for {title}", status_token)
+
+
+def _status_mail(application: Application, kind: str, subject: str, status_token: str) -> None:
+    candidate, job = application.candidate, application.job
+    add_message(
+        kind=kind,
+        to_address=candidate.email,
+        to_name=candidate.full_name,
+        company_id=application.company_id,
+        rendered=render(
+            kind,
+            subject.format(title=job.title),
+            link=status_link(status_token),
+            candidate_name=candidate.full_name,
+            job_title=job.title,
+            company_name=job.company.name,
+            applied_on=application.created_at.strftime("%d %B %Y"),
+        ),
+    )
 
 
 @signals.stage_changed.connect
@@ -96,7 +134,9 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
     candidate, job = application.candidate, application.job
     names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
     stage = change.to_stage
-    if stage in CANDIDATE_STAGES:
+    # People staff added themselves did not apply, and people without an address cannot be told.
+    tell_candidate = candidate.email and application.added_by_id is None
+    if stage in CANDIDATE_STAGES and tell_candidate:
         # Only names and the stage reach the template: never change.note or change.reason.
         add_message(
             kind=f"stage_{stage}",
@@ -107,7 +147,7 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
                 "stage_update",
                 STAGE_SUBJECTS[stage].format(title=job.title, company=job.company.name),
                 stage=stage,
-                link=links(application.id)["candidate"],
+                link=_candidate_link(application, None),
                 **names,
             ),
         )
@@ -134,7 +174,7 @@ def _staff_messages(application: Application, kind: str, subject: str, names: di
                 kind, subject, staff_name=member.full_name, link=links(application.id)["dashboard"], **names
             ),
         }
-        for member in recruiting_staff(application.company_id)
+        for member in recruiting_staff(application.job.company)
     ]
 
 

@@ -1,10 +1,12 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models.applications import Application, JobStageCount, Note, StageChange
+from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
+from app.models.privacy import Consent, PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
@@ -14,7 +16,9 @@ __all__ = [
     "STAFF_ROLES",
     "Application",
     "ApplicationAnswer",
+    "Candidate",
     "Company",
+    "Consent",
     "EmploymentType",
     "Job",
     "JobQuestion",
@@ -23,6 +27,7 @@ __all__ = [
     "MessageStatus",
     "Note",
     "OutboxMessage",
+    "PrivacyNotice",
     "QuestionKind",
     "RevokedToken",
     "Role",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.models.candidates import SOURCES, Candidate
 from app.models.jobs import Job
 from app.models.users import User
 from app.workflow import STAGES
@@ -19,6 +20,7 @@ class Application(db.Model):
     __table_args__ = (
         UniqueConstraint("job_id", "candidate_id", name="uq_applications_job_candidate"),
         CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
+        CheckConstraint(f"source IN {SOURCES}", name="source_known"),
         # Pipeline columns: a job's applications in one stage, keyset on id.
         Index("ix_applications_job_stage_id", "job_id", "stage", "id"),
         # A job's applications in every stage, newest first (the pipeline list).
@@ -34,19 +36,33 @@ class Application(db.Model):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="RESTRICT"))
     # Copied from the job so tenant-scoped lists and counts need no join.
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="RESTRICT"))
     stage: Mapped[str] = mapped_column(String(20), default="applied")
     cover_letter: Mapped[str] = mapped_column(db.Text, default="")
     resume_key: Mapped[str | None] = mapped_column(String(64))
     resume_filename: Mapped[str | None] = mapped_column(String(255))
     resume_content_type: Mapped[str | None] = mapped_column(String(100))
     resume_size: Mapped[int | None] = mapped_column()
+    # Where it came from: the source, the campaign the person arrived with, the site that sent them.
+    source: Mapped[str] = mapped_column(String(20), default="careers_page")
+    utm_source: Mapped[str | None] = mapped_column(String(100))
+    utm_medium: Mapped[str | None] = mapped_column(String(100))
+    utm_campaign: Mapped[str | None] = mapped_column(String(100))
+    referrer_host: Mapped[str | None] = mapped_column(String(255))
+    # The colleague who referred the person (staff adds), as typed.
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    # Staff who added the person themselves (None: the person applied).
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The private status link: only the sha256 of its token is kept. Issuing a new
+    # link replaces it (the old one stops working); revoking sets the time.
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status_token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     job: Mapped[Job] = relationship(lazy="joined", innerjoin=True)
-    candidate: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[candidate_id])
+    candidate: Mapped[Candidate] = relationship(lazy="joined", innerjoin=True)
     # Never loaded on access: set by apply() for the application it creates, whose
     # one change it knows, so the answer to an apply needs no history query.
     stage_changes: Mapped[list[StageChange]] = relationship(lazy="raise", order_by="StageChange.id", viewonly=True)
@@ -54,6 +70,7 @@ class Application(db.Model):
     # Optimistic concurrency: every UPDATE says WHERE version = <read version>,
     # so of two moves from the same stage only the first can match.
     __mapper_args__ = {"version_id_col": version}
+    __personal_data__ = ("cover_letter", "resume_key", "resume_filename")
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.stage}>"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
@@ -21,6 +21,17 @@ class Company(db.Model):
     logo_key: Mapped[str | None] = mapped_column(String(64))
     logo_content_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Active recruiters and admins: who hears of new applications. Read-only; loaded
+    # with the job when applying, so the alert mail needs no query of its own.
+    recruiting_staff = relationship(
+        "User",
+        primaryjoin="and_(Company.id == foreign(User.company_id), User.active.is_(True),"
+        " User.role.in_(('recruiter', 'admin')))",
+        order_by="User.id",
+        viewonly=True,
+        lazy="select",
+    )
 
     def __repr__(self) -> str:
         return f"<Company {self.id} {self.slug}>"

@@ -47,6 +47,9 @@ class User(db.Model):
     auth_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person proved they hold the address (a status link's account);
+    # only then are a company's candidate records with this email linked to the account.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(lazy="joined")
 

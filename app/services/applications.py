@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import inspect, select, union_all
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals, workflow
-from app.errors import Conflict, Forbidden, NotFound, StaleUpdate, ValidationFailed
+from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, Job, JobStatus, Note, Role, StageChange, User
-from app.models.base import utcnow
+from app.models import Application, Candidate, Job, Note, Role, StageChange, User
 from app.services import questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
@@ -29,77 +28,24 @@ def apply(
     cover_letter: str | None = "",
     resume: resumes.ResumeUpload | None = None,
     answers: dict | None = None,
+    consent: bool = False,
+    origin=None,
 ) -> Application:
-    """A candidate applies to an open job, once, answering the job's questions."""
-    actor = require_user(actor)
-    job, job_questions = questions.job_with_questions(job_id)  # one statement for both
-    # A closed job was public once: say it is closed. A draft never was: not found.
-    if job is None or (job.status == JobStatus.DRAFT and not is_member(actor, job.company_id)):
-        raise NotFound("That job was not found.")
-    if actor.role != Role.CANDIDATE:
-        raise Forbidden("Only candidates can apply to jobs.")
-    if job.status != JobStatus.OPEN:
-        raise Conflict("This job is not open for applications.")
-    check = Checker()
-    cover_letter = check.text("cover_letter", cover_letter or "", max_len=10000) or ""
-    try:
-        cleaned_answers = questions.validate_answers(job, answers, questions=job_questions)
-    except ValidationFailed as error:
-        check.errors.update(error.errors or {})
-    check.raise_if_any()
-    if resume is not None:
-        resumes.validate(resume)
-    stored = resumes.store(resume) if resume is not None else None
-    now = utcnow()
-    application = _insert_once(
-        job_id=job.id,
-        company_id=job.company_id,
-        candidate_id=actor.id,
-        stage="applied",
+    """A signed-in candidate applies to an open job, once, answering its questions (see `applying.submit`)."""
+    from app.services import applying
+    from app.services.candidates import CandidateDetails
+
+    submission = applying.submit(
+        actor,
+        job_id,
+        details=CandidateDetails(),
         cover_letter=cover_letter,
-        resume_key=stored.key if stored else None,
-        resume_filename=stored.filename if stored else None,
-        resume_content_type=stored.content_type if stored else None,
-        resume_size=stored.size if stored else None,
-        version=1,
-        created_at=now,
-        updated_at=now,
+        resume=resume,
+        answers=answers,
+        consent=consent,
+        origin=origin,
     )
-    if application is None:
-        if stored:
-            resumes.discard(stored.key)
-        raise Conflict("You have already applied to this job.")
-    set_committed_value(application, "job", job)
-    set_committed_value(application, "candidate", actor)
-    change = StageChange(
-        application_id=application.id,
-        company_id=job.company_id,
-        from_stage=None,
-        to_stage="applied",
-        actor_id=actor.id,
-    )
-    db.session.add(change)
-    db.session.flush()
-    set_committed_value(change, "actor", actor)
-    set_committed_value(application, "stage_changes", [change])
-    stage_counts.record_apply(application)
-    questions.record_answers(application, cleaned_answers)
-    signals.application_submitted.send(application)
-    return application
-
-
-def _insert_once(**values) -> Application | None:
-    """INSERT ... ON CONFLICT (job_id, candidate_id) DO NOTHING RETURNING: the new application,
-    or None when this candidate already applied (a concurrent double submit included).
-
-    One statement where a look-up, a savepoint, the insert and its release took four.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(Application).values(**values).on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
-    return db.session.scalars(stmt.returning(Application)).first()
+    return submission.application
 
 
 def get_application(actor: User, application_id: int) -> Application:
@@ -112,7 +58,12 @@ def get_application(actor: User, application_id: int) -> Application:
 
 
 def can_view(actor: User, application: Application) -> bool:
-    return application.candidate_id == actor.id or is_member(actor, application.company_id)
+    return is_applicant(actor, application) or is_member(actor, application.company_id)
+
+
+def is_applicant(actor: User | None, application: Application) -> bool:
+    """The signed-in account holds the person's record (linked through candidates.user_id)."""
+    return bool(actor is not None and application.candidate.user_id == actor.id)
 
 
 def list_applications(
@@ -153,8 +104,9 @@ def list_applications(
         job_load = lazyload(Application.job) if job_id is not None else joinedload(Application.job)
         stmt = stmt.options(job_load.lazyload(Job.company), _candidate_card())
     else:
-        stmt = stmt.where(Application.candidate_id == actor.id)
-        stmt = stmt.options(lazyload(Application.candidate))  # the actor, already loaded
+        # Every company's record of this person that the account holds.
+        stmt = stmt.join(Candidate, Candidate.id == Application.candidate_id).where(Candidate.user_id == actor.id)
+        stmt = stmt.options(contains_eager(Application.candidate))
     stmt = stmt.options(defer(Application.cover_letter))  # up to 10,000 characters no list shows
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
@@ -172,10 +124,8 @@ def list_applications(
 
 def _candidate_card():
     """The candidate as a list shows them: name and email, not the whole account."""
-    return (
-        joinedload(Application.candidate)
-        .load_only(User.id, User.full_name, User.email, User.role, User.company_id)
-        .lazyload(User.company)
+    return joinedload(Application.candidate).load_only(
+        Candidate.id, Candidate.full_name, Candidate.email, Candidate.user_id
     )
 
 
@@ -233,7 +183,7 @@ def list_job_applications(actor: User, job_id: int, **kwargs) -> Page[Applicatio
 def allowed_moves(actor: User, application: Application) -> list[str]:
     if not can_view(actor, application):
         return []
-    return workflow.allowed_moves(application.stage, actor.role, application.candidate_id == actor.id)
+    return workflow.allowed_moves(application.stage, actor.role, is_applicant(actor, application))
 
 
 def move_stage(
@@ -261,16 +211,31 @@ def move_stage(
             current_stage=application.stage,
             version=application.version,
         )
-    is_applicant = application.candidate_id == actor.id
+    return _move(application, to, actor=actor, role=actor.role, note=note, reason=reason)
+
+
+def withdraw_by_link(token: str) -> Application:
+    """The person withdraws through their private status link (no account needed)."""
+    from app.services import status_links
+
+    application = status_links.open_link(token)
+    return _move(application, "withdrawn", actor=None, role=Role.CANDIDATE.value, note=None, reason=None)
+
+
+def _move(
+    application: Application, to: str, *, actor: User | None, role: str, note: str | None, reason: str | None
+) -> Application:
+    """The move itself, its history row and counts; `actor` None: the person, through their link."""
     from_stage = application.stage
     db.session.expire(application, ["stage_changes"])  # the one row apply() kept is not the whole history now
-    application.stage = workflow.move(from_stage, to, role=actor.role, is_applicant=is_applicant, reason=reason)
+    applicant = actor is None or is_applicant(actor, application)
+    application.stage = workflow.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
     change = StageChange(
         application_id=application.id,
         company_id=application.company_id,
         from_stage=from_stage,
         to_stage=application.stage,
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         note=note,
         reason=reason if to == "rejected" else None,
     )
@@ -303,7 +268,8 @@ def history(actor: User, application_id: int) -> list[HistoryEntry]:
     return history_of(actor, application)
 
 
-def history_of(actor: User, application: Application) -> list[HistoryEntry]:
+def history_of(actor: User | None, application: Application) -> list[HistoryEntry]:
+    """As `actor` may see it; None: as the person sees it through a status link."""
     staff_view = is_member(actor, application.company_id)
     rows = inspect(application).dict.get("stage_changes")  # known when apply() just created it
     if rows is None:
@@ -312,7 +278,7 @@ def history_of(actor: User, application: Application) -> list[HistoryEntry]:
         )
     entries = []
     for row in rows:
-        own = row.actor_id == actor.id
+        own = actor is not None and row.actor_id == actor.id
         entries.append(
             HistoryEntry(
                 id=row.id,

@@ -551,7 +551,7 @@ def record_answers(application: Application, cleaned: Iterable[CleanAnswer]) -> 
     return answers
 
 
-def answers_of(actor: User, application: Application) -> list[ApplicationAnswer]:
+def answers_of(actor: User | None, application: Application) -> list[ApplicationAnswer]:
     """The answers, oldest question first, for whoever may see the application.
 
     Read once per application and request; callers check who sees the flags

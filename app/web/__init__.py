@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from app.web.jobs import bp as jobs_bp
     from app.web.login import init_login
     from app.web.sessions import init_sessions
+    from app.web.status import bp as status_bp
 
     init_sessions(app)
     cookies.init_app(app)
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(candidate_bp, url_prefix="/me")
     app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
+    app.register_blueprint(status_bp, url_prefix="/status")

@@ -25,6 +25,17 @@ ROLE_LABELS = {
     "admin": "Admin",
 }
 JOB_STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+SOURCE_LABELS = {
+    "careers_page": "Careers page",
+    "job_board": "Job board",
+    "referral": "Referral",
+    "sourced": "Sourced",
+    "agency": "Agency",
+    "event": "Event",
+    "api": "API",
+    "import": "Import",
+    "other": "Other",
+}
 # Bootstrap colour per stage, used for badges and board column accents.
 STAGE_TONES = {
     "applied": "secondary",
@@ -88,6 +99,7 @@ def init_templates(app: Flask) -> None:
         employment_label=lambda value: EMPLOYMENT_LABELS.get(value, value),
         role_label=lambda value: ROLE_LABELS.get(value, value),
         job_status_label=lambda value: JOB_STATUS_LABELS.get(value, value),
+        source_label=lambda value: SOURCE_LABELS.get(value, value),
         stage_tone=lambda value: STAGE_TONES.get(value, "secondary"),
         job_status_tone=lambda value: JOB_STATUS_TONES.get(value, "secondary"),
     )

@@ -26,18 +26,22 @@ def _count(db) -> int:
 
 def test_apply_with_json(api, world, token):
     job = world["acme"]["job"]
-    response = api.post(f"/jobs/{job.id}/applications", json={"cover_letter": "Hi"}, token=token(world["ada"]))
+    response = api.post(
+        f"/jobs/{job.id}/applications", json={"cover_letter": "Hi", "consent": True}, token=token(world["ada"])
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["stage"] == "applied" and body["cover_letter"] == "Hi" and body["resume"] is None
-    assert body["job"]["id"] == job.id and body["candidate"]["id"] == world["ada"].id
+    assert body["job"]["id"] == job.id and body["candidate"]["email"] == world["ada"].email
+    assert body["source"] == "api" and body["origin"]["utm_source"] is None
     assert body["allowed_transitions"] == ["withdrawn"]
     assert [h["to_stage"] for h in body["history"]] == ["applied"]
 
 
-def test_apply_without_a_body(api, world, token):
-    response = api.post(f"/jobs/{world['acme']['job'].id}/applications", token=token(world["ada"]))
-    assert response.status_code == 201 and response.get_json()["cover_letter"] == ""
+def test_apply_without_a_body_lacks_consent(api, world, token, db):
+    problem = assert_problem(api.post(f"/jobs/{world['acme']['job'].id}/applications", token=token(world["ada"])), 422)
+    assert list(problem["errors"]) == ["consent"]
+    assert _count(db) == 0
 
 
 def test_apply_with_a_pdf_and_a_docx(api, world, token, app):
@@ -46,14 +50,16 @@ def test_apply_with_a_pdf_and_a_docx(api, world, token, app):
     response = api.post(
         f"/jobs/{job.id}/applications",
         token=token(ada),
-        **_multipart(pdf_bytes(), "../../etc/My CV.pdf", cover_letter="PDF"),
+        **_multipart(pdf_bytes(), "../../etc/My CV.pdf", cover_letter="PDF", consent="true"),
     )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["resume"] == {"filename": "My CV.pdf", "content_type": "application/pdf", "size": len(pdf_bytes())}
     assert body["cover_letter"] == "PDF"
     # A DOCX named .pdf is a DOCX: the content decides.
-    response = api.post(f"/jobs/{job.id}/applications", token=token(bob), **_multipart(docx_bytes(), "resume.pdf"))
+    response = api.post(
+        f"/jobs/{job.id}/applications", token=token(bob), **_multipart(docx_bytes(), "resume.pdf", consent="on")
+    )
     assert response.status_code == 201
     resume = response.get_json()["resume"]
     assert resume["content_type"].endswith("wordprocessingml.document") and resume["filename"] == "resume.docx"
@@ -112,15 +118,20 @@ def test_apply_rules(api, world, token, factory, db):
     acme, globex = world["acme"], world["globex"]
     job = acme["job"]
     path = f"/jobs/{job.id}/applications"
-    assert_problem(api.post(path, json={}), 401)
+    problem = assert_problem(api.post(path, json={}), 422)  # a guest: who, consent and a resume are missing
+    assert {"full_name", "email", "consent", "resume"} <= set(problem["errors"])
+    assert_problem(api.post(path, json={}, token=token(acme["hiring_manager"])), 403)  # cannot add people
+    for role in ("admin", "recruiter"):
+        problem = assert_problem(api.post(path, json={}, token=token(acme[role])), 422)  # adding: who and how
+        assert {"full_name", "source"} <= set(problem["errors"])
     for role in ("admin", "recruiter", "hiring_manager"):
-        assert_problem(api.post(path, json={}, token=token(acme[role])), 403)
         assert_problem(api.post(path, json={}, token=token(globex[role])), 403)
-    assert api.post(path, json={}, token=token(world["ada"])).status_code == 201
-    problem = assert_problem(api.post(path, json={}, token=token(world["ada"])), 409)
+    agreed = {"consent": True}
+    assert api.post(path, json=agreed, token=token(world["ada"])).status_code == 201
+    problem = assert_problem(api.post(path, json=agreed, token=token(world["ada"])), 409)
     assert "already applied" in problem["detail"]
     closed = factory.job(acme["recruiter"], status="closed")
-    assert_problem(api.post(f"/jobs/{closed.id}/applications", json={}, token=token(world["bob"])), 409)
+    assert_problem(api.post(f"/jobs/{closed.id}/applications", json=agreed, token=token(world["bob"])), 409)
     draft = factory.job(acme["recruiter"], status="draft")
     assert_problem(api.post(f"/jobs/{draft.id}/applications", json={}, token=token(world["bob"])), 404)
     assert_problem(api.post("/jobs/999999/applications", json={}, token=token(world["bob"])), 404)
@@ -219,7 +230,9 @@ def test_history_hides_staff_notes_from_the_candidate(api, world, token, factory
 def test_resume_download(api, world, token):
     acme, globex = world["acme"], world["globex"]
     created = api.post(
-        f"/jobs/{acme['job'].id}/applications", token=token(world["ada"]), **_multipart(pdf_bytes("ada"), "Ada CV.pdf")
+        f"/jobs/{acme['job'].id}/applications",
+        token=token(world["ada"]),
+        **_multipart(pdf_bytes("ada"), "Ada CV.pdf", consent="true"),
     ).get_json()
     path = f"/applications/{created['id']}/resume"
     for who in (world["ada"], acme["admin"], acme["recruiter"], acme["hiring_manager"]):

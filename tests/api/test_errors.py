@@ -99,7 +99,7 @@ def test_server_error_is_a_problem_without_internals(app_with, tmp_path):
     response = api.post(
         f"/jobs/{tenant['job'].id}/applications",
         token=issue_tokens(ada)["access_token"],
-        data={"resume": (io.BytesIO(pdf_bytes()), "cv.pdf")},
+        data={"consent": "true", "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")},
         content_type="multipart/form-data",
     )
     problem = assert_problem(response, 500)

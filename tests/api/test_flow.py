@@ -54,7 +54,11 @@ def test_hiring_flow_end_to_end(api):
     application = api.post(
         f"/jobs/{job['id']}/applications",
         token=candidate["access_token"],
-        data={"cover_letter": "I love numbers.", "resume": (io.BytesIO(pdf_bytes("Ada")), "ada.pdf")},
+        data={
+            "cover_letter": "I love numbers.",
+            "consent": "true",
+            "resume": (io.BytesIO(pdf_bytes("Ada")), "ada.pdf"),
+        },
         content_type="multipart/form-data",
     ).get_json()
     assert application["stage"] == "applied"

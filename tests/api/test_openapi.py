@@ -17,6 +17,7 @@ EXPECTED = {
     "/api/v1/companies/{company_id}/logo": {"put", "delete"},
     "/api/v1/companies/{company_id}/members": {"get", "post"},
     "/api/v1/companies/{company_id}/members/{user_id}": {"patch"},
+    "/api/v1/companies/{company_id}/privacy-notice": {"get", "put"},
     "/api/v1/jobs": {"get", "post"},
     "/api/v1/jobs/{job_id}": {"get", "patch", "delete"},
     "/api/v1/jobs/{job_id}/applications": {"get", "post"},
@@ -59,6 +60,8 @@ def test_spec_documents_errors_and_auth(client):
     assert {} in spec["paths"]["/api/v1/jobs"]["get"]["security"]
     apply = spec["paths"]["/api/v1/jobs/{job_id}/applications"]["post"]["requestBody"]["content"]
     assert set(apply) == {"application/json", "multipart/form-data"}
+    apply_security = spec["paths"]["/api/v1/jobs/{job_id}/applications"]["post"]["security"]
+    assert {} in apply_security and {"bearerAuth": []} in apply_security  # guests apply without a token
     register = spec["components"]["schemas"]["RegisterIn"]
     assert "role" not in register["properties"] and "company_id" not in register["properties"]
 

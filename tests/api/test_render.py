@@ -39,7 +39,7 @@ def test_applications_render_as_the_schema_dumps_them(factory, world, db):
     job = world["acme"]["job"]
     without_resume = factory.application(world["ada"], job)
     upload = resumes.ResumeUpload(filename="cv.pdf", data=pdf_bytes())
-    with_resume = applications.apply(world["bob"], job.id, cover_letter="Hi", resume=upload)
+    with_resume = applications.apply(world["bob"], job.id, cover_letter="Hi", resume=upload, consent=True)
     applications.move_stage(world["acme"]["recruiter"], with_resume.id, "screening")
     db.session.commit()
     for application in db.session.scalars(db.select(Application)):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Application, User
+from app.models import Application, Candidate
 from tests.factories import PASSWORD
 from tests.web.conftest import PDF
 
@@ -39,17 +39,20 @@ def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page, page_e
     candidate.goto("/")
     candidate.get_by_role("link", name="Platform Engineer").click()
     expect(candidate.get_by_role("heading", name="Platform Engineer")).to_be_visible()
-    candidate.get_by_role("link", name="Create an account to apply").click()
+    candidate.get_by_role("link", name="Sign in to apply").click()
+    candidate.get_by_role("link", name="Create an account").click()
     candidate.get_by_label("Full name").fill("Eve Example")
     candidate.get_by_label("Email").fill("eve@example.com")
     candidate.get_by_label("Password", exact=True).fill("eve's good password")
     candidate.get_by_label("Repeat the password").fill("eve's good password")
     candidate.get_by_role("button", name="Create account").click()
     expect(candidate).to_have_url(re.compile(rf"/jobs/{job_id}$"))  # back on the job, signed in
+    expect(candidate.get_by_label("Full name")).to_have_value("Eve Example")  # filled in from the account
     candidate.get_by_label("Cover letter").fill("Dear team,\n\nI run Kubernetes in my sleep.\n\nEve")
     candidate.get_by_label("Resume").set_input_files(
         files=[{"name": "eve-cv.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
+    candidate.get_by_label("I have read the privacy notice").check()
     candidate.get_by_role("button", name="Send application").click()
     expect(candidate.get_by_text("is on its way")).to_be_visible()
     expect(candidate.locator(".timeline")).to_contain_text("Applied")
@@ -96,6 +99,6 @@ def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page, page_e
     expect(rejected.get_by_text("Kubernetes experience")).to_have_count(0)
 
     db.session.expire_all()
-    stages = dict(db.session.execute(select(User.email, Application.stage).join(Application.candidate)).all())
+    stages = dict(db.session.execute(select(Candidate.email, Application.stage).join(Application.candidate)).all())
     assert stages == {"eve@example.com": "hired", bob_email: "rejected"}
     assert page_errors == []  # no script errors, nothing refused by the Content-Security-Policy

@@ -42,7 +42,7 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     recruiter = db.session.scalar(select(User).where(User.email == "recruiter@acme.example"))
     linus = db.session.scalar(select(User).where(User.email == "linus@example.com"))
     application = applications.apply(
-        linus, job.id, cover_letter=COVER_LETTER, resume=ResumeUpload("linus-torvalds-cv.pdf", PDF)
+        linus, job.id, cover_letter=COVER_LETTER, resume=ResumeUpload("linus-torvalds-cv.pdf", PDF), consent=True
     )
     applications.move_stage(recruiter, application.id, "screening", note="Strong CV; booked a first call.")
     applications.move_stage(recruiter, application.id, "interview", note="Great first call.")

@@ -40,7 +40,7 @@ def add_test_routes(app: Flask) -> None:
 
     @csrf.exempt
     def apply_view(job_id: int, user_id: int):
-        application = applications.apply(db.session.get(User, user_id), job_id)
+        application = applications.apply(db.session.get(User, user_id), job_id, consent=True)
         return {"id": application.id}, 201
 
     app.add_url_rule("/_test/apply/<int:job_id>/<int:user_id>", "test_apply", apply_view, methods=["POST"])

@@ -97,7 +97,7 @@ def test_a_rolled_back_transaction_leaves_no_mail(app, factory):
     tenant = factory.tenant()
     candidate = factory.candidate()
     before = len(sent_messages(app))
-    applications.apply(candidate, tenant["job"].id)  # releases a savepoint on the way: not a commit
+    applications.apply(candidate, tenant["job"].id, consent=True)  # releases a savepoint on the way: not a commit
     assert len(_outbox("application_received")) == 1  # written, in the open transaction
     assert len(sent_messages(app)) == before  # and nothing handed on before the commit
     db.session.rollback()

@@ -27,13 +27,13 @@ def count(db, model) -> int:
 def test_candidate_applies_once_with_history(db, factory):
     tenant = factory.tenant()
     candidate = factory.candidate()
-    application = applications.apply(candidate, tenant["job"].id, cover_letter="Hi")
+    application = applications.apply(candidate, tenant["job"].id, cover_letter="Hi", consent=True)
     db.session.commit()
     assert application.stage == "applied" and application.company_id == tenant["company"].id
     [entry] = applications.history(candidate, application.id)
     assert (entry.from_stage, entry.to_stage, entry.actor_id) == (None, "applied", candidate.id)
     with pytest.raises(Conflict):
-        applications.apply(candidate, tenant["job"].id)
+        applications.apply(candidate, tenant["job"].id, consent=True)
     db.session.rollback()
     assert count(db, Application) == 1
 
@@ -42,7 +42,7 @@ def test_candidate_applies_once_with_history(db, factory):
 def test_staff_cannot_apply(db, factory, role):
     tenant = factory.tenant()
     with pytest.raises(Forbidden):
-        applications.apply(tenant[role], tenant["job"].id)
+        applications.apply(tenant[role], tenant["job"].id, consent=True)
 
 
 @pytest.mark.parametrize("status", ["closed", "draft"])
@@ -50,20 +50,22 @@ def test_cannot_apply_to_closed_or_draft_job(db, factory, status):
     tenant = factory.tenant()
     job = factory.job(tenant["recruiter"], status=status)
     with pytest.raises(Conflict if status == "closed" else NotFound):
-        applications.apply(factory.candidate(), job.id)
+        applications.apply(factory.candidate(), job.id, consent=True)
     assert count(db, Application) == 0
 
 
 def test_cannot_apply_to_missing_job(db, factory):
     with pytest.raises(NotFound):
-        applications.apply(factory.candidate(), 987654)
+        applications.apply(factory.candidate(), 987654, consent=True)
 
 
 @pytest.mark.parametrize(("data", "kind"), [(PDF_BYTES, PDF), (docx_bytes(), DOCX)])
 def test_resume_is_checked_by_content_and_stored(app, db, factory, data, kind):
     tenant = factory.tenant()
     candidate = factory.candidate()
-    application = applications.apply(candidate, tenant["job"].id, resume=ResumeUpload("../../etc/cv.exe", data))
+    application = applications.apply(
+        candidate, tenant["job"].id, resume=ResumeUpload("../../etc/cv.exe", data), consent=True
+    )
     db.session.commit()
     assert application.resume_content_type == kind
     assert application.resume_filename in ("cv.pdf", "cv.docx")
@@ -81,7 +83,7 @@ def test_resume_is_checked_by_content_and_stored(app, db, factory, data, kind):
 def test_resume_with_wrong_content_is_rejected_and_nothing_written(db, factory, data):
     tenant = factory.tenant()
     with pytest.raises(ValidationFailed) as info:
-        applications.apply(factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", data))
+        applications.apply(factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", data), consent=True)
     assert "resume" in info.value.errors
     db.session.rollback()
     assert count(db, Application) == 0
@@ -93,7 +95,7 @@ def test_resume_size_limit(app, db, factory, limit, text):
     tenant = factory.tenant()
     with pytest.raises(ValidationFailed, match="too large") as info:
         applications.apply(
-            factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", PDF_BYTES + b"0" * limit)
+            factory.candidate(), tenant["job"].id, resume=ResumeUpload("cv.pdf", PDF_BYTES + b"0" * limit), consent=True
         )
     assert info.value.errors["resume"] == [f"Must be at most {text}."]
 

@@ -18,7 +18,7 @@ def test_a_double_submit_makes_one_application_and_one_conflict(app, factory):
     _db.session.remove()
 
     def submit(name: str):
-        return lambda: applications.apply(_db.session.get(User, candidate_id), job_id, cover_letter=name)
+        return lambda: applications.apply(_db.session.get(User, candidate_id), job_id, cover_letter=name, consent=True)
 
     # Both have passed every check and now insert together.
     outcomes = race(

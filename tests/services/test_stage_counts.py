@@ -4,17 +4,14 @@ from collections import Counter
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import select, text
 
 from app.errors import NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, Company, JobStageCount, User
+from app.models import Application, JobStageCount
 from app.models.base import utcnow
 from app.services import applications, stage_counts
 from app.workflow import STAGES
-
-JOB_COLUMNS_0001 = ("id", "company_id", "title", "description", "location", "remote", "employment_type", "status",
-                    "created_at", "updated_at")  # fmt: skip
 
 
 def _true_counts(job_id: int) -> dict[str, int]:
@@ -74,25 +71,34 @@ def test_the_migration_counts_existing_applications(make_app, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'counts.db'}")
     with app.app_context():
         upgrade(revision="0001")
+        # Rows as the schema of 0001 holds them (the models have grown since).
         now = utcnow()
-        db.session.execute(insert(Company), [{"id": 1, "name": "A", "slug": "a", "created_at": now}])
         db.session.execute(
-            insert(User),
-            [{"id": n, "email": f"c{n}@x.example", "full_name": "C", "role": "candidate"} for n in (1, 2, 3)],
+            text("INSERT INTO companies (id, name, slug, created_at) VALUES (1, 'A', 'a', :now)"), {"now": now}
         )
-        # The jobs table as revision 0001 built it (the model has columns added since).
-        jobs_0001 = table("jobs", *(column(name) for name in JOB_COLUMNS_0001))
+        for n in (1, 2, 3):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (id, email, full_name, role, active, auth_version, created_at)"
+                    " VALUES (:n, :email, 'C', 'candidate', true, 1, :now)"
+                ),
+                {"n": n, "email": f"c{n}@x.example", "now": now},
+            )
         db.session.execute(
-            insert(jobs_0001),
-            [{"id": 1, "company_id": 1, "title": "T", "description": "", "location": "", "remote": False,
-              "employment_type": "full_time", "status": "open", "created_at": now.replace(tzinfo=None),
-              "updated_at": now.replace(tzinfo=None)}],
-        )  # fmt: skip
-        db.session.execute(
-            insert(Application),
-            [{"job_id": 1, "company_id": 1, "candidate_id": n, "stage": s} for n, s in ((1, "applied"),
-             (2, "applied"), (3, "offer"))],
-        )  # fmt: skip
+            text(
+                "INSERT INTO jobs (id, company_id, title, description, location, remote, employment_type, status,"
+                " created_at, updated_at) VALUES (1, 1, 'T', '', '', false, 'full_time', 'open', :now, :now)"
+            ),
+            {"now": now},
+        )
+        for n, stage in ((1, "applied"), (2, "applied"), (3, "offer")):
+            db.session.execute(
+                text(
+                    "INSERT INTO applications (job_id, company_id, candidate_id, stage, cover_letter, version,"
+                    " created_at, updated_at) VALUES (1, 1, :n, :stage, '', 1, :now, :now)"
+                ),
+                {"n": n, "stage": stage, "now": now},
+            )
         db.session.commit()
         upgrade()
         rows = dict(db.session.execute(select(JobStageCount.stage, JobStageCount.count)).all())

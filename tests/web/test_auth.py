@@ -257,10 +257,10 @@ def test_a_post_after_the_session_ended_returns_to_the_form_page(client, factory
     tenant = factory.tenant()
     job_page = f"http://localhost/jobs/{tenant['job'].id}"
     token = csrf(client)
-    response = client.post(f"/jobs/{tenant['job'].id}/apply", data={"csrf_token": token}, headers={"Referer": job_page})
+    # Withdrawing needs a signed-in candidate (applying no longer does: guests apply).
+    action = "/me/applications/1/withdraw"
+    response = client.post(action, data={"csrf_token": token}, headers={"Referer": job_page})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/auth/login?next=/jobs/{tenant['job'].id}"
-    foreign = client.post(
-        f"/jobs/{tenant['job'].id}/apply", data={"csrf_token": token}, headers={"Referer": "https://evil.example/x"}
-    )
+    foreign = client.post(action, data={"csrf_token": token}, headers={"Referer": "https://evil.example/x"})
     assert foreign.headers["Location"] == "/auth/login"

@@ -75,7 +75,7 @@ def test_job_page_shows_description_as_text(client, factory):
     assert "<img src=x" not in html
     assert 'class="pre-wrap job-description">Line one\n' in html  # line breaks kept, shown by CSS
     assert "EUR 40,000 to 50,000" in html
-    assert "Create an account to apply" in html
+    assert "Apply now" in html
 
 
 def test_drafts_are_not_found_publicly_and_closed_jobs_say_so(client, factory, as_user):

@@ -179,6 +179,7 @@ def test_application_page_shows_everything_escaped(world, as_user, factory):
         factory.job(world.recruiter, title="Second job").id,
         cover_letter="<script>alert('letter')</script>\nSecond line",
         resume=ResumeUpload("My CV.pdf", PDF),
+        consent=True,
     )
     db.session.commit()
     client = as_user(world.hiring_manager)
@@ -220,7 +221,7 @@ def test_a_missing_resume_file_is_a_404_not_a_500(world, as_user, app):
     import os
 
     application = applications.apply(
-        world.other_candidate, world.job.id, resume=ResumeUpload("cv.pdf", PDF), cover_letter=""
+        world.other_candidate, world.job.id, resume=ResumeUpload("cv.pdf", PDF), cover_letter="", consent=True
     )
     db.session.commit()
     os.remove(os.path.join(app.config["UPLOAD_DIR"], application.resume_key))

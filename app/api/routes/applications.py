@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
 
@@ -16,6 +16,7 @@ from app.api.schemas.applications import (
     ApplicationPage,
     ApplyIn,
     ApplyMultipartIn,
+    ApplyReceivedOut,
     HistoryOut,
     JobApplicationListArgs,
     NoteIn,
@@ -24,7 +25,8 @@ from app.api.schemas.applications import (
 )
 from app.api.uploads import parse_apply_body
 from app.downloads import attachment
-from app.services import applications, questions
+from app.services import applications, applying, questions
+from app.services.candidates import CandidateDetails
 from app.services.resumes import DOCX, PDF
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1", tag="Applications", description="Applications")
@@ -33,14 +35,19 @@ APPLICATION = f"/applications/<{ID}:application_id>"
 JOB_APPLICATIONS = f"/jobs/<{ID}:job_id>/applications"
 BINARY = {"type": "string", "format": "binary"}
 
+RECEIVED = "Thank you: the confirmation, with a private link, goes to the email address given."
 
-def _detail(application, status: int = 200) -> Response:
-    """ApplicationDetailOut, rendered by app/api/render.py (the schema documents it)."""
+
+def _detail(application, status: int = 200, history=None) -> Response:
+    """ApplicationDetailOut, rendered by app/api/render.py (the schema documents it).
+
+    `history`: already known (a new application's first entry), so not read again.
+    """
     actor = caller()
     body = application_detail_out(
         application,
         allowed_transitions=applications.allowed_moves(actor, application),
-        history=applications.history_of(actor, application),
+        history=history if history is not None else applications.history_of(actor, application),
         answers=questions.answers_of(actor, application),
         show_flags=questions.sees_flags(actor, application),
     )
@@ -50,9 +57,9 @@ def _detail(application, status: int = 200) -> Response:
 
 
 @blp.post(JOB_APPLICATIONS)
-@jwt_required()
+@jwt_required(optional=True)
 @blp.doc(
-    security=BEARER,
+    security=[{}, *BEARER],
     requestBody={
         "required": False,
         "content": {
@@ -61,7 +68,8 @@ def _detail(application, status: int = 200) -> Response:
         },
     },
 )
-@blp.response(201, ApplicationDetailOut)
+@blp.response(201, ApplicationDetailOut, description="A candidate's application, or the person staff added.")
+@blp.alt_response(202, schema=ApplyReceivedOut, description="A guest's (or a not yet linked account's) submission.")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT", description="Already applied, or the job is not open.")
@@ -69,16 +77,68 @@ def _detail(application, status: int = 200) -> Response:
 @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def apply(job_id: int):
-    """Apply to an open job (candidates): JSON with a cover letter and answers, or multipart with a `resume` file.
+    """Apply to an open job, or add someone to it.
 
-    Answers matching a knockout rule flag the application for the company's staff; they never reject it.
+    Without a token a guest applies (so a company can run its own careers page on
+    the API): `candidate` with `full_name` and `email`, `consent`, and a `resume`
+    file (multipart). The answer is 202 whatever became of it; the person's email
+    says. With a candidate's token the candidate applies (`consent` required).
+    With a recruiter's or admin's token the person in `candidate` is added with
+    a `source` (and a `referrer` for referrals, a `note`).
+
+    Applicants answer the job's questions in `answers` (question id -> value; in
+    multipart a JSON text field). Answers matching a knockout rule flag the
+    application for the company's staff; they never reject it.
     """
-    body = parse_apply_body()
-    application = applications.apply(
-        caller(), job_id, cover_letter=body.cover_letter, resume=body.resume, answers=body.answers
+    data, resume = parse_apply_body()
+    actor = caller()
+    person = data.get("candidate") or {}
+    details = CandidateDetails(
+        full_name=person.get("full_name"),
+        email=person.get("email"),
+        phone=person.get("phone"),
+        location=person.get("location"),
+        links=person.get("links") or {},
     )
-    return _detail(application, 201)
+    if actor is not None and actor.is_staff:
+        application = applying.add_candidate(
+            actor,
+            job_id,
+            details=details,
+            source=data.get("source"),
+            referrer=data.get("referrer"),
+            note=data.get("note"),
+            cover_letter=data.get("cover_letter"),
+            resume=resume,
+        )
+        return _detail(application, 201)
+    origin = applying.origin_from(
+        source=data.get("source"),
+        default="api",
+        utm_source=data.get("utm_source"),
+        utm_medium=data.get("utm_medium"),
+        utm_campaign=data.get("utm_campaign"),
+        referrer=data.get("referrer_url"),
+        ip=request.remote_addr,
+    )
+    submission = applying.submit(
+        actor,
+        job_id,
+        details=details,
+        cover_letter=data.get("cover_letter"),
+        resume=resume,
+        answers=data.get("answers"),
+        resume_required=actor is None,
+        consent=data.get("consent") is True,
+        origin=origin,
+    )
+    if submission.visible:
+        return _detail(submission.application, 201, history=submission.history)
+    response = current_app.json.response({"status": "received", "detail": RECEIVED})
+    response.status_code = 202
+    return response
 
 
 @blp.get(JOB_APPLICATIONS)

@@ -7,10 +7,11 @@ from dataclasses import asdict
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.render import actor_ref, resume_out
+from app.api.render import actor_ref, origin_out, resume_out
 from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
 from app.api.schemas.questions import AnswerOut
 from app.models import Application
+from app.models.candidates import SOURCES
 from app.models.jobs import JOB_STATUSES
 from app.services.applications import HistoryEntry
 from app.services.resumes import DOCX, PDF
@@ -22,9 +23,46 @@ ANSWERS = (
 )
 
 
+class LinksIn(ma.Schema):
+    linkedin = Text(validate=validate.Length(max=500))
+    github = Text(validate=validate.Length(max=500))
+    portfolio = Text(validate=validate.Length(max=500))
+
+
+class CandidateIn(ma.Schema):
+    full_name = Text(validate=validate.Length(max=200))
+    email = Text(allow_none=True, validate=validate.Length(max=254))
+    phone = Text(allow_none=True, validate=validate.Length(max=50))
+    location = Text(allow_none=True, validate=validate.Length(max=200))
+    links = fields.Nested(LinksIn)
+
+
 class ApplyIn(ma.Schema):
+    """Who sends it decides what it is: no token, a guest applies; a candidate's token, they apply;
+    a recruiter's or admin's token, they add the person in `candidate` themselves."""
+
     cover_letter = Text(validate=validate.Length(max=10000))
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), metadata={"description": ANSWERS})
+    candidate = fields.Nested(
+        CandidateIn, metadata={"description": "Guests: name and email required. Staff: name required, email optional."}
+    )
+    consent = fields.Boolean(
+        metadata={"description": "Applicants: true, having shown the company's privacy notice. Required to apply."}
+    )
+    source = fields.String(
+        validate=validate.OneOf(SOURCES),
+        metadata={"description": "Applicants: careers_page, job_board or api (default). Staff: sourced, referral, "
+                  "agency, event or other (required)."},
+    )  # fmt: skip
+    referrer = Text(validate=validate.Length(max=200), metadata={"description": "Staff: the referring colleague."})
+    note = Text(validate=validate.Length(max=10000), metadata={"description": "Staff: a note kept inside the team."})
+    utm_source = Text(validate=validate.Length(max=2000), metadata={"description": "Kept up to 100 characters."})
+    utm_medium = Text(validate=validate.Length(max=2000))
+    utm_campaign = Text(validate=validate.Length(max=2000))
+    referrer_url = Text(
+        validate=validate.Length(max=2000),
+        metadata={"description": "The page the applicant came from (its host is kept)."},
+    )
 
 
 class ApplyMultipartIn(ApplyIn):
@@ -32,6 +70,13 @@ class ApplyMultipartIn(ApplyIn):
         metadata={"type": "string", "format": "binary", "description": "A PDF or DOCX file (recognised by content)."}
     )
     answers = Text(metadata={"description": f"A JSON object as text. {ANSWERS}"})
+
+
+class ApplyReceivedOut(ma.Schema):
+    """The same answer whether the address is new, had applied before, or the submission was dropped."""
+
+    status = fields.String(required=True, metadata={"description": "Always `received`."})
+    detail = fields.String(required=True)
 
 
 class TransitionIn(ma.Schema):
@@ -56,8 +101,26 @@ class JobRef(ma.Schema):
     company = fields.Nested(CompanyRef, required=True)
 
 
-class CandidateRef(UserRef):
-    email = fields.String(required=True)
+class CandidateRef(ma.Schema):
+    """The company's record of the person (not a login: `id` is the candidate record's)."""
+
+    id = fields.Integer(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(
+        required=True, allow_none=True, metadata={"description": "None for people added without one."}
+    )
+
+
+class OriginOut(ma.Schema):
+    utm_source = fields.String(required=True, allow_none=True)
+    utm_medium = fields.String(required=True, allow_none=True)
+    utm_campaign = fields.String(required=True, allow_none=True)
+    referrer_host = fields.String(
+        required=True, allow_none=True, metadata={"description": "The site the person came from."}
+    )
+    referrer_name = fields.String(
+        required=True, allow_none=True, metadata={"description": "The colleague who referred them."}
+    )
 
 
 class ResumeOut(ma.Schema):
@@ -80,12 +143,17 @@ class ApplicationView:
     def resume(self) -> dict | None:
         return resume_out(self._application)
 
+    @property
+    def origin(self) -> dict:
+        return origin_out(self._application)
+
 
 class ApplicationOut(ma.Schema):
     id = fields.Integer(required=True)
     job = fields.Nested(JobRef, required=True)
     candidate = fields.Nested(CandidateRef, required=True)
     stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     version = fields.Integer(required=True, metadata={"description": "Send it back as `version` to move safely."})
     resume = fields.Nested(ResumeOut, required=True, allow_none=True)
     created_at = fields.DateTime(required=True)
@@ -111,6 +179,7 @@ class HistoryOut(ma.Schema):
 
 
 class ApplicationDetailOut(ApplicationOut):
+    origin = fields.Nested(OriginOut, required=True)
     cover_letter = fields.String(required=True)
     answers = fields.List(
         fields.Nested(AnswerOut),

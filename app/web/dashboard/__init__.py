@@ -4,4 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 
-from app.web.dashboard import applications, company, jobs, questions, routes, team  # noqa: E402,F401
+from app.web.dashboard import (  # noqa: E402,F401
+    applications,
+    candidates,
+    company,
+    jobs,
+    privacy,
+    questions,
+    routes,
+    team,
+)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import workflow
 from app.errors import Conflict, ValidationFailed
 from app.services import applications, questions
+from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.forms import MoveForm, NoteForm, RejectForm
 from app.web.downloads import send_resume
@@ -25,6 +26,7 @@ def _page(application, note_form: NoteForm, status: int = 200):
         answers=questions.answers_of(current_user, application),
         moves=applications.allowed_moves(current_user, application),
         note_form=note_form,
+        can_manage_link=current_user.role in EDITORS,
     ), status
 
 

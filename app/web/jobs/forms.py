@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, Form, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -48,14 +48,29 @@ class BoardFilters(Form):
 
 
 class ApplyForm(FlaskForm):
+    """One form for guests and signed-in candidates (their name and email come pre-filled).
+
+    `website` is a trap for bots: hidden from people, a filled one is answered
+    as a success and writes nothing. The campaign fields carry what the arrival
+    URL said through to the submission.
+    """
+
+    full_name = StringField("Full name", validators=[Length(max=200)])
+    email = EmailField(
+        "Email", validators=[Length(max=254)], description="We send your confirmation and a private link here."
+    )
+    phone = StringField("Phone", validators=[Optional(), Length(max=50)], description="Optional.")
     cover_letter = TextAreaField(
         "Cover letter",
         validators=[Length(max=10000)],
         description="Optional. Tell the team why you are a good fit (up to 10,000 characters).",
     )
-    resume = FileField(
-        "Resume",
-        validators=[FileRequired("Attach your resume as a PDF or DOCX file.")],
-        description="PDF or DOCX, up to 5 MB.",
-    )
+    # Required, checked by the service with every other field (so one answer lists every problem).
+    resume = FileField("Resume", description="PDF or DOCX, up to 5 MB.")
+    consent = BooleanField("I have read the privacy notice and agree that my details are used to consider me.")
+    website = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
+    utm_source = HiddenField()
+    utm_medium = HiddenField()
+    utm_campaign = HiddenField()
+    referrer = HiddenField()
     submit = SubmitField("Send application")

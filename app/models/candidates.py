@@ -1,0 +1,55 @@
+"""Candidates: people known to one company, separate from any login."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+# Where an application (and the person behind it) came from.
+SOURCES = ("careers_page", "job_board", "referral", "sourced", "agency", "event", "api", "import", "other")
+# What staff pick when they add someone themselves.
+STAFF_SOURCES = ("sourced", "referral", "agency", "event", "other")
+LINK_KINDS = ("linkedin", "github", "portfolio")
+
+
+class Candidate(db.Model):
+    """A person known to one company. Applying to two companies makes two records.
+
+    Found by email within the company (one record per address); sourced people
+    may have none. `user_id` links the record to a portal account once the
+    account holds the address (created it, or proved it with a status link).
+    """
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        # Stored normalised, like users.email, so the unique index is case-insensitive.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(f"source IN {SOURCES}", name="source_known"),
+        # NULLs are distinct on both databases: people without an email never collide.
+        UniqueConstraint("company_id", "email", name="uq_candidates_company_email"),
+        Index("ix_candidates_company_id_id", "company_id", "id"),
+        Index("ix_candidates_user_id", "user_id"),
+        Index("ix_candidates_email", "email"),
+    )
+    # Columns holding personal data: what an export shows and an erasure blanks.
+    __personal_data__ = ("full_name", "email", "phone", "location", "links")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    location: Mapped[str | None] = mapped_column(String(200))
+    links: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(20), default="careers_page")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Candidate {self.id} company={self.company_id}>"

@@ -1,0 +1,36 @@
+"""Guest applications for tests, through the service, with the private link they were mailed."""
+
+from __future__ import annotations
+
+import itertools
+
+from app import signals
+from app.services import applying
+from app.services.candidates import CandidateDetails
+
+_serial = itertools.count(1)
+
+
+def apply_as_guest(job_id: int, *, email: str | None = None, name: str = "Guest Person", **kwargs):
+    """(submission, token): the token the confirmation carried (None when nothing was sent)."""
+    sent: list[str] = []
+
+    def keep(_sender, status_token=None, **_extra):
+        if status_token:
+            sent.append(status_token)
+
+    email = email or f"guest{next(_serial)}@people.example"
+    with signals.application_submitted.connected_to(keep), signals.application_repeated.connected_to(keep):
+        submission = applying.submit(
+            None,
+            job_id,
+            details=CandidateDetails(full_name=name, email=email),
+            consent=kwargs.pop("consent", True),
+            **kwargs,
+        )
+    return submission, (sent[-1] if sent else None)
+
+
+def guest_link(job_id: int) -> str:
+    _submission, token = apply_as_guest(job_id)
+    return token
