@@ -31,6 +31,6 @@ def apply_as_guest(job_id: int, *, email: str | None = None, name: str = "Guest 
     return submission, (sent[-1] if sent else None)
 
 
-def guest_link(job_id: int) -> str:
-    _submission, token = apply_as_guest(job_id)
+def guest_link(job_id: int, **kwargs) -> str:
+    _submission, token = apply_as_guest(job_id, **kwargs)
     return token

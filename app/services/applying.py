@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app import signals
 from app.core import apply_limits
@@ -117,10 +118,22 @@ class Submission:
     visible: bool = False
 
 
-def _job_for_applying(job_id: int, actor: User | None) -> Job:
+def job_for_applying(job_id: int, actor: User | None) -> Job:
     """The job with its company, the company's recruiting staff (for the alert mail) and the job's
-    questions, in one SELECT."""
-    job = (
+    questions, in one SELECT; read once per transaction (a page that showed the form and then applies)."""
+    known = db.session.identity_map.get(identity_key(Job, job_id))
+    if known is not None and "questions" in known.__dict__ and "recruiting_staff" in known.company.__dict__:
+        job = known
+    else:
+        job = _load_job_for_applying(job_id)
+    # A closed job was public once: say it is closed. A draft never was: not found.
+    if job is None or (job.status == JobStatus.DRAFT and not is_member(actor, job.company_id)):
+        raise NotFound("That job was not found.")
+    return job
+
+
+def _load_job_for_applying(job_id: int) -> Job | None:
+    return (
         db.session.scalars(
             select(Job)
             .where(Job.id == job_id)
@@ -132,10 +145,6 @@ def _job_for_applying(job_id: int, actor: User | None) -> Job:
         .unique()
         .first()
     )
-    # A closed job was public once: say it is closed. A draft never was: not found.
-    if job is None or (job.status == JobStatus.DRAFT and not is_member(actor, job.company_id)):
-        raise NotFound("That job was not found.")
-    return job
 
 
 def _check_resume(check: Checker, resume: resumes.ResumeUpload | None, *, required: bool) -> str | None:
@@ -195,7 +204,7 @@ def submit(
         if actor.role != Role.CANDIDATE:
             raise Forbidden("Only candidates can apply to jobs; staff add people from the job's pipeline.")
     origin = origin or Origin()
-    job = _job_for_applying(job_id, actor)
+    job = job_for_applying(job_id, actor)
     if job.status != JobStatus.OPEN:
         raise Conflict("This job is not open for applications.")
     check = Checker()
@@ -279,7 +288,7 @@ def add_candidate(
     they did not apply.
     """
     actor = require_user(actor)
-    job = _job_for_applying(job_id, actor)
+    job = job_for_applying(job_id, actor)
     if not is_member(actor, job.company_id):
         raise Forbidden("Only the job's own company can add people to it.")
     require_role(actor, *EDITORS, action="add candidates")

@@ -129,7 +129,7 @@ def test_apply_with_answers_flags_for_staff_only_and_rejects_nothing(api, world,
     permit, years, langs = (asked[label]["id"] for label in asked)
     ada = token(world["ada"])
     answers = {str(permit): False, str(years): 1, str(langs): ["Rust", "Python"]}
-    response = api.post(f"/jobs/{job.id}/applications", json={"answers": answers}, token=ada)
+    response = api.post(f"/jobs/{job.id}/applications", json={"consent": True, "answers": answers}, token=ada)
     assert response.status_code == 201, response.get_data(as_text=True)
     mine = response.get_json()
     assert mine["stage"] == "applied" and mine["flagged"] is False
@@ -151,7 +151,12 @@ def test_apply_refuses_bad_answers_and_writes_nothing(api, world, token, asked):
     path = f"/jobs/{job.id}/applications"
     ada = token(world["ada"])
     problem = assert_problem(
-        api.post(path, json={"answers": {str(years): "ten", str(langs): ["Cobol"], "999999": "x"}}, token=ada), 422
+        api.post(
+            path,
+            json={"consent": True, "answers": {str(years): "ten", str(langs): ["Cobol"], "999999": "x"}},
+            token=ada,
+        ),
+        422,
     )
     assert problem["errors"] == {
         "answers.999999": ["Not a question of this job."],
@@ -159,7 +164,7 @@ def test_apply_refuses_bad_answers_and_writes_nothing(api, world, token, asked):
         f"answers.{years}": ["Must be a number."],
         f"answers.{langs}": ["Choose only from the options."],
     }
-    problem = assert_problem(api.post(path, json={"answers": ["not", "an", "object"]}, token=ada), 422)
+    problem = assert_problem(api.post(path, json={"consent": True, "answers": ["not", "an", "object"]}, token=ada), 422)
     assert "answers" in problem["errors"]
     assert db.session.scalar(select(func.count()).select_from(Application)) == 0
     assert db.session.scalar(select(func.count()).select_from(ApplicationAnswer)) == 0
@@ -176,9 +181,11 @@ def test_apply_multipart_takes_answers_as_a_json_field(api, world, token, asked)
     permit = asked["Do you have a work permit?"]["id"]
     path = f"/jobs/{job.id}/applications"
     ada = token(world["ada"])
-    problem = assert_problem(api.post(path, token=ada, **_multipart(answers="{not json")), 422)
+    problem = assert_problem(api.post(path, token=ada, **_multipart(consent="true", answers="{not json")), 422)
     assert problem["errors"] == {"answers": ["Must be a JSON object."]}
-    body = _multipart(answers=json.dumps({str(permit): True}), resume=(io.BytesIO(pdf_bytes()), "cv.pdf"))
+    body = _multipart(
+        consent="true", answers=json.dumps({str(permit): True}), resume=(io.BytesIO(pdf_bytes()), "cv.pdf")
+    )
     response = api.post(path, token=ada, **body)
     assert response.status_code == 201, response.get_data(as_text=True)
     created = response.get_json()
@@ -190,8 +197,10 @@ def test_lists_filter_flagged_applications_for_staff_only(api, world, token, fac
     job = world["acme"]["job"]
     permit = asked["Do you have a work permit?"]["id"]
     path = f"/jobs/{job.id}/applications"
-    flagged = api.post(path, json={"answers": {str(permit): False}}, token=token(world["ada"])).get_json()
-    api.post(path, json={"answers": {str(permit): True}}, token=token(world["bob"]))
+    flagged = api.post(
+        path, json={"consent": True, "answers": {str(permit): False}}, token=token(world["ada"])
+    ).get_json()
+    api.post(path, json={"consent": True, "answers": {str(permit): True}}, token=token(world["bob"]))
     recruiter = token(world["acme"]["recruiter"])
     assert len(api.get(path, token=recruiter).get_json()["items"]) == 2
     for url in (f"{path}?flagged=true", "/applications?flagged=true", f"/applications?job_id={job.id}&flagged=true"):

@@ -60,7 +60,11 @@ def test_application_details_and_history_render_as_the_schemas_dump_them(factory
         ],
     )
     application = applications.apply(
-        candidate, job.id, cover_letter="Dear <team> & co", answers={permit.id: False, colours.id: ["Blue"]}
+        candidate,
+        job.id,
+        cover_letter="Dear <team> & co",
+        answers={permit.id: False, colours.id: ["Blue"]},
+        consent=True,
     )
     db.session.commit()
     applications.move_stage(recruiter, application.id, "screening", note="Strong")

@@ -135,7 +135,7 @@ def test_only_current_logos_are_served(client, db, acme, factory):
     job = acme["job"]
     from app.services import applications
 
-    applied = applications.apply(factory.candidate(), job.id, resume=resumes.ResumeUpload("cv.pdf", PDF))
+    applied = applications.apply(factory.candidate(), job.id, resume=resumes.ResumeUpload("cv.pdf", PDF), consent=True)
     db.session.commit()
     assert client.get(f"/logos/{applied.resume_key}").status_code == 404
     for key in ("../../etc/passwd", "x" * 32, "ABCDEF" * 6):

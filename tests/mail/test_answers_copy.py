@@ -26,6 +26,7 @@ def test_the_confirmation_copies_the_answers_without_flags(app, factory, count_s
         candidate,
         tenant["job"].id,
         answers={permit.id: False, langs.id: ["<Go>", "Python"], note.id: "Because\nships & compilers"},
+        consent=True,
     )
     db.session.commit()
     confirmation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "application_received"))

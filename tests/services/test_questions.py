@@ -227,6 +227,7 @@ def test_apply_stores_answers_with_copies_and_flags_without_rejecting(db, tenant
             str(start.id): "2027-07-01",
             str(note.id): "Thanks",
         },
+        consent=True,
     )
     db.session.commit()
     assert application.stage == "applied"
@@ -256,19 +257,21 @@ def test_a_refused_answer_writes_nothing(db, tenant, factory):
     (permit,) = make(db, tenant, YES_NO)
     candidate = factory.candidate()
     with pytest.raises(ValidationFailed) as caught:
-        applications.apply(candidate, tenant["job"].id, cover_letter="x" * 10001, answers={str(permit.id): "maybe"})
+        applications.apply(
+            candidate, tenant["job"].id, cover_letter="x" * 10001, answers={str(permit.id): "maybe"}, consent=True
+        )
     assert set(caught.value.errors) == {"cover_letter", f"answers.{permit.id}"}
     db.session.rollback()
     with pytest.raises(ValidationFailed):
-        applications.apply(candidate, tenant["job"].id, answers={})  # required and missing
+        applications.apply(candidate, tenant["job"].id, answers={}, consent=True)  # required and missing
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Application)) == 0
     assert db.session.scalar(select(func.count()).select_from(ApplicationAnswer)) == 0
-    application = applications.apply(candidate, tenant["job"].id, answers={permit.id: True})
+    application = applications.apply(candidate, tenant["job"].id, answers={permit.id: True}, consent=True)
     db.session.commit()
     assert [a.flag for a in questions.answers_of(candidate, application)] == [None]
     with pytest.raises(Conflict):
-        applications.apply(candidate, tenant["job"].id, answers={permit.id: True})
+        applications.apply(candidate, tenant["job"].id, answers={permit.id: True}, consent=True)
 
 
 def test_flagged_filters_and_counts(db, tenant, factory):
@@ -277,8 +280,8 @@ def test_flagged_filters_and_counts(db, tenant, factory):
     clear = factory.candidate()
     ids = []
     for candidate in flagged:
-        ids.append(applications.apply(candidate, tenant["job"].id, answers={permit.id: False}).id)
-    applications.apply(clear, tenant["job"].id, answers={permit.id: True})
+        ids.append(applications.apply(candidate, tenant["job"].id, answers={permit.id: False}, consent=True).id)
+    applications.apply(clear, tenant["job"].id, answers={permit.id: True}, consent=True)
     db.session.commit()
     applications.move_stage(tenant["recruiter"], ids[0], "screening")
     db.session.commit()

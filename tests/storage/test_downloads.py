@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from app import signals
 from app.api.auth import issue_tokens
 from app.extensions import db
-from app.models import Application, StoredFile
+from app.models import Application, Candidate, StoredFile
 from tests.api.conftest import ApiClient, pdf_bytes
-from tests.plugins.statements import BUDGET
+from tests.plugins.statements import APPLY_BUDGET, BUDGET
 from tests.web.conftest import csrf, login
 
 PDF = "application/pdf"
@@ -26,7 +26,7 @@ def _api_apply(client, candidate, job_id: int, data: bytes, filename: str = "My 
     return ApiClient(client).post(
         f"/jobs/{job_id}/applications",
         token=issue_tokens(candidate)["access_token"],
-        data={"resume": (io.BytesIO(data), filename), "cover_letter": "Hello"},
+        data={"resume": (io.BytesIO(data), filename), "cover_letter": "Hello", "consent": "true"},
         content_type="multipart/form-data",
     )
 
@@ -35,7 +35,7 @@ def _web_apply(client, job_id: int, data: bytes):
     token = csrf(client, f"/jobs/{job_id}")
     return client.post(
         f"/jobs/{job_id}/apply",
-        data={"csrf_token": token, "cover_letter": "Hello", "resume": (io.BytesIO(data), "cv.pdf")},
+        data={"csrf_token": token, "cover_letter": "Hello", "consent": "y", "resume": (io.BytesIO(data), "cv.pdf")},
         content_type="multipart/form-data",
     )
 
@@ -86,7 +86,11 @@ def test_web_upload_lands_in_the_table(app, client, factory):
     login(client, cara)
     data = pdf_bytes("web resume")
     assert _web_apply(client, tenant["job"].id, data).status_code == 302
-    application = db.session.scalar(select(Application).where(Application.candidate_id == cara.id))
+    application = db.session.scalar(
+        select(Application)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(Candidate.user_id == cara.id)
+    )
     staff = app.test_client()
     login(staff, tenant["recruiter"])
     _assert_download(staff.get(f"/dashboard/applications/{application.id}/resume"), data, "cv.pdf")
@@ -178,11 +182,11 @@ def test_an_apply_with_a_resume_stays_within_the_budget(app, factory, count_stat
         response = ApiClient(client).post(
             f"/jobs/{job_id}/applications",
             token=token,
-            data={"resume": (io.BytesIO(pdf_bytes()), "cv.pdf")},
+            data={"resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), "consent": "true"},
             content_type="multipart/form-data",
         )
     assert response.status_code == 201, response.get_data(as_text=True)
-    assert log.count <= BUDGET, log.report()
+    assert log.count <= APPLY_BUDGET, log.report()
     assert sum("INSERT INTO stored_files" in sql for sql in log.statements) == 1, log.report()
 
 

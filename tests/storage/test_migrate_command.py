@@ -31,7 +31,9 @@ def _applied(resumes: list[ResumeUpload]) -> list[tuple[str, str]]:
     """(resume key, content type) of one new application per upload."""
     factory = Factory()
     tenant = factory.tenant()
-    made = [applications.apply(factory.candidate(), tenant["job"].id, resume=upload) for upload in resumes]
+    made = [
+        applications.apply(factory.candidate(), tenant["job"].id, resume=upload, consent=True) for upload in resumes
+    ]
     db.session.commit()
     return [(application.resume_key, application.resume_content_type) for application in made]
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Application, ApplicationAnswer
 from app.services import applications, questions
-from tests.plugins.statements import BUDGET
+from tests.plugins.statements import APPLY_BUDGET, BUDGET
 from tests.web.conftest import PDF, csrf, login, post
 
 PERMIT = {
@@ -129,7 +129,7 @@ def test_editor_posts_need_csrf(world, as_user):
 
 
 def _apply(client, job_id: int, answers: dict, with_resume: bool = True):
-    data = {"csrf_token": csrf(client, f"/jobs/{job_id}"), "cover_letter": "Hello", **answers}
+    data = {"csrf_token": csrf(client, f"/jobs/{job_id}"), "cover_letter": "Hello", "consent": "y", **answers}
     if with_resume:
         data["resume"] = (io.BytesIO(PDF), "cv.pdf")
     return client.post(f"/jobs/{job_id}/apply", data=data, content_type="multipart/form-data")
@@ -190,8 +190,8 @@ def _flagged_world(world, factory, n: int):
     made = []
     for i in range(n):
         candidate = factory.candidate(f"Flagged <i>{i}</i>")
-        made.append(applications.apply(candidate, world.job.id, answers={permit.id: False}).id)
-    clear = applications.apply(factory.candidate("Clear Carl"), world.job.id, answers={permit.id: True})
+        made.append(applications.apply(candidate, world.job.id, answers={permit.id: False}, consent=True).id)
+    clear = applications.apply(factory.candidate("Clear Carl"), world.job.id, answers={permit.id: True}, consent=True)
     db.session.commit()
     return made, clear.id
 
@@ -218,7 +218,7 @@ def test_the_board_reads_flags_in_one_statement_whatever_their_number(world, fac
         assert client.get(f"/dashboard/jobs/{world.job.id}").status_code == 200
     (permit,) = questions.questions_of(world.job.id)
     for i in range(8):
-        applications.apply(factory.candidate(f"More {i}"), world.job.id, answers={permit.id: False})
+        applications.apply(factory.candidate(f"More {i}"), world.job.id, answers={permit.id: False}, consent=True)
     db.session.commit()
     with count_statements() as many:
         html = client.get(f"/dashboard/jobs/{world.job.id}").get_data(as_text=True)
@@ -232,7 +232,9 @@ def test_the_board_reads_flags_in_one_statement_whatever_their_number(world, fac
 def test_the_application_page_shows_answers_and_flags_escaped(world, factory, as_user):
     (permit, note) = _set(world, PERMIT, {"kind": "long_text", "label": "Anything <else>?"})
     candidate = factory.candidate()
-    application = applications.apply(candidate, world.job.id, answers={permit.id: False, note.id: "<b>hi</b>\nthere"})
+    application = applications.apply(
+        candidate, world.job.id, answers={permit.id: False, note.id: "<b>hi</b>\nthere"}, consent=True
+    )
     db.session.commit()
     html = as_user(world.hiring_manager).get(f"/dashboard/applications/{application.id}").get_data(as_text=True)
     assert "Flagged by 1 knockout rule" in html
@@ -290,11 +292,16 @@ def test_applying_with_twenty_answers_stays_within_budget(redis_app, world, fact
         typed[f"answers-q{question.id}"] = value
     client = redis_app.test_client()
     login(client, factory.candidate())
-    data = {"csrf_token": csrf(client, f"/jobs/{job_id}"), "cover_letter": "Hi", "resume": (io.BytesIO(PDF), "cv.pdf")}
+    data = {
+        "csrf_token": csrf(client, f"/jobs/{job_id}"),
+        "cover_letter": "Hi",
+        "consent": "y",
+        "resume": (io.BytesIO(PDF), "cv.pdf"),
+    }
     db.session.remove()
     with count_statements() as log:
         response = client.post(f"/jobs/{job_id}/apply", data={**data, **typed}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert log.count <= BUDGET, log.report()
+    assert log.count <= APPLY_BUDGET, log.report()
     assert sum("job_questions" in statement for statement in log.statements) == 1
     assert db.session.scalar(select(func.count()).select_from(ApplicationAnswer)) == 20

@@ -93,15 +93,14 @@ def apply(job_id: int):
     form = ApplyForm()
     if current_user.is_authenticated and not current_user.is_candidate:
         abort(403, description="Staff accounts cannot apply to jobs; add people from the job's pipeline.")
-    # The job and its questions, read once: the service below finds them kept on the job.
-    job, job_questions = questions.job_with_questions(job_id)
-    answers = answers_form(job_questions, request.form)
+    # The job, its company's staff and its questions, read once: the service below finds them kept.
+    job = applying.job_for_applying(job_id, _viewer())
+    answers = answers_form(job.questions, request.form)
     if not form.validate_on_submit():
-        if job is not None:  # the answers' problems too, all at once
-            try:
-                questions.validate_answers(job, raw_answers(answers), questions=job_questions)
-            except ValidationFailed as error:
-                show_answer_errors(answers, error)
+        try:  # the answers' problems too, all at once
+            questions.validate_answers(job, raw_answers(answers), questions=job.questions)
+        except ValidationFailed as error:
+            show_answer_errors(answers, error)
         return _refused(job_id, form, answers=answers)
     upload = form.resume.data if isinstance(form.resume.data, FileStorage) and form.resume.data.filename else None
     origin = applying.origin_from(
