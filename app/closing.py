@@ -1,7 +1,7 @@
 """Closing dates: jobs close themselves when their `closes_at` passes.
 
-`close_due_jobs_step` is one step of the periodic tick (it needs an app
-context and commits its own transaction); `flask jobs close-due` runs the same
+`close_due_jobs_step` runs on the periodic tick every minute (`jobs.close_due`;
+it needs an app context and commits its own transaction); `flask jobs close-due` runs the same
 step by hand or from cron. The rule itself is `jobs.close_due_jobs`.
 """
 
@@ -13,6 +13,7 @@ from datetime import datetime
 import click
 from flask.cli import with_appcontext
 
+from app.core.periodic import periodic
 from app.extensions import db
 from app.models.base import utcnow
 from app.services.jobs import close_due_jobs
@@ -31,6 +32,12 @@ def close_due_jobs_step(now: datetime | None = None) -> list[int]:
     if closed:
         log.info("closed %d job(s) past their closing date: %s", len(closed), closed)
     return closed
+
+
+@periodic("jobs.close_due", every=60)
+def close_due_task(_app) -> int:
+    """The clock's minute: open jobs past their closing date close (one conditional UPDATE)."""
+    return len(close_due_jobs_step())
 
 
 @click.command("close-due")

@@ -159,3 +159,20 @@ def test_the_cli_closes_due_jobs(app, db, factory, runner):
     assert db.session.get(Job, job.id).status == "closed"
     again = runner.invoke(args=["jobs", "close-due"])
     assert "Closed 0 job(s)" in again.output
+
+
+def test_the_clock_closes_due_jobs(app, db, factory):
+    from app.core import periodic
+
+    tenant = factory.tenant()
+    job = factory.job(tenant["recruiter"], title="Due", closes_at=_later(minutes=5))
+    past = utcnow() - timedelta(minutes=1)
+    db.session.execute(Job.__table__.update().where(Job.id == job.id).values(closes_at=past))
+    db.session.commit()
+    task = next(task for task in periodic.registry if task.name == "jobs.close_due")
+    only = periodic.Registry()
+    only.add(task.name, task.every, task.func)
+    assert periodic.tick(app, only) == ["jobs.close_due"]
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "closed"
+    assert db.session.get(Job, tenant["job"].id).status == "open"
