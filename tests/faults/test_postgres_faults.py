@@ -89,7 +89,9 @@ def test_a_request_whose_connection_dies_answers_503_and_writes_nothing(fault_ap
     token = script.token(email, PASSWORD)
     mails_before = _count(fault_app, OutboxMessage)
     armed.set()
-    response = script.api("POST", f"/jobs/{world.jobs[0]}/applications", token=token, json={"cover_letter": "Hi"})
+    response = script.api(
+        "POST", f"/jobs/{world.jobs[0]}/applications", token=token, json={"cover_letter": "Hi", "consent": True}
+    )
     assert not armed.is_set(), "the fault was never injected"
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) > 0
@@ -97,7 +99,9 @@ def test_a_request_whose_connection_dies_answers_503_and_writes_nothing(fault_ap
     assert _count(fault_app, Application) == 0  # nothing half-written
     assert _count(fault_app, OutboxMessage) == mails_before
     # Trying again works, on a fresh connection.
-    again = script.api("POST", f"/jobs/{world.jobs[0]}/applications", token=token, json={"cover_letter": "Hi"})
+    again = script.api(
+        "POST", f"/jobs/{world.jobs[0]}/applications", token=token, json={"cover_letter": "Hi", "consent": True}
+    )
     assert again.status_code == 201
 
     # On the web: a friendly page, not a traceback.

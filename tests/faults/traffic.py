@@ -133,7 +133,9 @@ def one_round(app: Flask, figures: Figures, world: Hiring, number: int) -> bool:
     if token is None:
         world.sign_ins["api"] += 1
     else:
-        response = script.api("POST", f"/jobs/{job}/applications", token=token, json={"cover_letter": "Hello"})
+        response = script.api(
+            "POST", f"/jobs/{job}/applications", token=token, json={"cover_letter": "Hello", "consent": True}
+        )
         if response.status_code == 201:
             applied = response.get_json()["id"]
             world.applied.append(applied)

@@ -124,7 +124,7 @@ def test_a_resume_uploaded_on_a_downloads_byte_for_byte_on_b(hosts, world, traff
     applied = candidate.post(
         a,
         f"/jobs/{world.job_id}/apply",
-        data={"csrf_token": token, "cover_letter": "Hello from host A"},
+        data={"csrf_token": token, "cover_letter": "Hello from host A", "consent": "y"},
         files={"resume": ("Résumé 2026.pdf", resume, "application/pdf")},
     )
     assert applied.status_code == 302, applied.text
