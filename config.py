@@ -119,6 +119,10 @@ class Config:
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
     # Anonymous public job search answers kept in Redis (app/public_cache.py); 0 turns it off.
     PUBLIC_CACHE_SECONDS = _int("PUBLIC_CACHE_SECONDS", 60)
+    # How long the person who moved an application may undo the move (seconds).
+    UNDO_WINDOW_SECONDS = _int("UNDO_WINDOW_SECONDS", 600)
+    # The most applications one bulk action may name.
+    BULK_MAX = _int("BULK_MAX", 500)
     PUBLIC_CACHE_MAX_ENTRIES = _int("PUBLIC_CACHE_MAX_ENTRIES", 500)
     PUBLIC_CACHE_MAX_BYTES = _int("PUBLIC_CACHE_MAX_BYTES", 128 * 1024)
     PAGE_SIZE_DEFAULT = 20

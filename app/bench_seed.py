@@ -13,6 +13,7 @@ at "applied", its version counts those changes, and its company is its job's.
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 import time
@@ -26,7 +27,20 @@ from app.extensions import db
 from app.models import Application, Candidate, Company, Job, JobStageCount, StageChange, User
 from app.security import hash_password
 from app.services import stage_counts
-from app.workflow import PIPELINE
+from app.workflow import PIPELINE, standard_stages_json
+
+# The big job's pipeline: the standard stages (its applications' keys) and four more.
+NINE_STAGES = [
+    {"key": "applied", "name": "Applied", "category": "applied", "internal": False},
+    {"key": "screening", "name": "Recruiter screen", "category": "screening", "internal": False},
+    {"key": "phone_screen", "name": "Phone screen", "category": "screening", "internal": False},
+    {"key": "take_home", "name": "Take-home", "category": "screening", "internal": True},
+    {"key": "interview", "name": "Technical interview", "category": "interview", "internal": False},
+    {"key": "onsite", "name": "Onsite", "category": "interview", "internal": False},
+    {"key": "references", "name": "References", "category": "interview", "internal": True},
+    {"key": "offer", "name": "Offer", "category": "offer", "internal": False},
+    {"key": "hired", "name": "Hired", "category": "hired", "internal": False},
+]
 
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105 - printed bench login, local data only
 BATCH = 10_000
@@ -194,7 +208,10 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
     # Jobs: the largest company gets a quarter of them; mostly open, some drafts and closed.
     first_job = ids[Job.__table__]
     jobs, job_company, job_weight = [], [], []
+    as_json = json.dumps if writer.copy else list  # COPY takes JSON text, executemany the value
+    standard, nine = as_json(standard_stages_json()), as_json(NINE_STAGES)
     for index in range(size.jobs):
+        pipeline_value = nine if index == 0 else standard  # the big job's board has nine columns
         company_index = 0 if index % 4 == 0 else 1 + index % (size.companies - 1)
         company_id = first_company + company_index
         status = "draft" if index % 12 == 5 else "closed" if index % 8 == 3 else "open"  # ~8% and ~11%
@@ -212,13 +229,13 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
         salary = (low, low + 20000, "EUR") if low else (None, None, None)
         jobs.append(
             (first_job + index, company_id, title, description, location, remote, rng.choice(_EMPLOYMENT), *salary,
-             status, recruiter_of[company_id], created, created, opened, closed)
+             status, recruiter_of[company_id], created, created, opened, closed, pipeline_value)
         )  # fmt: skip
         job_company.append(company_id)
         job_weight.append(0.0 if status == "draft" else (2.0 if company_index == 0 else 1.0) * (0.5 + rng.random()))
     job_columns = ("id", "company_id", "title", "description", "location", "remote", "employment_type", "salary_min",
                    "salary_max", "salary_currency", "status", "created_by_id", "created_at", "updated_at",
-                   "opened_at", "closed_at")  # fmt: skip
+                   "opened_at", "closed_at", "pipeline_stages")  # fmt: skip
     writer.write(Job.__table__, job_columns, jobs)
 
     counts = _spread(size.applications - size.big_job, job_weight[1:], cap=min(size.big_job - 1, size.candidates))
@@ -226,9 +243,9 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
 
     # Applications with their history, a batch at a time.
     app_columns = ("id", "job_id", "company_id", "candidate_id", "stage", "cover_letter", "version", "created_at",
-                   "updated_at")  # fmt: skip
+                   "updated_at", "stage_entered_at", "stage_category")  # fmt: skip
     change_columns = ("id", "application_id", "company_id", "from_stage", "to_stage", "actor_id", "note", "reason",
-                      "created_at")  # fmt: skip
+                      "created_at", "to_category")  # fmt: skip
     stages, weights = tuple(STAGE_WEIGHTS), tuple(itertools.accumulate(STAGE_WEIGHTS.values()))
     application_id, change_id = ids[Application.__table__], ids[StageChange.__table__]
     apps, changes, stage_totals = [], [], dict.fromkeys(stages, 0)
@@ -266,14 +283,14 @@ def seed_bench_data(size: BenchSize, *, seed: int = 1, progress: Callable[[int],
                 actor = user if stage in ("applied", "withdrawn") else mover
                 note = rng.choice(NOTES) if actor == mover else None
                 reason = rng.choice(REASONS) if stage == "rejected" else None
-                changes.append((change_id, application_id, company_id, previous, stage, actor, note, reason, at))
+                changes.append((change_id, application_id, company_id, previous, stage, actor, note, reason, at, stage))
                 change_id += 1
                 previous = stage
                 at += timedelta(hours=rng.randrange(2, 24 * 4))
             created = changes[-len(path)][8]
             apps.append((application_id, job_id, company_id, candidate_id, final,
                          f"Dear hiring team,\n\nI would like to apply for job {job_id}.", len(path), created,
-                         changes[-1][8]))  # fmt: skip
+                         changes[-1][8], changes[-1][8], final))  # fmt: skip
             application_id += 1
             if len(apps) >= BATCH:
                 _flush_applications(writer, (candidate_columns, records), app_columns, apps, change_columns, changes,

@@ -10,6 +10,7 @@ _events = Namespace()
 
 application_submitted = _events.signal("application-submitted")  # sender: Application, status_token, added_by
 stage_changed = _events.signal("stage-changed")  # sender: Application, change=StageChange
+stage_undone = _events.signal("stage-undone")  # sender: Application, change=StageChange (the undo), undone=StageChange
 staff_invited = _events.signal("staff-invited")  # sender: User, invited_by=User
 password_reset_requested = _events.signal("password-reset-requested")  # sender: User
 application_repeated = _events.signal("application-repeated")  # sender: Application, status_token=str

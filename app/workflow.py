@@ -1,30 +1,42 @@
-"""The application stage machine.
+"""The application stage machine, built from a job's pipeline.
 
-    applied -> screening -> interview -> offer -> hired
-    any non-final stage -> rejected   (reason required; recruiter or admin)
-    any non-final stage -> withdrawn  (only the candidate who applied)
+A pipeline is an ordered list of stages, each with a key (unique in the
+pipeline; what the API's `to` names), a name and a category:
+
+    applied <= screening <= interview <= offer <= hired       (in that order)
+
+plus the two final stages every pipeline has, `rejected` and `withdrawn`.
+The rules, whatever the stages:
+
+    a stage -> the next one            (or any later one if the pipeline allows skipping)
+    a hired-category stage only from an offer-category stage
+    any non-final stage -> rejected    (reason required; recruiter or admin)
+    any non-final stage -> withdrawn   (only the candidate who applied)
     hired, rejected and withdrawn are final
 
-The `transitions` library holds the graph and performs the move; who may make a
-move is decided here too, so both front doors share one answer.
+The Standard pipeline (applied -> screening -> interview -> offer -> hired, no
+skipping) is the seed's machine exactly. The `transitions` library holds each
+graph; a compiled pipeline is cached by its content, so a request never builds
+one unless the pipeline changed. Who may make a move is decided here too, so
+both front doors share one answer.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from transitions import Machine, MachineError
 
 from app.errors import Forbidden, IllegalTransition, ValidationFailed
 
-PIPELINE = ("applied", "screening", "interview", "offer", "hired")
-STAGES = (*PIPELINE, "rejected", "withdrawn")
-FINAL_STAGES = frozenset({"hired", "rejected", "withdrawn"})
-ACTIVE_STAGES = tuple(s for s in STAGES if s not in FINAL_STAGES)
-
-STAGE_LABELS = {
+CATEGORIES = ("applied", "screening", "interview", "offer", "hired")
+FINAL_CATEGORIES = ("rejected", "withdrawn")
+ALL_CATEGORIES = (*CATEGORIES, *FINAL_CATEGORIES)
+CATEGORY_LABELS = {
     "applied": "Applied",
     "screening": "Screening",
     "interview": "Interview",
@@ -33,49 +45,275 @@ STAGE_LABELS = {
     "rejected": "Rejected",
     "withdrawn": "Withdrawn",
 }
+FINAL_KEYS = FINAL_CATEGORIES  # the two final stages every pipeline has, keyed by their category
 
-# Each trigger is named after its destination: "to" in the API is the trigger.
-_TRANSITIONS: list[dict] = [
-    *({"trigger": dest, "source": src, "dest": dest} for src, dest in itertools.pairwise(PIPELINE)),
-    {"trigger": "rejected", "source": list(ACTIVE_STAGES), "dest": "rejected"},
-    {"trigger": "withdrawn", "source": list(ACTIVE_STAGES), "dest": "withdrawn"},
-]
+# The Standard pipeline: its keys are the category names.
+PIPELINE = CATEGORIES
+STAGES = (*PIPELINE, *FINAL_KEYS)
+FINAL_STAGES = frozenset({"hired", "rejected", "withdrawn"})
+ACTIVE_STAGES = tuple(s for s in STAGES if s not in FINAL_STAGES)
+STAGE_LABELS = CATEGORY_LABELS
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_STAGES = 20
+NAME_MAX = 60
 
 # Who may perform a move into each destination.
 _STAFF_MOVERS = frozenset({"recruiter", "admin"})
 
 
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    name: str
+    category: str
+    internal: bool = False
+
+    @property
+    def final(self) -> bool:
+        return self.category in FINAL_STAGES
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "name": self.name, "category": self.category, "internal": self.internal}
+
+
+STANDARD_STAGES: tuple[Stage, ...] = tuple(Stage(key, CATEGORY_LABELS[key], key) for key in PIPELINE)
+_FINALS = tuple(Stage(key, CATEGORY_LABELS[key], key) for key in FINAL_KEYS)
+
+
+def standard_stages_json() -> list[dict]:
+    """The Standard pipeline as stored on a job or template (a fresh list each call)."""
+    return [stage.as_dict() for stage in STANDARD_STAGES]
+
+
 @dataclass
-class _Stage:
-    """The object the machine drives; `state` is the stage."""
+class _Token:
+    """The object the machine drives; `state` is the stage key."""
 
     state: str
 
 
-def _machine(stage: str) -> tuple[Machine, _Stage]:
+class Pipeline:
+    """One compiled pipeline: its stages, its graph and the rules for who moves what."""
+
+    def __init__(self, stages: tuple[Stage, ...], allow_skip: bool):
+        self.stages = stages
+        self.allow_skip = allow_skip
+        self.all_stages: tuple[Stage, ...] = (*stages, *_FINALS)
+        self.by_key: dict[str, Stage] = {stage.key: stage for stage in self.all_stages}
+        self.keys: tuple[str, ...] = tuple(self.by_key)
+        self.active_keys: tuple[str, ...] = tuple(s.key for s in stages if not s.final)
+        self.machine = Machine(
+            model=None,
+            states=list(self.keys),
+            transitions=self._transitions(),
+            initial=self.keys[0],
+            auto_transitions=False,
+            model_attribute="state",
+        )
+        self._moves = {key: tuple(self.machine.get_triggers(key)) for key in self.keys}
+
+    def _transitions(self) -> list[dict]:
+        moves: list[dict] = []
+        active = list(self.active_keys)
+        for index, source in enumerate(self.stages):
+            if source.final:
+                continue
+            later = self.stages[index + 1 :] if self.allow_skip else self.stages[index + 1 : index + 2]
+            for dest in later:
+                if dest.category == "hired" and source.category != "offer":
+                    continue
+                moves.append({"trigger": dest.key, "source": source.key, "dest": dest.key})
+        if active:
+            moves.append({"trigger": "rejected", "source": active, "dest": "rejected"})
+            moves.append({"trigger": "withdrawn", "source": active, "dest": "withdrawn"})
+        return moves
+
+    @cached_property
+    def first_key(self) -> str:
+        return self.stages[0].key
+
+    def stage(self, key: str) -> Stage | None:
+        return self.by_key.get(key)
+
+    def category(self, key: str) -> str:
+        stage = self.by_key.get(key)
+        return stage.category if stage else (key if key in CATEGORY_LABELS else "applied")
+
+    def label(self, key: str) -> str:
+        stage = self.by_key.get(key)
+        return stage.name if stage else CATEGORY_LABELS.get(key, key)
+
+    def public_label(self, key: str) -> str:
+        """What the candidate sees: the stage's name, or its category's if the company marked it internal."""
+        stage = self.by_key.get(key)
+        if stage is None:
+            return CATEGORY_LABELS.get(key, key)
+        return CATEGORY_LABELS[stage.category] if stage.internal else stage.name
+
+    def public_key(self, key: str) -> str:
+        """The key a candidate is shown: internal stages read as their category."""
+        stage = self.by_key.get(key)
+        return stage.category if stage is not None and stage.internal else key
+
+    def keys_in(self, categories: Iterable[str]) -> list[str]:
+        wanted = set(categories)
+        return [stage.key for stage in self.all_stages if stage.category in wanted]
+
+    def graph_moves(self, key: str) -> list[str]:
+        """Every stage reachable in one move from `key`, whoever moves it."""
+        return list(self._moves.get(key, ()))
+
+    def allowed_moves(self, key: str, role: str, is_applicant: bool) -> list[str]:
+        """The moves from `key` that this actor may make."""
+        return [dest for dest in self._moves.get(key, ()) if may_move(role, is_applicant, dest)]
+
+    def move(self, key: str, dest: str, *, role: str, is_applicant: bool, reason: str | None = None) -> str:
+        """Validate and perform one move; returns the new stage key.
+
+        Raises Forbidden when the actor may not make such a move at all,
+        IllegalTransition when the graph has no such move, ValidationFailed when
+        the destination is not a stage of this pipeline or a rejection has no reason.
+        """
+        if dest not in self.by_key:
+            raise ValidationFailed(
+                "Unknown stage.", errors={"to": [f"Must be one of this job's stages: {', '.join(self.keys)}."]}
+            )
+        if not may_move(role, is_applicant, dest):
+            raise Forbidden(_forbidden_detail(role, dest))
+        if dest not in self._moves.get(key, ()):
+            raise IllegalTransition(key, dest, self.graph_moves(key))
+        if dest == "rejected" and not (reason or "").strip():
+            raise ValidationFailed(
+                "A rejection needs a reason.", errors={"reason": ["A reason is required to reject."]}
+            )
+        token = _Token(key)
+        try:
+            self.machine.events[dest].trigger(token)
+        except MachineError as exc:  # pragma: no cover - guarded by the checks above
+            raise IllegalTransition(key, dest, self.graph_moves(key)) from exc
+        return token.state
+
+
+def _freeze(stages: Iterable[Mapping | Stage]) -> tuple[Stage, ...]:
+    return tuple(
+        s if isinstance(s, Stage) else Stage(s["key"], s["name"], s["category"], bool(s.get("internal", False)))
+        for s in stages
+    )
+
+
+@lru_cache(maxsize=512)
+def _compiled(stages: tuple[Stage, ...], allow_skip: bool) -> Pipeline:
+    return Pipeline(stages, allow_skip)
+
+
+def compile_pipeline(stages: Iterable[Mapping | Stage], allow_skip: bool = False) -> Pipeline:
+    """The compiled pipeline for these stages (built once per distinct content)."""
+    return _compiled(_freeze(stages), bool(allow_skip))
+
+
+STANDARD = compile_pipeline(STANDARD_STAGES)
+
+
+def for_job(job) -> Pipeline:
+    """The job's own pipeline (jobs without one stored run the Standard one)."""
+    stages = job.pipeline_stages
+    if not stages:
+        return STANDARD
+    return compile_pipeline(stages, job.pipeline_allow_skip)
+
+
+def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str, list[str]]]:
+    """Clean a pipeline's stage list; returns (stages, errors by field).
+
+    Keys are made from names when missing and must be unique; categories run in
+    order (applied first, hired last, an offer stage just before hired).
+    """
+    errors: dict[str, list[str]] = {}
+    if not isinstance(raw, list) or not raw:
+        return [], {field: ["Give at least one stage per category from applied to hired, as a list."]}
+    if len(raw) > MAX_STAGES:
+        return [], {field: [f"At most {MAX_STAGES} stages."]}
+    clean: list[dict] = []
+    used: set[str] = set(FINAL_KEYS)
+    for index, item in enumerate(raw):
+        where = f"{field}.{index}"
+        if not isinstance(item, Mapping):
+            errors.setdefault(where, []).append("Each stage is an object with a name and a category.")
+            continue
+        name = item.get("name")
+        name = " ".join(name.split()) if isinstance(name, str) else ""
+        if not name or len(name) > NAME_MAX:
+            errors.setdefault(f"{where}.name", []).append(f"A name of 1 to {NAME_MAX} characters is required.")
+        category = item.get("category")
+        if category not in CATEGORIES:
+            errors.setdefault(f"{where}.category", []).append(f"Must be one of: {', '.join(CATEGORIES)}.")
+        key = item.get("key")
+        if key is None or key == "":
+            key = _unique_key(slug_key(name) or "stage", used)
+        elif not isinstance(key, str) or not KEY_PATTERN.match(key):
+            errors.setdefault(f"{where}.key", []).append(
+                "Lower-case letters, digits and underscores, starting with a letter (at most 40)."
+            )
+        elif key in used:
+            errors.setdefault(f"{where}.key", []).append(
+                "Already used by another stage." if key not in FINAL_KEYS else "Reserved for the final stage."
+            )
+        internal = item.get("internal", False)
+        if not isinstance(internal, bool):
+            errors.setdefault(f"{where}.internal", []).append("Must be true or false.")
+        if isinstance(key, str):
+            used.add(key)
+        clean.append({"key": key, "name": name, "category": category, "internal": internal is True})
+    if errors:
+        return clean, errors
+    problem = _order_problem([stage["category"] for stage in clean])
+    if problem:
+        errors[field] = [problem]
+    return clean, errors
+
+
+def _order_problem(categories: list[str]) -> str | None:
+    rank = {category: n for n, category in enumerate(CATEGORIES)}
+    if categories[0] != "applied":
+        return "The first stage must be of the applied category: new applications enter it."
+    if any(rank[a] > rank[b] for a, b in itertools.pairwise(categories)):
+        return "Stages must run in category order: applied, screening, interview, offer, hired."
+    if categories.count("hired") != 1:
+        return "A pipeline ends with exactly one stage of the hired category."
+    if len(categories) < 2 or categories[-2] != "offer":
+        return "The stage before the hired one must be of the offer category."
+    return None
+
+
+def slug_key(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", (name or "").lower()).strip("_")
+    if slug and not slug[0].isalpha():
+        slug = f"s_{slug}"
+    return slug[:40].rstrip("_")
+
+
+def _unique_key(base: str, used: set[str]) -> str:
+    key, n = base, 2
+    while key in used:
+        suffix = f"_{n}"
+        key, n = f"{base[: 40 - len(suffix)]}{suffix}", n + 1
+    return key
+
+
+# The Standard pipeline's answers, for callers that have no job at hand.
+def graph_moves(stage: str) -> list[str]:
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
-    model = _Stage(stage)
-    machine = Machine(
-        model=model,
-        states=list(STAGES),
-        transitions=_TRANSITIONS,
-        initial=stage,
-        auto_transitions=False,
-        model_attribute="state",
-    )
-    return machine, model
+    return STANDARD.graph_moves(stage)
 
 
-def graph_moves(stage: str) -> list[str]:
-    """Every stage reachable in one move from `stage`, whoever moves it."""
-    return list(_graph_moves(stage))
+def allowed_moves(stage: str, role: str, is_applicant: bool) -> list[str]:
+    return STANDARD.allowed_moves(stage, role, is_applicant)
 
 
-@lru_cache(maxsize=len(STAGES))
-def _graph_moves(stage: str) -> tuple[str, ...]:
-    machine, _ = _machine(stage)
-    return tuple(t for t in machine.get_triggers(stage) if t in STAGES)
+def move(stage: str, dest: str, *, role: str, is_applicant: bool, reason: str | None = None) -> str:
+    return STANDARD.move(stage, dest, role=role, is_applicant=is_applicant, reason=reason)
 
 
 def may_move(role: str, is_applicant: bool, dest: str) -> bool:
@@ -87,33 +325,6 @@ def may_move(role: str, is_applicant: bool, dest: str) -> bool:
     if dest == "withdrawn":
         return is_applicant
     return role in _STAFF_MOVERS
-
-
-def allowed_moves(stage: str, role: str, is_applicant: bool) -> list[str]:
-    """The moves from `stage` that this actor may make."""
-    return [dest for dest in graph_moves(stage) if may_move(role, is_applicant, dest)]
-
-
-def move(stage: str, dest: str, *, role: str, is_applicant: bool, reason: str | None = None) -> str:
-    """Validate and perform one move; returns the new stage.
-
-    Raises Forbidden when the actor may not make such a move at all,
-    IllegalTransition when the graph has no such move, ValidationFailed when a rejection has no reason.
-    """
-    if dest not in STAGES:
-        raise ValidationFailed("Unknown stage.", errors={"to": [f"Must be one of: {', '.join(STAGES)}."]})
-    if not may_move(role, is_applicant, dest):
-        raise Forbidden(_forbidden_detail(role, dest))
-    machine, model = _machine(stage)
-    if dest not in machine.get_triggers(stage):
-        raise IllegalTransition(stage, dest, graph_moves(stage))
-    if dest == "rejected" and not (reason or "").strip():
-        raise ValidationFailed("A rejection needs a reason.", errors={"reason": ["A reason is required to reject."]})
-    try:
-        getattr(model, dest)()
-    except MachineError as exc:  # pragma: no cover - guarded by the checks above
-        raise IllegalTransition(stage, dest, graph_moves(stage)) from exc
-    return model.state
 
 
 def _forbidden_detail(role: str, dest: str) -> str:

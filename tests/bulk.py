@@ -11,6 +11,7 @@ import itertools
 
 from sqlalchemy import insert
 
+from app import workflow
 from app.extensions import db
 from app.models import Application, ApplicationAnswer, Candidate, Job, OutboxMessage, StageChange, User
 from app.models.base import utcnow
@@ -81,7 +82,8 @@ def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: 
     path = ("applied", "screening", "interview", "offer")
     steps = path[: path.index(stage) + 1] if stage in path else ("applied", stage)
     rows = [
-        {"job_id": job_id, "company_id": company_id, "candidate_id": person, "stage": stage, "cover_letter": "Hi",
+        {"job_id": job_id, "company_id": company_id, "candidate_id": person, "stage": stage,
+         "stage_category": workflow.for_job(job).category(stage), "cover_letter": "Hi",
          "version": len(steps), "created_at": now, "updated_at": now}
         for person in people
     ]  # fmt: skip
@@ -95,7 +97,7 @@ def applications(job_id: int, n: int, *, stage: str = "applied", candidate_ids: 
     )
     changes = [
         {"application_id": app_id, "company_id": company_id, "from_stage": before, "to_stage": after,
-         "actor_id": None, "created_at": now}
+         "to_category": workflow.for_job(job).category(after), "actor_id": None, "created_at": now}
         for app_id in ids
         for before, after in itertools.pairwise((None, *steps))
     ]  # fmt: skip

@@ -45,8 +45,11 @@ def test_naive_datetimes_are_refused(db, factory):
     db.session.rollback()
 
 
-def test_stage_is_checked_in_the_database(db, factory):
+def test_stage_category_is_checked_in_the_database(db, factory):
+    """Stage keys belong to each job's pipeline (checked by the services); categories are a fixed set."""
     tenant = factory.tenant()
     application = factory.application(factory.candidate(), tenant["job"])
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.execute(text("UPDATE applications SET stage = 'promoted' WHERE id = :id"), {"id": application.id})
+        db.session.execute(
+            text("UPDATE applications SET stage_category = 'promoted' WHERE id = :id"), {"id": application.id}
+        )

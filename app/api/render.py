@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app import workflow
 from app.models import Application, ApplicationAnswer, Company, Job
 from app.services.applications import HistoryEntry
+from app.services.undo import UndoOffer
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -62,15 +64,25 @@ def actor_ref(entry: HistoryEntry) -> dict | None:
     return {"id": entry.actor_id, "full_name": entry.actor_name} if entry.actor_id is not None else None
 
 
-def application_out(application: Application) -> dict:
-    """ApplicationOut."""
+def stage_fields(application: Application, *, public: bool = False) -> dict:
+    """The stage's key, name and category; `public`: as the candidate sees them (internal stages by category)."""
+    pipeline = workflow.for_job(application.job)
+    key = application.stage
+    if public:
+        return {"stage": pipeline.public_key(key), "stage_name": pipeline.public_label(key),
+                "stage_category": pipeline.category(key)}  # fmt: skip
+    return {"stage": key, "stage_name": pipeline.label(key), "stage_category": pipeline.category(key)}
+
+
+def application_out(application: Application, *, public: bool = False) -> dict:
+    """ApplicationOut; `public`: as the candidate sees it."""
     job = application.job
     candidate = application.candidate
     return {
         "id": application.id,
         "job": {"id": job.id, "title": job.title, "status": job.status, "company": company_ref(job.company)},
         "candidate": {"id": candidate.id, "full_name": candidate.full_name, "email": candidate.email},
-        "stage": application.stage,
+        **stage_fields(application, public=public),
         "source": application.source,
         "version": application.version,
         "resume": resume_out(application),
@@ -100,6 +112,7 @@ def history_out(entry: HistoryEntry) -> dict:
         "note": entry.note,
         "reason": entry.reason,
         "created_at": _iso(entry.created_at),
+        "undo_of": entry.undo_of_id,
     }
 
 
@@ -121,14 +134,19 @@ def application_detail_out(
     history: list[HistoryEntry],
     answers: list[ApplicationAnswer] = (),
     show_flags: bool = False,
+    undo: UndoOffer | None = None,
 ) -> dict:
-    """ApplicationDetailOut: the list item plus the cover letter, the answers, the caller's moves and the history."""
+    """ApplicationDetailOut: the list item plus the cover letter, the answers, the caller's moves and the history.
+
+    `show_flags` is true for the company's staff: anyone else sees the stage as the candidate does.
+    """
     return {
-        **application_out(application),
+        **application_out(application, public=not show_flags),
         "origin": origin_out(application),
         "cover_letter": application.cover_letter,
         "answers": [answer_out(answer, show_flag=show_flags) for answer in answers],
         "flagged": show_flags and any(answer.flag for answer in answers),
         "allowed_transitions": list(allowed_transitions),
         "history": [history_out(entry) for entry in history],
+        "undo": {"change_id": undo.change_id, "until": _iso(undo.until)} if undo is not None else None,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app import signals
+from app import signals, workflow
 from app.mail.compose import one_line, render
 from app.mail.outbox import add_message, add_messages
 from app.models import Application, Company, StageChange, User
@@ -129,37 +129,59 @@ def _status_mail(application: Application, kind: str, subject: str, status_token
     )
 
 
-@signals.stage_changed.connect
-def on_stage_changed(application: Application, *, change: StageChange, **_extra) -> None:
+def candidate_email_for_move(application: Application, from_stage: str, to_stage: str) -> dict | None:
+    """The email a move would send the candidate ({"kind", "subject"}), or None.
+
+    Entering a new category tells the candidate (screening, interview, offer,
+    hired, rejected); moving between two stages of one category does not.
+    People staff added themselves did not apply, and people without an address cannot be told.
+    """
+    candidate, job = application.candidate, application.job
+    if not candidate.email or application.added_by_id is not None:
+        return None
+    pipeline = workflow.for_job(job)
+    category = pipeline.category(to_stage)
+    if category not in CANDIDATE_STAGES or (from_stage is not None and pipeline.category(from_stage) == category):
+        return None
+    return {
+        "kind": f"stage_{category}",
+        "subject": STAGE_SUBJECTS[category].format(title=job.title, company=job.company.name),
+    }
+
+
+def stage_change_messages(application: Application, change: StageChange) -> list[dict]:
+    """The outbox messages (add_messages' dicts) a stage change sends."""
     candidate, job = application.candidate, application.job
     names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
-    stage = change.to_stage
-    # People staff added themselves did not apply, and people without an address cannot be told.
-    tell_candidate = candidate.email and application.added_by_id is None
-    if stage in CANDIDATE_STAGES and tell_candidate:
+    email = candidate_email_for_move(application, change.from_stage, change.to_stage)
+    if email is not None:
         # Only names and the stage reach the template: never change.note or change.reason.
-        add_message(
-            kind=f"stage_{stage}",
-            to_address=candidate.email,
-            to_name=candidate.full_name,
-            company_id=application.company_id,
-            rendered=render(
-                "stage_update",
-                STAGE_SUBJECTS[stage].format(title=job.title, company=job.company.name),
-                stage=stage,
-                link=_candidate_link(application, None),
-                **names,
-            ),
+        return [
+            {
+                "kind": email["kind"],
+                "to_address": candidate.email,
+                "to_name": candidate.full_name,
+                "company_id": application.company_id,
+                "stage_change_id": change.id,
+                "rendered": render(
+                    "stage_update",
+                    email["subject"],
+                    stage=email["kind"].removeprefix("stage_"),
+                    link=_candidate_link(application, None),
+                    **names,
+                ),
+            }
+        ]
+    if change.to_stage == "withdrawn":
+        return _staff_messages(
+            application, "application_withdrawn", f"Application withdrawn: {candidate.full_name} for {job.title}", names
         )
-    elif stage == "withdrawn":
-        add_messages(
-            _staff_messages(
-                application,
-                "application_withdrawn",
-                f"Application withdrawn: {candidate.full_name} for {job.title}",
-                names,
-            )
-        )
+    return []
+
+
+@signals.stage_changed.connect
+def on_stage_changed(application: Application, *, change: StageChange, **_extra) -> None:
+    add_messages(stage_change_messages(application, change))
 
 
 def _staff_messages(application: Application, kind: str, subject: str, names: dict[str, str]) -> list[dict]:

@@ -52,6 +52,7 @@ def add_messages(messages: list[dict]) -> list[int]:
             "message_id": new_message_id(sender),
             "status": MessageStatus.PENDING.value,
             "attempts": 0,
+            "stage_change_id": m.get("stage_change_id"),
         }
         for m in messages
     ]

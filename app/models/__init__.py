@@ -6,6 +6,7 @@ from app.models.companies import Company
 from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
+from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import Consent, PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.sessions import WebSession
@@ -29,9 +30,11 @@ __all__ = [
     "OutboxMessage",
     "PrivacyNotice",
     "QuestionKind",
+    "RejectionReason",
     "RevokedToken",
     "Role",
     "StageChange",
+    "StageTemplate",
     "StoredFile",
     "User",
     "WebSession",

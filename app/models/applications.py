@@ -10,23 +10,24 @@ from app.models.base import UTCDateTime, utcnow
 from app.models.candidates import SOURCES, Candidate
 from app.models.jobs import Job
 from app.models.users import User
-from app.workflow import STAGES
+from app.workflow import ALL_CATEGORIES
 
-STAGE_CHECK = f"IN {tuple(STAGES)}"
+CATEGORY_CHECK = f"IN {tuple(ALL_CATEGORIES)}"
+STAGE_KEY_LENGTH = 40
 
 
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("job_id", "candidate_id", name="uq_applications_job_candidate"),
-        CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
         CheckConstraint(f"source IN {SOURCES}", name="source_known"),
+        CheckConstraint(f"stage_category {CATEGORY_CHECK}", name="stage_category_known"),
         # Pipeline columns: a job's applications in one stage, keyset on id.
         Index("ix_applications_job_stage_id", "job_id", "stage", "id"),
         # A job's applications in every stage, newest first (the pipeline list).
         Index("ix_applications_job_id_id", "job_id", "id"),
         # Staff lists and per-stage counts across a company.
-        Index("ix_applications_company_stage_id", "company_id", "stage", "id"),
+        Index("ix_applications_company_category_id", "company_id", "stage_category", "id"),
         Index("ix_applications_company_id_id", "company_id", "id"),
         # A candidate's own applications.
         Index("ix_applications_candidate_id_id", "candidate_id", "id"),
@@ -37,7 +38,12 @@ class Application(db.Model):
     # Copied from the job so tenant-scoped lists and counts need no join.
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="RESTRICT"))
-    stage: Mapped[str] = mapped_column(String(20), default="applied")
+    # The key of a stage of the job's pipeline (app/workflow.py checks it on every move).
+    stage: Mapped[str] = mapped_column(String(STAGE_KEY_LENGTH), default="applied")
+    # The stage's category, kept with it: company-wide lists and counts by category need no pipeline.
+    stage_category: Mapped[str] = mapped_column(String(20), default="applied")
+    # When it entered its stage: the board's "days in stage" without reading the history.
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cover_letter: Mapped[str] = mapped_column(db.Text, default="")
     resume_key: Mapped[str | None] = mapped_column(String(64))
     resume_filename: Mapped[str | None] = mapped_column(String(255))
@@ -81,8 +87,10 @@ class StageChange(db.Model):
 
     __tablename__ = "stage_changes"
     __table_args__ = (
-        CheckConstraint(f"to_stage {STAGE_CHECK}", name="to_stage_known"),
+        CheckConstraint(f"to_category {CATEGORY_CHECK}", name="to_category_known"),
         Index("ix_stage_changes_application_id_id", "application_id", "id"),
+        # The moves of one bulk action, undone together.
+        Index("ix_stage_changes_batch_id", "batch_id"),
         # Recent activity across a company, newest first.
         Index("ix_stage_changes_company_id_id", "company_id", "id"),
     )
@@ -90,11 +98,18 @@ class StageChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
-    from_stage: Mapped[str | None] = mapped_column(String(20))
-    to_stage: Mapped[str] = mapped_column(String(20))
+    from_stage: Mapped[str | None] = mapped_column(String(STAGE_KEY_LENGTH))
+    to_stage: Mapped[str] = mapped_column(String(STAGE_KEY_LENGTH))
+    # The destination's category when the move was made: reports stay right if the pipeline changes later.
+    to_category: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     note: Mapped[str | None] = mapped_column(db.Text)
     reason: Mapped[str | None] = mapped_column(db.Text)
+    reason_id: Mapped[int | None] = mapped_column(ForeignKey("rejection_reasons.id", ondelete="SET NULL"))
+    # Set on the row that undoes another move: that move's id (the undone row itself is never changed).
+    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("stage_changes.id", ondelete="SET NULL"))
+    # The moves made by one bulk action share it.
+    batch_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
@@ -125,14 +140,16 @@ class JobStageCount(db.Model):
 
     __tablename__ = "job_stage_counts"
     __table_args__ = (
-        CheckConstraint(f"stage {STAGE_CHECK}", name="stage_known"),
+        CheckConstraint(f"category {CATEGORY_CHECK}", name="category_known"),
         CheckConstraint("count >= 0", name="count_not_negative"),
         Index("ix_job_stage_counts_company_id_job_id", "company_id", "job_id"),
-        # The company's totals per stage read from the index alone on PostgreSQL.
-        Index("ix_job_stage_counts_company_id_stage", "company_id", "stage", postgresql_include=["count"]),
+        # The company's totals per category read from the index alone on PostgreSQL.
+        Index("ix_job_stage_counts_company_id_category", "company_id", "category", postgresql_include=["count"]),
     )
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
-    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(STAGE_KEY_LENGTH), primary_key=True)
+    # The stage's category, so the company's totals add up per category across pipelines.
+    category: Mapped[str] = mapped_column(String(20))
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     count: Mapped[int] = mapped_column(default=0)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 from app.models.companies import Company
+from app.workflow import standard_stages_json
 
 
 class JobStatus(enum.StrEnum):
@@ -68,6 +69,13 @@ class Job(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The job's own pipeline, copied from a stage template at creation and edited on the job
+    # (see app/workflow.py); the version rises with every edit.
+    pipeline_stages: Mapped[list[dict]] = mapped_column(JSON, default=standard_stages_json)
+    pipeline_allow_skip: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pipeline_template_id: Mapped[int | None] = mapped_column(ForeignKey("stage_templates.id", ondelete="SET NULL"))
+    pipeline_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
 

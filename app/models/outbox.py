@@ -14,6 +14,7 @@ class MessageStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # withdrawn before it went out (an undone move's email)
 
 
 MESSAGE_STATUSES = tuple(s.value for s in MessageStatus)
@@ -27,12 +28,15 @@ class OutboxMessage(db.Model):
         CheckConstraint(f"status IN {MESSAGE_STATUSES}", name="status_known"),
         Index("ix_outbox_messages_status_id", "status", "id"),
         Index("ix_outbox_messages_company_id_id", "company_id", "id"),
+        Index("ix_outbox_messages_stage_change_id", "stage_change_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The company whose staff may see this message on the mail page (None: account mail).
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(50))
+    # The stage change that caused it (candidate emails about a move), so undoing the move can withdraw it.
+    stage_change_id: Mapped[int | None] = mapped_column()
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
     subject: Mapped[str] = mapped_column(String(300))

@@ -14,6 +14,7 @@ from app import signals, workflow
 from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
 from app.models import Application, Candidate, Job, Note, Role, StageChange, User
+from app.models.base import utcnow
 from app.services import questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
@@ -77,15 +78,13 @@ def list_applications(
 ) -> Page[Application]:
     """A candidate's own applications, or the actor's company's; newest first.
 
+    `stage`: for one job of the staff's company, a stage key of its pipeline;
+    otherwise a category (applied, screening, ... withdrawn).
     `flagged`: staff only, the applications a knockout rule flagged.
     """
     actor = require_user(actor)
     if flagged and not actor.is_staff:
         raise Forbidden("Only company staff can filter by knockout flags.")
-    if stage is not None:
-        check = Checker()
-        check.choice("stage", stage, workflow.STAGES)
-        check.raise_if_any()
     stmt = select(Application)
     own_job = None
     if actor.is_staff:
@@ -111,7 +110,7 @@ def list_applications(
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
-        stmt = stmt.where(Application.stage == stage)
+        stmt = stmt.where(_stage_filter(stage, own_job))
     if flagged:
         scope = {"job_id": job_id} if job_id is not None else {"company_id": actor.company_id}
         stmt = stmt.where(Application.id.in_(questions.flagged_ids(**scope)))
@@ -120,6 +119,21 @@ def list_applications(
         for application in page.items:  # every row's job is this one: no lazy load per row
             set_committed_value(application, "job", own_job)
     return page
+
+
+def _stage_filter(stage: str, job: Job | None):
+    """A job's list filters on a stage key of its pipeline; any other list on a category."""
+    check = Checker()
+    if job is not None:
+        pipeline = workflow.for_job(job)
+        if stage not in pipeline.by_key:
+            check.add("stage", f"Not a stage of this job's pipeline: {', '.join(pipeline.keys)}.")
+        check.raise_if_any()
+        return Application.stage == stage
+    if stage not in workflow.ALL_CATEGORIES:
+        check.add("stage", f"Across jobs, a category: {', '.join(workflow.ALL_CATEGORIES)}.")
+    check.raise_if_any()
+    return Application.stage_category == stage
 
 
 def _candidate_card():
@@ -183,7 +197,8 @@ def list_job_applications(actor: User, job_id: int, **kwargs) -> Page[Applicatio
 def allowed_moves(actor: User, application: Application) -> list[str]:
     if not can_view(actor, application):
         return []
-    return workflow.allowed_moves(application.stage, actor.role, is_applicant(actor, application))
+    pipeline = workflow.for_job(application.job)
+    return pipeline.allowed_moves(application.stage, actor.role, is_applicant(actor, application))
 
 
 def move_stage(
@@ -193,10 +208,12 @@ def move_stage(
     *,
     note: str | None = None,
     reason: str | None = None,
+    reason_id: int | None = None,
     expected_version: int | None = None,
 ) -> Application:
     """Move an application to another stage and record who, when and why.
 
+    A rejection names a reason: one of the company's (`reason_id`), free text, or both.
     The UPDATE is guarded by the version read here, so of two concurrent moves
     from the same stage exactly one commits; the other gets StaleUpdate.
     """
@@ -205,13 +222,20 @@ def move_stage(
     note = check.text("note", note, max_len=5000) or None
     reason = check.text("reason", reason, max_len=2000) or None
     check.raise_if_any()
+    if to == "rejected" and reason_id is not None:
+        from app.services import rejection_reasons
+
+        chosen = rejection_reasons.get_reason(actor, reason_id)
+        reason = reason or chosen.label
+    elif reason_id is not None:
+        reason_id = None  # only a rejection has a reason
     if expected_version is not None and expected_version != application.version:
         raise StaleUpdate(
             "The application changed meanwhile; reload it and try again.",
             current_stage=application.stage,
             version=application.version,
         )
-    return _move(application, to, actor=actor, role=actor.role, note=note, reason=reason)
+    return _move(application, to, actor=actor, role=actor.role, note=note, reason=reason, reason_id=reason_id)
 
 
 def withdraw_by_link(token: str) -> Application:
@@ -223,21 +247,34 @@ def withdraw_by_link(token: str) -> Application:
 
 
 def _move(
-    application: Application, to: str, *, actor: User | None, role: str, note: str | None, reason: str | None
+    application: Application,
+    to: str,
+    *,
+    actor: User | None,
+    role: str,
+    note: str | None,
+    reason: str | None,
+    reason_id: int | None = None,
 ) -> Application:
     """The move itself, its history row and counts; `actor` None: the person, through their link."""
     from_stage = application.stage
     db.session.expire(application, ["stage_changes"])  # the one row apply() kept is not the whole history now
     applicant = actor is None or is_applicant(actor, application)
-    application.stage = workflow.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    pipeline = workflow.for_job(application.job)
+    application.stage = pipeline.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    application.stage_category = pipeline.category(application.stage)
+    application.stage_entered_at = utcnow()
     change = StageChange(
         application_id=application.id,
         company_id=application.company_id,
         from_stage=from_stage,
         to_stage=application.stage,
+        to_category=application.stage_category,
         actor_id=actor.id if actor is not None else None,
         note=note,
         reason=reason if to == "rejected" else None,
+        reason_id=reason_id if to == "rejected" else None,
+        created_at=application.stage_entered_at,
     )
     db.session.add(change)
     try:
@@ -260,6 +297,7 @@ class HistoryEntry:
     note: str | None
     reason: str | None
     created_at: datetime
+    undo_of_id: int | None = None  # set on the row that undid that move
 
 
 def history(actor: User, application_id: int) -> list[HistoryEntry]:
@@ -271,6 +309,7 @@ def history(actor: User, application_id: int) -> list[HistoryEntry]:
 def history_of(actor: User | None, application: Application) -> list[HistoryEntry]:
     """As `actor` may see it; None: as the person sees it through a status link."""
     staff_view = is_member(actor, application.company_id)
+    shown = (lambda key: key) if staff_view else workflow.for_job(application.job).public_key
     rows = inspect(application).dict.get("stage_changes")  # known when apply() just created it
     if rows is None:
         rows = db.session.scalars(
@@ -282,13 +321,14 @@ def history_of(actor: User | None, application: Application) -> list[HistoryEntr
         entries.append(
             HistoryEntry(
                 id=row.id,
-                from_stage=row.from_stage,
-                to_stage=row.to_stage,
+                from_stage=shown(row.from_stage) if row.from_stage is not None else None,
+                to_stage=shown(row.to_stage),
                 actor_id=row.actor_id,
                 actor_name=row.actor.full_name if row.actor else None,
                 note=row.note if staff_view or own else None,
                 reason=row.reason if staff_view else None,
                 created_at=row.created_at,
+                undo_of_id=row.undo_of_id,
             )
         )
     return entries

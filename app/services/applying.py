@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app import signals
+from app import signals, workflow
 from app.core import apply_limits
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -344,7 +344,9 @@ def _insert_once(job: Job, record: Candidate, *, stored: resumes.StoredResume | 
             job_id=job.id,
             company_id=job.company_id,
             candidate_id=record.id,
-            stage="applied",
+            stage=workflow.for_job(job).first_key,
+            stage_category="applied",
+            stage_entered_at=now,
             resume_key=stored.key if stored else None,
             resume_filename=stored.filename if stored else None,
             resume_content_type=stored.content_type if stored else None,
@@ -368,7 +370,8 @@ def _start(application: Application, job: Job, record: Candidate, *, actor: User
         application_id=application.id,
         company_id=job.company_id,
         from_stage=None,
-        to_stage="applied",
+        to_stage=application.stage,
+        to_category="applied",
         actor_id=actor_id,
     )
     db.session.add(change)
@@ -379,7 +382,7 @@ def _start(application: Application, job: Job, record: Candidate, *, actor: User
     return HistoryEntry(
         id=change.id,
         from_stage=None,
-        to_stage="applied",
+        to_stage=application.stage,
         actor_id=actor_id,
         actor_name=actor.full_name if actor is not None else None,
         note=None,

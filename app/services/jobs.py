@@ -118,14 +118,38 @@ def _apply_status(job: Job, status: str) -> None:
         job.closed_at = utcnow()
 
 
-def create_job(actor: User, **fields) -> Job:
-    """A job in the actor's own company (a recruiter or an admin)."""
+def create_job(
+    actor: User,
+    *,
+    stage_template_id: int | None = None,
+    pipeline: list | None = None,
+    pipeline_allow_skip: bool | None = None,
+    **fields,
+) -> Job:
+    """A job in the actor's own company (a recruiter or an admin).
+
+    Its pipeline is copied from `stage_template_id`, given whole as `pipeline`,
+    or copied from the company's default template.
+    """
+    from app.services import pipelines
+
     if not actor.is_staff:
         raise Forbidden("Only company staff can create jobs.")
     require_role(actor, *EDITORS, action="create jobs")
     clean = _clean_job_fields(fields, creating=True)
     status = clean.pop("status", JobStatus.DRAFT.value)
-    job = Job(company_id=actor.company_id, created_by_id=actor.id, status=JobStatus.DRAFT.value, **clean)
+    copy = pipelines.copy_for_new_job(
+        actor, template_id=stage_template_id, stages=pipeline, allow_skip=pipeline_allow_skip
+    )
+    job = Job(
+        company_id=actor.company_id,
+        created_by_id=actor.id,
+        status=JobStatus.DRAFT.value,
+        pipeline_stages=copy.stages,
+        pipeline_allow_skip=copy.allow_skip,
+        pipeline_template_id=copy.template_id,
+        **clean,
+    )
     _apply_status(job, status)
     db.session.add(job)
     db.session.flush()

@@ -110,14 +110,15 @@ def pipeline(
     applications a knockout rule flagged, and their counts.
     """
     job = company_job(actor, job_id)
+    keys = list(workflow.for_job(job).keys)
     check = Checker()
     if stage:
-        check.choice("stage", stage, workflow.STAGES)
+        check.choice("stage", stage, keys)
     elif cursor:
         check.add("cursor", "A cursor belongs to one stage; pass the stage too.")
     check.raise_if_any()
     counts = questions.flagged_counts(job.id) if flagged else stage_counts(actor, [job.id]).get(job.id, {})
-    stages = [stage] if stage else list(workflow.STAGES)
+    stages = [stage] if stage else keys
     size = STAGE_PAGE_SIZE if stage else BOARD_COLUMN_SIZE
     if stage:
         pages = {

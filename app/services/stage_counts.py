@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, case, delete, func, insert, select
 
+from app import workflow
 from app.extensions import db
-from app.models import Application, JobStageCount, User
+from app.models import Application, Job, JobStageCount, User
 from app.services.access import require_member
-from app.workflow import STAGES
 
 
 @lru_cache(maxsize=8)
@@ -31,8 +31,8 @@ def _bump_statement(dialect: str, rows: int):
         from sqlalchemy.dialects.sqlite import insert as upsert
     table = JobStageCount.__table__
     values = [
-        {"job_id": bindparam("job_id"), "stage": bindparam(f"stage_{n}"), "company_id": bindparam("company_id"),
-         "count": bindparam(f"start_{n}")}
+        {"job_id": bindparam("job_id"), "stage": bindparam(f"stage_{n}"), "category": bindparam(f"category_{n}"),
+         "company_id": bindparam("company_id"), "count": bindparam(f"start_{n}")}
         for n in range(rows)
     ]  # fmt: skip
     stmt = upsert(table).values(values)
@@ -40,21 +40,54 @@ def _bump_statement(dialect: str, rows: int):
     return stmt.on_conflict_do_update(index_elements=["job_id", "stage"], set_={"count": table.c.count + delta})
 
 
-def _bump(job_id: int, company_id: int, deltas: dict[str, int]) -> None:
-    """Add +1 / -1 per stage in one statement; rows are touched in stage order, so
+def _bump(job, deltas: dict[str, int]) -> None:
+    """Add +1 / -1 per stage of `job` in one statement; rows are touched in key order, so
     concurrent moves lock them in the same order and cannot deadlock."""
-    params: dict = {"job_id": job_id, "company_id": company_id}
-    for n, (stage, delta) in enumerate(sorted(deltas.items(), key=lambda item: STAGES.index(item[0]))):
+    pipeline = workflow.for_job(job)
+    params: dict = {"job_id": job.id, "company_id": job.company_id}
+    for n, (stage, delta) in enumerate(sorted(deltas.items())):
         params[f"stage_{n}"], params[f"start_{n}"] = stage, max(delta, 0)
+        params[f"category_{n}"] = pipeline.category(stage)
     db.session.execute(_bump_statement(db.session.get_bind().dialect.name, len(deltas)), params)
 
 
 def record_apply(application: Application) -> None:
-    _bump(application.job_id, application.company_id, {application.stage: 1})
+    _bump(application.job, {application.stage: 1})
 
 
 def record_move(application: Application, from_stage: str) -> None:
-    _bump(application.job_id, application.company_id, {from_stage: -1, application.stage: 1})
+    _bump(application.job, {from_stage: -1, application.stage: 1})
+
+
+def record_moves(job, moves: Iterable[tuple[str, str]]) -> None:
+    """Many moves of one job's applications ((from, to) pairs) in one statement."""
+    deltas: dict[str, int] = {}
+    for from_stage, to_stage in moves:
+        deltas[from_stage] = deltas.get(from_stage, 0) - 1
+        deltas[to_stage] = deltas.get(to_stage, 0) + 1
+    deltas = {stage: delta for stage, delta in deltas.items() if delta}
+    if deltas:
+        _bump_many(job, deltas)
+
+
+def _bump_many(job, deltas: dict[str, int]) -> None:
+    """Like _bump, for deltas other than +1/-1: one UPDATE-or-INSERT per stage in key order."""
+    if all(delta in (1, -1) for delta in deltas.values()):
+        _bump(job, deltas)
+        return
+    pipeline = workflow.for_job(job)
+    table = JobStageCount.__table__
+    for stage, delta in sorted(deltas.items()):
+        done = db.session.execute(
+            table.update().where(table.c.job_id == job.id, table.c.stage == stage).values(count=table.c.count + delta)
+        ).rowcount
+        if not done:
+            db.session.execute(
+                insert(table).values(
+                    job_id=job.id, stage=stage, category=pipeline.category(stage), company_id=job.company_id,
+                    count=max(delta, 0),
+                )
+            )  # fmt: skip
 
 
 def by_job(actor: User, job_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
@@ -72,13 +105,13 @@ def by_job(actor: User, job_ids: Iterable[int] | None = None) -> dict[int, dict[
 
 
 def for_company(actor: User) -> dict[str, int]:
-    """{stage: count} over all of the actor's company's jobs."""
+    """{category: count} over all of the actor's company's jobs, whatever their pipelines."""
     require_member(actor, actor.company_id or -1, what="That company")
-    totals = dict.fromkeys(STAGES, 0)
+    totals = dict.fromkeys(workflow.ALL_CATEGORIES, 0)
     rows = db.session.execute(
-        select(JobStageCount.stage, func.sum(JobStageCount.count))
+        select(JobStageCount.category, func.sum(JobStageCount.count))
         .where(JobStageCount.company_id == actor.company_id)
-        .group_by(JobStageCount.stage)
+        .group_by(JobStageCount.category)
     )
     for stage, count in rows:
         totals[stage] = int(count)
@@ -96,4 +129,20 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
         wipe = wipe.where(JobStageCount.job_id.in_(ids))
         source = source.where(Application.job_id.in_(ids))
     db.session.execute(wipe)
-    db.session.execute(insert(JobStageCount).from_select(["job_id", "stage", "company_id", "count"], source))
+    rows = db.session.execute(source).all()
+    if not rows:
+        return
+    pipelines = {
+        job_id: workflow.compile_pipeline(stages or workflow.STANDARD_STAGES, skip)
+        for job_id, stages, skip in db.session.execute(
+            select(Job.id, Job.pipeline_stages, Job.pipeline_allow_skip).where(Job.id.in_({row[0] for row in rows}))
+        )
+    }
+    db.session.execute(
+        insert(JobStageCount),
+        [
+            {"job_id": job_id, "stage": stage, "category": pipelines[job_id].category(stage),
+             "company_id": company_id, "count": count}
+            for job_id, stage, company_id, count in rows
+        ],
+    )  # fmt: skip

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from flask_login import current_user
 
+from app import workflow
 from app.models import Job
-from app.workflow import STAGE_LABELS, STAGES
 
 EMPLOYMENT_LABELS = {
     "full_time": "Full time",
@@ -49,8 +49,18 @@ STAGE_TONES = {
 JOB_STATUS_TONES = {"draft": "secondary", "open": "success", "closed": "dark"}
 
 
-def stage_label(stage: str | None) -> str:
-    return STAGE_LABELS.get(stage or "", stage or "")
+def stage_label(stage: str | None, job: Job | None = None, public: bool = False) -> str:
+    """The stage's name in `job`'s pipeline (as the candidate sees it when `public`)."""
+    if job is not None:
+        pipeline = workflow.for_job(job)
+        return pipeline.public_label(stage or "") if public else pipeline.label(stage or "")
+    return workflow.CATEGORY_LABELS.get(stage or "", (stage or "").replace("_", " ").capitalize())
+
+
+def stage_tone(stage: str | None, job: Job | None = None) -> str:
+    """The colour of the stage's category."""
+    category = workflow.for_job(job).category(stage or "") if job is not None else stage
+    return STAGE_TONES.get(category or "", "secondary")
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -100,7 +110,7 @@ def init_templates(app: Flask) -> None:
         role_label=lambda value: ROLE_LABELS.get(value, value),
         job_status_label=lambda value: JOB_STATUS_LABELS.get(value, value),
         source_label=lambda value: SOURCE_LABELS.get(value, value),
-        stage_tone=lambda value: STAGE_TONES.get(value, "secondary"),
+        stage_tone=stage_tone,
         job_status_tone=lambda value: JOB_STATUS_TONES.get(value, "secondary"),
     )
-    app.jinja_env.globals.update(show_mail_link=show_mail_link, stages=STAGES)
+    app.jinja_env.globals.update(show_mail_link=show_mail_link, pipeline_of=workflow.for_job)

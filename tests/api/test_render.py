@@ -77,6 +77,8 @@ def test_application_details_and_history_render_as_the_schemas_dump_them(factory
         staff = questions.sees_flags(viewer, application)
         view = ApplicationView(
             application,
+            public=not staff,
+            undo=None,
             allowed_transitions=moves,
             history=history,
             answers=[answer_out(answer, show_flag=staff) for answer in answers],

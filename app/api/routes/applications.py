@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Response, current_app, request
 from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
@@ -22,10 +24,11 @@ from app.api.schemas.applications import (
     NoteIn,
     NoteOut,
     TransitionIn,
+    UndoIn,
 )
 from app.api.uploads import parse_apply_body
 from app.downloads import attachment
-from app.services import applications, applying, questions
+from app.services import applications, applying, questions, undo
 from app.services.candidates import CandidateDetails
 from app.services.resumes import DOCX, PDF
 
@@ -44,12 +47,14 @@ def _detail(application, status: int = 200, history=None) -> Response:
     `history`: already known (a new application's first entry), so not read again.
     """
     actor = caller()
+    history = history if history is not None else applications.history_of(actor, application)
     body = application_detail_out(
         application,
         allowed_transitions=applications.allowed_moves(actor, application),
-        history=history if history is not None else applications.history_of(actor, application),
+        history=history,
         answers=questions.answers_of(actor, application),
         show_flags=questions.sees_flags(actor, application),
+        undo=undo.offer(actor, application, history[-1] if history else None),
     )
     response = current_app.json.response(body)
     response.status_code = status
@@ -150,7 +155,7 @@ def apply(job_id: int):
 @blp.doc(security=BEARER)
 def list_job_applications(job_id: int, **args):
     """A job's applications, newest first (staff of its company); `flagged=true` for the flagged ones only."""
-    return page_response(applications.list_job_applications(caller(), job_id, **args), application_out)
+    return page_response(applications.list_job_applications(caller(), job_id, **args), application_out)  # staff
 
 
 @blp.get("/applications")
@@ -162,7 +167,9 @@ def list_job_applications(job_id: int, **args):
 @blp.doc(security=BEARER)
 def list_applications(**args):
     """A candidate's own applications, or the staff member's company's; newest first; `flagged=true` (staff)."""
-    return page_response(applications.list_applications(caller(), **args), application_out)
+    actor = caller()
+    render = partial(application_out, public=not actor.is_staff)
+    return page_response(applications.list_applications(actor, **args), render)
 
 
 @blp.get(APPLICATION)
@@ -184,14 +191,38 @@ def get_application(application_id: int):
 @blp.alt_response(409, response="CONFLICT", description="An illegal move (see `allowed`) or a stale one.")
 @blp.doc(security=BEARER)
 def move(data, application_id: int):
-    """Move the application to another stage; `reason` is required to reject."""
+    """Move the application to another stage of its job's pipeline; a rejection needs `reason` or `reason_id`."""
     application = applications.move_stage(
         caller(),
         application_id,
         data["to"],
         note=data.get("note"),
         reason=data.get("reason"),
+        reason_id=data.get("reason_id"),
         expected_version=data.get("version"),
+    )
+    return _detail(application)
+
+
+@blp.post(f"{APPLICATION}/undo")
+@jwt_required()
+@blp.arguments(UndoIn)
+@blp.response(200, ApplicationDetailOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(
+    409, response="CONFLICT", description="Something happened since, the window has passed, or the email went out."
+)
+@blp.doc(security=BEARER)
+def undo_move(data, application_id: int):
+    """Take back your last move of this application (within `UNDO_WINDOW_SECONDS`, default 10 minutes).
+
+    The application goes back to the stage it came from; the move and its undo
+    both stay in the history. A candidate email about the move that is still
+    waiting is withdrawn; once it has gone out the move cannot be undone.
+    """
+    application = undo.undo_move(
+        caller(), application_id, change_id=data.get("change_id"), expected_version=data.get("version")
     )
     return _detail(application)
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.render import actor_ref, origin_out, resume_out
+from app.api.render import actor_ref, origin_out, resume_out, stage_fields
 from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
 from app.api.schemas.questions import AnswerOut
 from app.models import Application
@@ -15,7 +15,7 @@ from app.models.candidates import SOURCES
 from app.models.jobs import JOB_STATUSES
 from app.services.applications import HistoryEntry
 from app.services.resumes import DOCX, PDF
-from app.workflow import STAGES
+from app.workflow import ALL_CATEGORIES, KEY_PATTERN
 
 ANSWERS = (
     "The answers to the job's questions (see `GET /jobs/{job_id}/form`), by question id. "
@@ -80,14 +80,36 @@ class ApplyReceivedOut(ma.Schema):
 
 
 class TransitionIn(ma.Schema):
-    to = fields.String(required=True, validate=validate.OneOf(STAGES))
+    to = fields.String(
+        required=True,
+        validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."),
+        metadata={"description": "The key of a stage of the job's pipeline (`GET /jobs/{id}/pipeline`)."},
+    )
     note = Text(allow_none=True, validate=validate.Length(max=5000))
-    reason = Text(allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Required to reject."})
+    reason = Text(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "To reject: this text, a `reason_id`, or both, are required."},
+    )
+    reason_id = StrictInt(
+        allow_none=True,
+        validate=validate.Range(1, 2_147_483_647),
+        metadata={"description": "To reject: one of the company's rejection reasons (`GET /rejection-reasons`)."},
+    )
     version = StrictInt(
         allow_none=True,
         validate=validate.Range(1, 2_147_483_647),
         metadata={"description": "The version you read; if it changed meanwhile the move is refused (409)."},
     )
+
+
+class UndoIn(ma.Schema):
+    change_id = StrictInt(
+        allow_none=True,
+        validate=validate.Range(1, 2_147_483_647),
+        metadata={"description": "The move to undo (`undo.change_id`); refused if anything happened since."},
+    )
+    version = StrictInt(allow_none=True, validate=validate.Range(1, 2_147_483_647))
 
 
 class NoteIn(ma.Schema):
@@ -132,9 +154,22 @@ class ResumeOut(ma.Schema):
 class ApplicationView:
     """An application as the API shows it: the model plus what the caller may see of it."""
 
-    def __init__(self, application: Application, **extra) -> None:
+    def __init__(self, application: Application, *, public: bool = False, **extra) -> None:
         self._application = application
+        self._public = public
         self.__dict__.update(extra)
+
+    @property
+    def stage(self) -> str:
+        return stage_fields(self._application, public=self._public)["stage"]
+
+    @property
+    def stage_name(self) -> str:
+        return stage_fields(self._application, public=self._public)["stage_name"]
+
+    @property
+    def stage_category(self) -> str:
+        return stage_fields(self._application, public=self._public)["stage_category"]
 
     def __getattr__(self, name: str):
         return getattr(self._application, name)
@@ -152,7 +187,12 @@ class ApplicationOut(ma.Schema):
     id = fields.Integer(required=True)
     job = fields.Nested(JobRef, required=True)
     candidate = fields.Nested(CandidateRef, required=True)
-    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    stage = fields.String(
+        required=True,
+        metadata={"description": "The key of a stage of the job's pipeline (candidates: internal stages by category)."},
+    )
+    stage_name = fields.String(required=True, metadata={"description": "The stage's name, as the caller may see it."})
+    stage_category = fields.String(required=True, validate=validate.OneOf(ALL_CATEGORIES))
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     version = fields.Integer(required=True, metadata={"description": "Send it back as `version` to move safely."})
     resume = fields.Nested(ResumeOut, required=True, allow_none=True)
@@ -164,6 +204,11 @@ class ApplicationOut(ma.Schema):
         return application if isinstance(application, ApplicationView) else ApplicationView(application)
 
 
+class UndoOut(ma.Schema):
+    change_id = fields.Integer(required=True)
+    until = fields.DateTime(required=True)
+
+
 class HistoryOut(ma.Schema):
     id = fields.Integer(required=True)
     from_stage = fields.String(required=True, allow_none=True)
@@ -172,10 +217,13 @@ class HistoryOut(ma.Schema):
     note = fields.String(required=True, allow_none=True, metadata={"description": "Hidden from candidates."})
     reason = fields.String(required=True, allow_none=True, metadata={"description": "Hidden from candidates."})
     created_at = fields.DateTime(required=True)
+    undo_of = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "On an undo: the id of the move it took back."}
+    )
 
     @ma.pre_dump
     def _view(self, entry: HistoryEntry, **kwargs):
-        return {**asdict(entry), "actor": actor_ref(entry)}
+        return {**asdict(entry), "actor": actor_ref(entry), "undo_of": entry.undo_of_id}
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -193,6 +241,12 @@ class ApplicationDetailOut(ApplicationOut):
         fields.String(), required=True, metadata={"description": "The moves the caller may make now."}
     )
     history = fields.List(fields.Nested(HistoryOut), required=True, metadata={"description": "Oldest first."})
+    undo = fields.Nested(
+        UndoOut,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The caller's last move, while they may still undo it (`POST .../undo`)."},
+    )
 
 
 class NoteOut(ma.Schema):
@@ -210,10 +264,10 @@ FLAGGED = {"description": "Staff only: `true` lists only the applications a knoc
 
 class ApplicationListArgs(PageArgs):
     job_id = Id()
-    stage = fields.String(validate=validate.OneOf(STAGES))
+    stage = fields.String(validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."))
     flagged = fields.Boolean(metadata=FLAGGED)
 
 
 class JobApplicationListArgs(PageArgs):
-    stage = fields.String(validate=validate.OneOf(STAGES))
+    stage = fields.String(validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."))
     flagged = fields.Boolean(metadata=FLAGGED)

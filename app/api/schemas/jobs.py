@@ -39,6 +39,15 @@ class JobIn(JobPatch):
     """A new job in the caller's company (a draft unless `status` says otherwise)."""
 
     title = Text(required=True, validate=validate.Length(max=200))
+    stage_template_id = StrictInt(
+        validate=validate.Range(1, 2_147_483_647),
+        metadata={"description": "Copy the pipeline from this stage template (default: the company's default one)."},
+    )
+    pipeline = fields.List(
+        fields.Dict(),
+        metadata={"description": "Or give the job's stages whole, as in `PUT /jobs/{id}/pipeline`."},
+    )
+    pipeline_allow_skip = StrictBool()
 
 
 class JobOut(ma.Schema):

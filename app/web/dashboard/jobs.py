@@ -7,6 +7,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import workflow
 from app.errors import ValidationFailed
 from app.services import applications, jobs, questions, reports
 from app.services.access import EDITORS, require_role
@@ -15,7 +16,6 @@ from app.web.dashboard.forms import JobForm, JobStatusForm
 from app.web.formtools import flash_error, show_errors
 from app.web.helpers import JOB_STATUS_LABELS
 from app.web.login import staff_required
-from app.workflow import STAGES
 
 
 @bp.get("/jobs", endpoint="jobs")
@@ -102,7 +102,7 @@ def job(job_id: int):
         board=board,
         job=board.job,
         flags=questions.flags_by_application(current_user, board.job.company_id, shown),  # one statement
-        stages=STAGES,
+        stages=workflow.for_job(board.job).keys,
         moves_for=partial(applications.allowed_moves, current_user._get_current_object()),  # no proxy per card
         can_edit=current_user.role in EDITORS,
         status_form=JobStatusForm(),
