@@ -77,6 +77,13 @@ class World:
         (application_id,) = bulk.applications(self.job, 1)
         return application_id
 
+    def moved_application(self) -> int:
+        """A fresh application the recruiter just moved to screening (its email still waiting)."""
+        application_id = self.fresh_application()
+        application_service.move_stage(self.user("recruiter"), application_id, "screening")
+        db.session.commit()
+        return application_id
+
     def fresh_job(self) -> int:
         (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
         return job_id
@@ -331,7 +338,8 @@ CASES = [
     Case("POST", "/dashboard/applications/<int:application_id>/notes", "manager",
          lambda w: f"/dashboard/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (302,)),
     Case("POST", "/dashboard/applications/<int:application_id>/move", "recruiter",
-         lambda w: f"/dashboard/applications/{w.fresh_application()}/move", lambda w: {"to": "screening"}, (302,)),
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/move",
+         lambda w: {"to": "screening", "confirm": "1"}, (302,)),
     Case("GET", "/dashboard/applications/<int:application_id>/reject", "recruiter",
          lambda w: f"/dashboard/applications/{w.application}/reject"),
     Case("POST", "/dashboard/applications/<int:application_id>/reject", "recruiter",
@@ -365,6 +373,17 @@ CASES = [
     Case("GET", "/dashboard/mail", "admin", lambda w: "/dashboard/mail"),
     Case("POST", "/dashboard/mail/<int:message_id>/retry", "admin",
          lambda w: f"/dashboard/mail/{w.fresh_message()}/retry", ok=(302,)),
+    # The pipeline board: filters, the list view, the email confirmation, undo
+    Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}?q=cand&source=careers_page&flagged=1"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter", lambda w: f"/dashboard/jobs/{w.job}?view=list&sort=name"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "manager",
+         lambda w: f"/dashboard/jobs/{w.job}?view=list&sort=stage&q=bulk&stage=applied"),
+    Case("POST", "/dashboard/applications/<int:application_id>/move", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/move", lambda w: {"to": "screening"}),
+    Case("POST", "/dashboard/applications/<int:application_id>/undo", "recruiter",
+         lambda w: f"/dashboard/applications/{w.moved_application()}/undo", lambda w: {"next": "/dashboard/"},
+         (302,)),
     # Public and candidate pages
     Case("GET", "/", "anonymous", lambda w: "/"),
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),

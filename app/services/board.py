@@ -1,0 +1,488 @@
+"""The pipeline board and its list view: a job's applications, filtered, as cards or rows.
+
+Read models for the staff dashboard, scoped to the actor's company through the
+job. Filters: a stage of the job's pipeline, knockout-flagged only, a source,
+and text in the candidate's name or email (LIKE wildcards in it are matched
+literally). The board's columns come from one statement whatever their number;
+the list view is keyset-paged on the sort the recruiter picked (name, stage,
+days in stage, applied), so its tenth page costs what its first does.
+
+Cards are plain rows, not ORM objects: a board of ninety cards costs what
+ninety tuples cost. Days in stage come from `stage_entered_at`, kept at move
+time, never from the history.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select, union_all
+
+from app import signals, workflow
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Application, Candidate, Job, StageChange, User
+from app.models.base import utcnow
+from app.models.candidates import SOURCES
+from app.services import applications, questions, reports, undo
+from app.services.pagination import MAX_ID, decode_cursor, encode_cursor
+from app.services.validation import Checker
+
+BOARD_COLUMN_SIZE = reports.BOARD_COLUMN_SIZE  # cards per column on the whole board
+STAGE_PAGE_SIZE = reports.STAGE_PAGE_SIZE  # cards when the board shows one stage
+LIST_PAGE_SIZE = 50  # rows per page of the list view
+SEARCH_MAX = 100
+SORTS = ("name", "stage", "days", "applied")
+DIRECTIONS = ("asc", "desc")
+DEFAULT_DIRECTION = {"name": "asc", "stage": "asc", "days": "desc", "applied": "desc"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    stage: str | None = None
+    flagged: bool = False
+    source: str | None = None
+    q: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """A filter the kept counts do not know: counts are counted."""
+        return bool(self.source or self.q)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.stage or self.flagged or self.source or self.q)
+
+    def args(self) -> dict[str, str | int]:
+        """As query-string arguments (for links that keep the filters)."""
+        given = {"stage": self.stage, "flagged": 1 if self.flagged else None, "source": self.source, "q": self.q}
+        return {key: value for key, value in given.items() if value}
+
+
+class Card:
+    """One application as a card or a list row shows it."""
+
+    __slots__ = ("applied_at", "days", "email", "entered_at", "has_resume", "id", "name", "source", "stage", "version")
+
+    def __init__(self, row, now: datetime) -> None:
+        (
+            self.id,
+            self.name,
+            self.email,
+            self.stage,
+            self.version,
+            self.entered_at,
+            self.source,
+            has_resume,
+            self.applied_at,
+        ) = row
+        self.has_resume = bool(has_resume)
+        self.days = max((now - self.entered_at).days, 0) if self.entered_at else 0
+
+
+def _card_columns():
+    return (
+        Application.id,
+        Candidate.full_name,
+        Candidate.email,
+        Application.stage,
+        Application.version,
+        Application.stage_entered_at,
+        Application.source,
+        Application.resume_key.is_not(None),
+        Application.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: str
+    label: str
+    category: str
+    count: int
+    cards: list[Card]
+    next_cursor: str | None
+    limit: int
+    moves: list[str]  # the moves the actor may make from this stage
+
+
+@dataclass(frozen=True)
+class Board:
+    job: Job
+    pipeline: workflow.Pipeline
+    filters: Filters
+    counts: dict[str, int]
+    columns: list[Column]
+    flags: dict[int, list]  # application id -> its flagged answers
+    can_move: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def matching(self) -> int:
+        """How many applications the filters match (all stages, or the one chosen)."""
+        if self.filters.stage:
+            return self.counts.get(self.filters.stage, 0)
+        return self.total
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A page of the list view."""
+
+    job: Job
+    pipeline: workflow.Pipeline
+    filters: Filters
+    counts: dict[str, int]
+    rows: list[Card]
+    flags: dict[int, list]
+    sort: str
+    direction: str
+    next_cursor: str | None
+    limit: int
+    moves: dict[str, list[str]] = field(default_factory=dict)  # stage -> the actor's moves from it
+    can_move: bool = False
+
+    @property
+    def matching(self) -> int:
+        if self.filters.stage:
+            return self.counts.get(self.filters.stage, 0)
+        return sum(self.counts.values())
+
+
+def check_filters(
+    pipeline: workflow.Pipeline,
+    *,
+    stage: str | None = None,
+    flagged: bool = False,
+    source: str | None = None,
+    q: str | None = None,
+    check: Checker | None = None,
+) -> Filters:
+    """Clean filters for this pipeline; problems are added to `check` (raised here without one)."""
+    own = check is None
+    check = check or Checker()
+    stage = stage or None
+    if stage is not None and stage not in pipeline.by_key:
+        check.add("stage", f"Not a stage of this job's pipeline: {', '.join(pipeline.keys)}.")
+        stage = None
+    source = check.choice("source", source or None, SOURCES)
+    q = check.line("q", q, max_len=SEARCH_MAX) or None
+    if own:
+        check.raise_if_any()
+    return Filters(stage=stage, flagged=bool(flagged), source=source, q=q)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(job: Job, filters: Filters, *, stage: bool = True) -> list:
+    """The WHERE clauses of these filters on this job's applications (joined to their candidate for `q`)."""
+    where = [Application.job_id == job.id]
+    if stage and filters.stage:
+        where.append(Application.stage == filters.stage)
+    if filters.source:
+        where.append(Application.source == filters.source)
+    if filters.flagged:
+        where.append(Application.id.in_(questions.flagged_ids(job_id=job.id)))
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q)}%"
+        where.append(or_(Candidate.full_name.ilike(pattern, escape="\\"), Candidate.email.ilike(pattern, escape="\\")))
+    return where
+
+
+def _ids(job: Job, filters: Filters, *, stage: bool = True):
+    """SELECT applications.id for the filters (joining the candidate only when searching text)."""
+    stmt = select(Application.id)
+    if filters.q:
+        stmt = stmt.join(Candidate, Candidate.id == Application.candidate_id)
+    return stmt.where(*_conditions(job, filters, stage=stage))
+
+
+def _counts(actor: User, job: Job, filters: Filters) -> dict[str, int]:
+    """{stage: count} of the applications the filters match, stage aside (the pills show every stage)."""
+    if filters.narrowed:
+        stmt = select(Application.stage, func.count())
+        if filters.q:
+            stmt = stmt.join(Candidate, Candidate.id == Application.candidate_id)
+        rows = db.session.execute(stmt.where(*_conditions(job, filters, stage=False)).group_by(Application.stage))
+        return {stage: count for stage, count in rows}
+    if filters.flagged:
+        return questions.flagged_counts(job.id)
+    return reports.stage_counts(actor, [job.id]).get(job.id, {})
+
+
+def _load_cards(ids_subquery, order_by: Sequence, limit: int | None = None) -> list[Card]:
+    stmt = (
+        select(*_card_columns())
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(Application.id.in_(ids_subquery))
+        .order_by(*order_by)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    now = utcnow()
+    return [Card(row, now) for row in db.session.execute(stmt)]
+
+
+def _moves_by_stage(actor: User, pipeline: workflow.Pipeline) -> dict[str, list[str]]:
+    return {key: pipeline.allowed_moves(key, actor.role, False) for key in pipeline.keys}
+
+
+def board(
+    actor: User,
+    job_id: int,
+    *,
+    stage: str | None = None,
+    flagged: bool = False,
+    source: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+) -> Board:
+    """A job's board: a column per stage (or the one chosen), newest cards first.
+
+    Without `stage` every column shows its first BOARD_COLUMN_SIZE cards, all
+    read in one statement; with `stage` that column alone, a longer page
+    continued from `cursor`.
+    """
+    job = reports.company_job(actor, job_id)
+    pipeline = workflow.for_job(job)
+    check = Checker()
+    filters = check_filters(pipeline, stage=stage, flagged=flagged, source=source, q=q, check=check)
+    if cursor and not filters.stage:
+        check.add("cursor", "A cursor belongs to one stage; pass the stage too.")
+    after = decode_cursor(cursor) if cursor else None
+    check.raise_if_any()
+    counts = _counts(actor, job, filters)
+    stages = [filters.stage] if filters.stage else list(pipeline.keys)
+    size = STAGE_PAGE_SIZE if filters.stage else BOARD_COLUMN_SIZE
+    cards: dict[str, list[Card]] = {key: [] for key in stages}
+    shown = [key for key in stages if counts.get(key)]
+    if shown:
+        # One LIMITed branch per stage under UNION ALL: each walks (job_id, stage, id) backwards.
+        branches = []
+        for key in shown:
+            branch = _ids(job, filters, stage=False).where(Application.stage == key)
+            if after is not None:
+                branch = branch.where(Application.id < after)
+            branches.append(branch.order_by(Application.id.desc()).limit(size + 1).subquery().select())
+        for card in _load_cards(union_all(*branches), [Application.id.desc()]):
+            cards[card.stage].append(card)
+    moves = _moves_by_stage(actor, pipeline)
+    columns = []
+    for key in stages:
+        items = cards[key]
+        next_cursor = encode_cursor(items[size - 1].id) if len(items) > size else None
+        columns.append(
+            Column(
+                stage=key,
+                label=pipeline.label(key),
+                category=pipeline.category(key),
+                count=counts.get(key, 0),
+                cards=items[:size],
+                next_cursor=next_cursor,
+                limit=size,
+                moves=moves[key],
+            )
+        )
+    shown_ids = [card.id for column in columns for card in column.cards]
+    flags = questions.flags_by_application(actor, job.company_id, shown_ids)
+    return Board(
+        job=job,
+        pipeline=pipeline,
+        filters=filters,
+        counts=counts,
+        columns=columns,
+        flags=flags,
+        can_move=any(moves.values()),
+    )
+
+
+def _sort_column(sort: str, pipeline: workflow.Pipeline):
+    if sort == "name":
+        return func.lower(Candidate.full_name)
+    if sort == "stage":
+        return case({key: n for n, key in enumerate(pipeline.keys)}, value=Application.stage, else_=len(pipeline.keys))
+    if sort == "days":
+        return Application.stage_entered_at
+    return None  # applied: the id alone
+
+
+def encode_sort_cursor(value, last_id: int) -> str:
+    raw = json.dumps([value, last_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_sort_cursor(cursor: str, sort: str) -> tuple[object, int]:
+    """(sort value, id) from a list view cursor; a forged or foreign one is a 422."""
+    try:
+        value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 < last_id <= MAX_ID:
+            raise ValueError
+        if sort == "name" and not (isinstance(value, str) and len(value) <= 400):
+            raise ValueError
+        if sort == "stage" and not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100):
+            raise ValueError
+        if sort == "days":
+            if not isinstance(value, str):
+                raise ValueError
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError
+        return value, last_id
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, json.JSONDecodeError):
+        raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None
+
+
+def rows(
+    actor: User,
+    job_id: int,
+    *,
+    stage: str | None = None,
+    flagged: bool = False,
+    source: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    direction: str | None = None,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+) -> Rows:
+    """The list view: the filtered applications as table rows, sorted and keyset-paged.
+
+    `sort`: name, stage (pipeline order), days (in the current stage) or
+    applied (the default, newest first); `direction`: asc or desc. Ties are
+    broken by id, so a page never repeats or skips a row.
+    """
+    job = reports.company_job(actor, job_id)
+    pipeline = workflow.for_job(job)
+    check = Checker()
+    filters = check_filters(pipeline, stage=stage, flagged=flagged, source=source, q=q, check=check)
+    sort = check.choice("sort", sort or "applied", SORTS) or "applied"
+    direction = check.choice("dir", direction or DEFAULT_DIRECTION[sort], DIRECTIONS) or "asc"
+    check.raise_if_any()
+    if not 1 <= limit <= 200:
+        raise ValidationFailed("The limit is out of range.", errors={"limit": ["Must be between 1 and 200."]})
+    counts = _counts(actor, job, filters)
+
+    column = _sort_column(sort, pipeline)
+    # Days in stage run opposite to the time the stage was entered.
+    ascending = (direction == "asc") != (sort == "days")
+    # The sort key is read back from the database, so the cursor holds the value it compares
+    # (SQLite's lower() and Python's disagree beyond ASCII).
+    keys = () if column is None else (column.label("sort_key"),)
+    stmt = select(*_card_columns(), *keys).join(Candidate, Candidate.id == Application.candidate_id)
+    stmt = stmt.where(*_conditions(job, filters))
+    if cursor:
+        if column is None:
+            value, last_id = None, decode_cursor(cursor)
+        else:
+            value, last_id = decode_sort_cursor(cursor, sort)
+        if column is None:
+            stmt = stmt.where(Application.id > last_id if ascending else Application.id < last_id)
+        elif ascending:
+            stmt = stmt.where(or_(column > value, and_(column == value, Application.id > last_id)))
+        else:
+            stmt = stmt.where(or_(column < value, and_(column == value, Application.id < last_id)))
+    order = [] if column is None else [column.asc() if ascending else column.desc()]
+    order.append(Application.id.asc() if ascending else Application.id.desc())
+    now = utcnow()
+    fetched = db.session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    found = [Card(row[:9], now) for row in fetched[:limit]]
+    next_cursor = None
+    if len(fetched) > limit:
+        last = fetched[limit - 1]
+        if column is None:
+            next_cursor = encode_cursor(last[0])
+        else:
+            value = last[9].isoformat() if isinstance(last[9], datetime) else last[9]
+            next_cursor = encode_sort_cursor(value, last[0])
+    flags = questions.flags_by_application(actor, job.company_id, [card.id for card in found])
+    moves = _moves_by_stage(actor, pipeline)
+    return Rows(
+        job=job,
+        pipeline=pipeline,
+        filters=filters,
+        counts=counts,
+        rows=found,
+        flags=flags,
+        sort=sort,
+        direction=direction,
+        next_cursor=next_cursor,
+        limit=limit,
+        moves=moves,
+        can_move=any(moves.values()),
+    )
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    """The candidate email a move would send: shown before the move is made."""
+
+    kind: str
+    subject: str
+    to_name: str
+    to_address: str
+
+
+def email_for_move(
+    actor: User, application: Application, to: str, *, expected_version: int | None = None
+) -> EmailPreview | None:
+    """The email moving `application` to `to` would send the candidate, or None.
+
+    None too when the move would not go through (not allowed, or the version is
+    stale): the move itself then says why, and nothing needs confirming.
+    """
+    if expected_version is not None and expected_version != application.version:
+        return None
+    if to not in applications.allowed_moves(actor, application):
+        return None
+    from app.mail.events import candidate_email_for_move
+
+    email = candidate_email_for_move(application, application.stage, to)
+    if email is None:
+        return None
+    candidate = application.candidate
+    return EmailPreview(
+        kind=email["kind"], subject=email["subject"], to_name=candidate.full_name, to_address=candidate.email
+    )
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    application: Application
+    from_stage: str
+    change: StageChange | None
+    undo: undo.UndoOffer | None
+
+
+def move(
+    actor: User,
+    application_id: int,
+    to: str,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
+) -> MoveResult:
+    """`applications.move_stage`, answering with the history row it wrote and the undo now on offer."""
+    application = applications.get_application(actor, application_id)
+    from_stage = application.stage
+    written: list[StageChange] = []
+
+    def keep(_sender, *, change: StageChange, **_extra) -> None:
+        written.append(change)
+
+    # Connected for this application object only: another request's move is not heard here.
+    with signals.stage_changed.connected_to(keep, sender=application):
+        applications.move_stage(actor, application.id, to, note=note, expected_version=expected_version)
+    change = written[-1] if written else None
+    return MoveResult(
+        application=application, from_stage=from_stage, change=change, undo=undo.offer(actor, application, change)
+    )
