@@ -120,7 +120,6 @@
   /* Show the card as the server now has it: its place, version and the moves left. */
   function update(card, application, fromStage) {
     card.setAttribute("data-version", String(application.version));
-    card.setAttribute("data-stage", application.stage);
     var keys = application.allowed.map(function (move) { return move.key; });
     if (card.hasAttribute("data-allowed")) {
       card.setAttribute("data-allowed", keys.join(" "));
