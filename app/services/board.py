@@ -26,7 +26,7 @@ from sqlalchemy import and_, case, func, or_, select, union_all
 from app import signals, workflow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Application, Candidate, Job, StageChange, User
+from app.models import Application, ApplicationAnswer, Candidate, Job, StageChange, User
 from app.models.base import utcnow
 from app.models.candidates import SOURCES
 from app.services import applications, questions, reports, undo
@@ -65,9 +65,21 @@ class Filters:
 
 
 class Card:
-    """One application as a card or a list row shows it."""
+    """One application as a card or a list row shows it, with its knockout flags [(label, flag)]."""
 
-    __slots__ = ("applied_at", "days", "email", "entered_at", "has_resume", "id", "name", "source", "stage", "version")
+    __slots__ = (
+        "applied_at",
+        "days",
+        "email",
+        "entered_at",
+        "flags",
+        "has_resume",
+        "id",
+        "name",
+        "source",
+        "stage",
+        "version",
+    )
 
     def __init__(self, row, now: datetime) -> None:
         (
@@ -80,12 +92,14 @@ class Card:
             self.source,
             has_resume,
             self.applied_at,
-        ) = row
+        ) = row[:9]
         self.has_resume = bool(has_resume)
         self.days = max((now - self.entered_at).days, 0) if self.entered_at else 0
+        self.flags: list[tuple[str, str]] = []
 
 
 def _card_columns():
+    """A card's columns, then the label and text of one of its knockout flags (NULL when none)."""
     return (
         Application.id,
         Candidate.full_name,
@@ -96,7 +110,28 @@ def _card_columns():
         Application.source,
         Application.resume_key.is_not(None),
         Application.created_at,
+        ApplicationAnswer.label,
+        ApplicationAnswer.flag,
     )
+
+
+def _with_flags(stmt):
+    """Join the candidate and the flagged answers: a card with two flags comes as two rows."""
+    flagged = and_(ApplicationAnswer.application_id == Application.id, ApplicationAnswer.flag.is_not(None))
+    return stmt.join(Candidate, Candidate.id == Application.candidate_id).outerjoin(ApplicationAnswer, flagged)
+
+
+def _cards(rows, now: datetime) -> list[Card]:
+    """Cards from rows in card order, one row per flag (columns after the card's are ignored)."""
+    cards: list[Card] = []
+    last: Card | None = None
+    for row in rows:
+        if last is None or last.id != row[0]:
+            last = Card(row, now)
+            cards.append(last)
+        if row[10] is not None:
+            last.flags.append((row[9], row[10]))
+    return cards
 
 
 @dataclass(frozen=True)
@@ -118,7 +153,6 @@ class Board:
     filters: Filters
     counts: dict[str, int]
     columns: list[Column]
-    flags: dict[int, list]  # application id -> its flagged answers
     can_move: bool
 
     @property
@@ -142,7 +176,6 @@ class Rows:
     filters: Filters
     counts: dict[str, int]
     rows: list[Card]
-    flags: dict[int, list]
     sort: str
     direction: str
     next_cursor: str | None
@@ -220,17 +253,9 @@ def _counts(actor: User, job: Job, filters: Filters) -> dict[str, int]:
     return reports.stage_counts(actor, [job.id]).get(job.id, {})
 
 
-def _load_cards(ids_subquery, order_by: Sequence, limit: int | None = None) -> list[Card]:
-    stmt = (
-        select(*_card_columns())
-        .join(Candidate, Candidate.id == Application.candidate_id)
-        .where(Application.id.in_(ids_subquery))
-        .order_by(*order_by)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    now = utcnow()
-    return [Card(row, now) for row in db.session.execute(stmt)]
+def _load_cards(ids_subquery, order_by: Sequence) -> list[Card]:
+    stmt = _with_flags(select(*_card_columns())).where(Application.id.in_(ids_subquery))
+    return _cards(db.session.execute(stmt.order_by(*order_by, ApplicationAnswer.position)), utcnow())
 
 
 def _moves_by_stage(actor: User, pipeline: workflow.Pipeline) -> dict[str, list[str]]:
@@ -293,16 +318,8 @@ def board(
                 moves=moves[key],
             )
         )
-    shown_ids = [card.id for column in columns for card in column.cards]
-    flags = questions.flags_by_application(actor, job.company_id, shown_ids)
     return Board(
-        job=job,
-        pipeline=pipeline,
-        filters=filters,
-        counts=counts,
-        columns=columns,
-        flags=flags,
-        can_move=any(moves.values()),
+        job=job, pipeline=pipeline, filters=filters, counts=counts, columns=columns, can_move=any(moves.values())
     )
 
 
@@ -375,36 +392,38 @@ def rows(
     column = _sort_column(sort, pipeline)
     # Days in stage run opposite to the time the stage was entered.
     ascending = (direction == "asc") != (sort == "days")
-    # The sort key is read back from the database, so the cursor holds the value it compares
-    # (SQLite's lower() and Python's disagree beyond ASCII).
+    # A page of ids (the sort key read back from the database, so the cursor holds the value it
+    # compares: SQLite's lower() and Python's disagree beyond ASCII), then their cards and flags.
     keys = () if column is None else (column.label("sort_key"),)
-    stmt = select(*_card_columns(), *keys).join(Candidate, Candidate.id == Application.candidate_id)
-    stmt = stmt.where(*_conditions(job, filters))
+    page = select(Application.id.label("page_id"), *keys).join(Candidate, Candidate.id == Application.candidate_id)
+    page = page.where(*_conditions(job, filters))
     if cursor:
         if column is None:
             value, last_id = None, decode_cursor(cursor)
         else:
             value, last_id = decode_sort_cursor(cursor, sort)
         if column is None:
-            stmt = stmt.where(Application.id > last_id if ascending else Application.id < last_id)
+            page = page.where(Application.id > last_id if ascending else Application.id < last_id)
         elif ascending:
-            stmt = stmt.where(or_(column > value, and_(column == value, Application.id > last_id)))
+            page = page.where(or_(column > value, and_(column == value, Application.id > last_id)))
         else:
-            stmt = stmt.where(or_(column < value, and_(column == value, Application.id < last_id)))
+            page = page.where(or_(column < value, and_(column == value, Application.id < last_id)))
     order = [] if column is None else [column.asc() if ascending else column.desc()]
     order.append(Application.id.asc() if ascending else Application.id.desc())
-    now = utcnow()
-    fetched = db.session.execute(stmt.order_by(*order).limit(limit + 1)).all()
-    found = [Card(row[:9], now) for row in fetched[:limit]]
+    page = page.order_by(*order).limit(limit + 1).subquery()
+    stmt = _with_flags(select(*_card_columns(), *(() if column is None else (page.c.sort_key,))))
+    stmt = stmt.join(page, page.c.page_id == Application.id)
+    rows = db.session.execute(stmt.order_by(*order, ApplicationAnswer.position)).all()
+    fetched = _cards(rows, utcnow())
+    found = fetched[:limit]
     next_cursor = None
     if len(fetched) > limit:
-        last = fetched[limit - 1]
+        last = found[-1]
         if column is None:
-            next_cursor = encode_cursor(last[0])
+            next_cursor = encode_cursor(last.id)
         else:
-            value = last[9].isoformat() if isinstance(last[9], datetime) else last[9]
-            next_cursor = encode_sort_cursor(value, last[0])
-    flags = questions.flags_by_application(actor, job.company_id, [card.id for card in found])
+            value = next(row[11] for row in rows if row[0] == last.id)
+            next_cursor = encode_sort_cursor(value.isoformat() if isinstance(value, datetime) else value, last.id)
     moves = _moves_by_stage(actor, pipeline)
     return Rows(
         job=job,
@@ -412,7 +431,6 @@ def rows(
         filters=filters,
         counts=counts,
         rows=found,
-        flags=flags,
         sort=sort,
         direction=direction,
         next_cursor=next_cursor,

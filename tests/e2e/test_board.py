@@ -140,7 +140,7 @@ def test_keyboard_only_move_through_the_menu(factory, new_page, page_errors):
     page = new_page()
     sign_in(page, recruiter_email)
     page.goto(f"/dashboard/jobs/{job_id}")
-    page.locator(f"#name-{pia_id}").focus()  # the card's name link, as Tab reaches it
+    page.locator(f"#application-{pia_id} .card-name").focus()  # the card's name link, as Tab reaches it
     page.keyboard.press("Tab")
     expect(page.locator(f"#application-{pia_id} summary")).to_be_focused()
     page.keyboard.press("Enter")  # opens the menu

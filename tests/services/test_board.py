@@ -72,7 +72,11 @@ def test_filters_by_stage_source_and_knockout_flag(people):
     flagged = board.board(recruiter, job_id, flagged=True)
     assert _board_names(flagged) == {"Ed Young", "Carl Other"}
     assert flagged.counts == {"applied": 1, "screening": 1}
-    assert set(flagged.flags) == {made["Ed Young"].id, made["Carl Other"].id}
+    flags = {card.name: card.flags for column in flagged.columns for card in column.cards}
+    assert flags == {
+        "Ed Young": [("Do you have a work permit?", "Answer is No")],
+        "Carl Other": [("Do you have a work permit?", "Answer is No")],
+    }
     both = board.board(recruiter, job_id, flagged=True, stage="screening")
     assert [column.stage for column in both.columns] == ["screening"]
     assert _board_names(both) == {"Carl Other"}

@@ -24,6 +24,10 @@
   var toastTimer = null;
   var pendingUndo = null;
 
+  function idOf(card) {
+    return card.id.replace("application-", "");
+  }
+
   function post(url, fields) {
     return fetch(url, {
       method: "POST",
@@ -173,8 +177,7 @@
 
   /* Move a card; resolves to true when the server made the move. */
   function move(card, to) {
-    var id = card.getAttribute("data-id");
-    var url = prefix + id + "/move";
+    var url = prefix + idOf(card) + "/move";
     var fields = { to: to, version: card.getAttribute("data-version"), next: next };
     card.classList.add("is-busy");
     return post(url, fields).then(function (result) {
@@ -210,7 +213,7 @@
   }
 
   function rejectUrl(card) {
-    return prefix + card.getAttribute("data-id") + "/reject?next=" + encodeURIComponent(next);
+    return prefix + idOf(card) + "/reject?next=" + encodeURIComponent(next);
   }
 
   if (toast) {
@@ -252,7 +255,7 @@
       return;
     }
     var to = form.querySelector("select").value;
-    var card = form.closest("[data-id]");
+    var card = form.closest(".board-card, .board-row");
     if (!card || to === "rejected" || typeof window.fetch !== "function") {
       return;
     }
