@@ -373,6 +373,7 @@ def _start(application: Application, job: Job, record: Candidate, *, actor: User
         to_stage=application.stage,
         to_category="applied",
         actor_id=actor_id,
+        created_at=application.created_at,  # the same instant as the application's and its stage's start
     )
     db.session.add(change)
     db.session.flush()
