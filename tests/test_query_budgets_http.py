@@ -24,7 +24,9 @@ from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
-from app.services import logos, status_links
+from app import workflow
+from app.services import logos, rejection_reasons, status_links
+from app.services import pipelines as pipeline_service
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
@@ -90,6 +92,25 @@ class World:
     def guest_application(self) -> int:
         token = self.guest_link()
         return status_links.open_link(token).id
+
+    def moved_application(self) -> int:
+        """A new application the recruiter has just moved (its email still waiting: no worker runs)."""
+        application_id = self.fresh_application()
+        application_service.move_stage(self.user("recruiter"), application_id, "screening")
+        db.session.commit()
+        return application_id
+
+    def fresh_template(self) -> int:
+        template = pipeline_service.create_template(
+            self.user("admin"), name=f"Template {_n()}", stages=workflow.standard_stages_json()
+        )
+        db.session.commit()
+        return template.id
+
+    def fresh_reason(self) -> int:
+        reason = rejection_reasons.create_reason(self.user("admin"), label=f"Reason {_n()}")
+        db.session.commit()
+        return reason.id
 
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
@@ -270,6 +291,31 @@ CASES = [
          lambda w: f"{A}/applications/{w.application}/notes"),
     Case("POST", f"{A}/applications/<int:application_id>/notes", "manager",
          lambda w: f"{A}/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (201,)),
+    Case("POST", f"{A}/applications/<int:application_id>/undo", "recruiter",
+         lambda w: f"{A}/applications/{w.moved_application()}/undo", lambda w: {}),
+    Case("GET", f"{A}/stage-templates", "manager", lambda w: f"{A}/stage-templates"),
+    Case("POST", f"{A}/stage-templates", "admin", lambda w: f"{A}/stage-templates",
+         lambda w: {"name": f"Engineering {_n()}", "allow_skip": True, "stages": workflow.standard_stages_json()},
+         (201,)),
+    Case("GET", f"{A}/stage-templates/<int:template_id>", "recruiter",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}"),
+    Case("PATCH", f"{A}/stage-templates/<int:template_id>", "admin",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}", lambda w: {"name": f"Renamed {_n()}",
+                                                                           "is_default": True}),
+    Case("DELETE", f"{A}/stage-templates/<int:template_id>", "admin",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}", ok=(204,)),
+    Case("GET", f"{A}/jobs/<int:job_id>/pipeline", "manager", lambda w: f"{A}/jobs/{w.job}/pipeline"),
+    Case("PUT", f"{A}/jobs/<int:job_id>/pipeline", "recruiter", lambda w: f"{A}/jobs/{w.job}/pipeline",
+         lambda w: {"stages": [*workflow.standard_stages_json()[:2],
+                               {"name": f"Take-home {_n()}", "category": "screening", "key": "take_home"},
+                               *workflow.standard_stages_json()[2:]]}),
+    Case("GET", f"{A}/rejection-reasons", "recruiter", lambda w: f"{A}/rejection-reasons"),
+    Case("POST", f"{A}/rejection-reasons", "admin", lambda w: f"{A}/rejection-reasons",
+         lambda w: {"label": f"Reason {_n()}"}, (201,)),
+    Case("PATCH", f"{A}/rejection-reasons/<int:reason_id>", "admin",
+         lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", lambda w: {"label": f"Relabelled {_n()}"}),
+    Case("DELETE", f"{A}/rejection-reasons/<int:reason_id>", "admin",
+         lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", ok=(204,)),
     Case("POST", f"{A}/auth/register", "anonymous", lambda w: f"{A}/auth/register",
          lambda w: {"email": f"new{_n()}@example.com", "password": PASSWORD, "full_name": "New"}, (201,)),
     Case("POST", f"{A}/auth/token", "anonymous", lambda w: f"{A}/auth/token",
