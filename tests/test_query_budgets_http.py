@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import insert
 
+from app import workflow
 from app.api.auth import issue_tokens
 from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
-from app import workflow
 from app.services import logos, rejection_reasons, status_links
 from app.services import pipelines as pipeline_service
 from app.services import questions as question_service
@@ -35,7 +35,7 @@ from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.careers.images import png
 from tests.factories import PASSWORD
-from tests.plugins.statements import APPLY_BUDGET, BUDGET
+from tests.plugins.statements import APPLY_BUDGET, BUDGET, BULK_UNDO_BUDGET
 from tests.web.conftest import csrf, login
 
 _unique = itertools.count(1)
@@ -78,6 +78,19 @@ class World:
     def fresh_application(self) -> int:
         (application_id,) = bulk.applications(self.job, 1)
         return application_id
+
+    def fresh_applications(self, n: int = 3) -> list[int]:
+        return bulk.applications(self.job, n)
+
+    def fresh_batch(self) -> str:
+        """A bulk move of two fresh applications by the recruiter, still undoable."""
+        from app.services import bulk as bulk_actions
+
+        result = bulk_actions.run(
+            self.user("recruiter"), action="move", items=self.fresh_applications(2), to="screening"
+        )
+        db.session.commit()
+        return result.batch_id
 
     def fresh_job(self) -> int:
         (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
@@ -316,6 +329,12 @@ CASES = [
          lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", lambda w: {"label": f"Relabelled {_n()}"}),
     Case("DELETE", f"{A}/rejection-reasons/<int:reason_id>", "admin",
          lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", ok=(204,)),
+    Case("POST", f"{A}/applications/bulk", "recruiter", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "move", "ids": w.fresh_applications(), "to": "screening", "note": "Batch"}),
+    Case("POST", f"{A}/applications/bulk", "manager", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "note", "ids": w.fresh_applications(), "note": "Seen"}),
+    Case("POST", f"{A}/applications/bulk/<batch_id>/undo", "recruiter",
+         lambda w: f"{A}/applications/bulk/{w.fresh_batch()}/undo", budget=BULK_UNDO_BUDGET),
     Case("POST", f"{A}/auth/register", "anonymous", lambda w: f"{A}/auth/register",
          lambda w: {"email": f"new{_n()}@example.com", "password": PASSWORD, "full_name": "New"}, (201,)),
     Case("POST", f"{A}/auth/token", "anonymous", lambda w: f"{A}/auth/token",
