@@ -8,6 +8,8 @@ reported as unavailable with the answer it got, not silently dropped.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import clients, database
@@ -25,10 +27,11 @@ FEED = "/feeds/jobs.xml"
 class Scenario:
     name: str
     title: str
-    kind: str  # read | write | token
+    kind: str  # read | write | token | series (timed requests one after the other, not wrk)
     lines: list[str] = field(default_factory=list)
     header: str = ""
     unavailable: str | None = None
+    run: Callable[[], dict] | None = None  # a series: runs it, returns the row's figures
 
 
 def _line(path: str, body: dict | None = None, token: str | None = None) -> str:
@@ -178,6 +181,27 @@ def stage_move(ctx: Context, count: int = 40_000) -> Scenario:
     return scenario
 
 
+def bulk_move(ctx: Context) -> Scenario:
+    """A recruiter moves 500 applications of the big job one stage forward per request (bench/bulk_move.py)."""
+    from bench import bulk_move as bulk
+
+    size = int(os.environ.get("BENCH_BULK_SIZE") or 500)
+    requests = int(os.environ.get("BENCH_BULK_REQUESTS") or 8)
+    scenario = Scenario("bulk_move", f"Bulk move of {size} applications of the big job (one after the other)", "series")
+    token = ctx.recruiter_token()
+    if token is None:
+        scenario.unavailable = ctx.errors.get("token")
+        return scenario
+
+    def run() -> dict:
+        row = bulk.series(ctx.base, ctx.db_url, ctx.big_job, token, requests=requests, size=size)
+        row["in_process"] = bulk.count_statements(ctx.env, ctx.db_url, ctx.big_job, ctx.recruiter_email, size)
+        return row
+
+    scenario.run = run
+    return scenario
+
+
 def apply(ctx: Context) -> Scenario:
     """A new candidate each request: seeded candidates who have not applied, with tokens minted up front."""
     from bench.tokens import mint
@@ -218,6 +242,7 @@ def for_large(ctx: Context) -> list[Scenario]:
         dashboard,
         apply,
         stage_move,
+        bulk_move,
         issue_token,
     )
     return [_probe(ctx.base, build(ctx)) for build in builders]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import Row
@@ -62,8 +63,14 @@ def render(template: str, subject: str, **context) -> Rendered:
 
 def new_message_id(sender: str) -> str:
     """A Message-ID made once, stored with the row, so every attempt carries the same one."""
+    return f"<{uuid.uuid4().hex}@{_message_domain(sender)}>"
+
+
+@lru_cache(maxsize=16)
+def _message_domain(sender: str) -> str:
+    """The sender's domain: parsed once per sender, not once per message (a bulk queues hundreds)."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    return f"<{uuid.uuid4().hex}@{one_line(domain, 200).replace(' ', '')}>"
+    return one_line(domain, 200).replace(" ", "")
 
 
 def sender_address(sender: str) -> Address:
