@@ -32,7 +32,7 @@ from app.errors import Conflict, Forbidden, IllegalTransition, NotFound, StaleUp
 from app.extensions import db
 from app.mail.events import stage_change_messages
 from app.mail.outbox import add_messages
-from app.models import Application, Note, StageChange, User
+from app.models import Application, MessageStatus, Note, OutboxMessage, StageChange, User
 from app.models.base import utcnow
 from app.services import stage_counts, undo
 from app.services.access import EDITORS, require_user
@@ -45,6 +45,7 @@ BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
 
 NOT_FOUND = "That application was not found."
 STALE = "The application changed meanwhile; reload it and try again."
+EMAILED = "The candidate has already been emailed about this move, so it cannot be undone."
 
 
 @dataclass(frozen=True)
@@ -407,6 +408,7 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
         ids = [move.application_id for move in chunk]
         found = _load(actor, ids, lock=True)  # locked before any count row, as a bulk move does
         newest = _last_two(ids)
+        emailed = _emailed([move.id for move in chunk])
         for move in chunk:
             application = found.get(move.application_id)
             if application is None:  # pragma: no cover - history rows go with their application
@@ -414,15 +416,30 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
                 continue
             last, before = newest.get(application.id, (None, None))
             try:
-                change = undo.revert(actor, application, last, before, change_id=move.id, batch_id=result.batch_id)
-            except StaleUpdate:
-                raise
+                undo.check_undoable(actor, application, last, move.id)
+                if move.id in emailed:
+                    raise Conflict(EMAILED)
             except (Conflict, Forbidden) as error:
                 code = "forbidden" if isinstance(error, Forbidden) else "not_undoable"
                 result.failed.append(Failure(application.id, code, error.detail, current_stage=application.stage))
-            else:
-                result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
+                continue
+            # Checked above: a refusal now (an email sent meanwhile) rolls the whole undo back.
+            change = undo.revert(actor, application, last, before, change_id=move.id, batch_id=result.batch_id)
+            result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
     return result
+
+
+def _emailed(change_ids: list[int]) -> set[int]:
+    """The moves whose candidate email has gone out (or is going out): those cannot be undone."""
+    table = OutboxMessage.__table__
+    waiting = (MessageStatus.PENDING.value, MessageStatus.CANCELLED.value)
+    return set(
+        db.session.scalars(
+            select(table.c.stage_change_id)
+            .where(table.c.stage_change_id.in_(change_ids), table.c.status.not_in(waiting))
+            .distinct()
+        )
+    )
 
 
 def _last_two(application_ids: list[int]) -> dict[int, tuple[StageChange, StageChange | None]]:
