@@ -18,10 +18,6 @@ import pytest
 from sqlalchemy import event
 
 BUDGET = 8  # statements per request, whatever the size of the data
-# The one exception, an application as it is written: the signed-in applicant, the job, the person's record,
-# the resume (database storage), the application, its first history row, the stage count, the answers,
-# the consent and the outbox: one statement each, none repeated per row. Still the same on any data size.
-APPLY_BUDGET = 10
 
 
 class StatementLog:
