@@ -29,6 +29,7 @@ EXPECTED = {
     "/api/v1/applications/{application_id}/history": {"get"},
     "/api/v1/applications/{application_id}/resume": {"get"},
     "/api/v1/applications/{application_id}/notes": {"get", "post"},
+    "/api/v1/applications/{application_id}/status-link": {"post", "delete"},
 }
 
 

@@ -217,3 +217,10 @@ class ApplicationListArgs(PageArgs):
 class JobApplicationListArgs(PageArgs):
     stage = fields.String(validate=validate.OneOf(STAGES))
     flagged = fields.Boolean(metadata=FLAGGED)
+
+
+class StatusLinkSentOut(ma.Schema):
+    """A new private status link went to the person's email address; staff never see it."""
+
+    status = fields.String(required=True, metadata={"description": "Always `sent`."})
+    detail = fields.String(required=True)
