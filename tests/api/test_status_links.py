@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from app.models import OutboxMessage
 from app.services import applying
 from app.services.candidates import CandidateDetails
 from tests.api.conftest import assert_problem
-from tests.guests import apply_as_guest
+from tests.guests import apply_as_guest, mailed_links
 
 
-def _links_mailed_to(db, address: str) -> list[str]:
-    bodies = db.session.scalars(
-        select(OutboxMessage.text_body).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
-    )
-    return [match.group(1) for body in bodies for match in re.finditer(r"/status/([A-Za-z0-9_-]+)", body)]
+def _links_mailed_to(_db, address: str) -> list[str]:
+    return mailed_links(address)
 
 
 def _guest(db, job_id: int, email: str = "gina@people.example") -> tuple[int, str]:
