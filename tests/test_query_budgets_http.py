@@ -35,7 +35,7 @@ from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.careers.images import png
 from tests.factories import PASSWORD
-from tests.plugins.statements import APPLY_BUDGET, BUDGET, BULK_UNDO_BUDGET
+from tests.plugins.statements import BUDGET, BULK_UNDO_BUDGET
 from tests.web.conftest import csrf, login
 
 _unique = itertools.count(1)
@@ -275,7 +275,7 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,), budget=APPLY_BUDGET),
+         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,)),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "anonymous", lambda w: f"{A}/jobs/{w.job}/applications",
          lambda w: {"candidate.full_name": "Guest", "candidate.email": f"guest{_n()}@example.com", "consent": "true",
                     "answers": json.dumps(w.answers()), "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (202,),
@@ -335,6 +335,10 @@ CASES = [
          lambda w: {"action": "note", "ids": w.fresh_applications(), "note": "Seen"}),
     Case("POST", f"{A}/applications/bulk/<batch_id>/undo", "recruiter",
          lambda w: f"{A}/applications/bulk/{w.fresh_batch()}/undo", budget=BULK_UNDO_BUDGET),
+    Case("POST", f"{A}/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"{A}/applications/{w.guest_application()}/status-link", ok=(202,)),
+    Case("DELETE", f"{A}/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"{A}/applications/{w.guest_application()}/status-link", ok=(204,)),
     Case("POST", f"{A}/auth/register", "anonymous", lambda w: f"{A}/auth/register",
          lambda w: {"email": f"new{_n()}@example.com", "password": PASSWORD, "full_name": "New"}, (201,)),
     Case("POST", f"{A}/auth/token", "anonymous", lambda w: f"{A}/auth/token",
@@ -447,7 +451,7 @@ CASES = [
     Case("GET", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply?utm_source=board"),
     Case("POST", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply",
          lambda w: {"full_name": "Guest", "email": f"webguest{_n()}@example.com", "consent": "y",
-                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), **w.web_answers()}, (302,), budget=APPLY_BUDGET),
+                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), **w.web_answers()}, (302,)),
     Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{w.guest_link()}"),
     Case("POST", "/status/<token>/withdraw", "anonymous", lambda w: f"/status/{w.guest_link()}/withdraw", ok=(302,)),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
