@@ -9,6 +9,8 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export TEST_REDIS_URL
+# pytest-xdist processes per run (each has its own database and Redis prefix); 0 runs in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: install run flask test test-sqlite test-postgres check-test-deps lint fmt worker seed migrate bench clean
 
@@ -43,12 +45,12 @@ check-test-deps:
 
 test-sqlite: check-test-deps $(BIN)/.installed
 	mkdir -p test-artifacts
-	$(BIN)/pytest --junitxml=test-artifacts/sqlite.xml $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --junitxml=test-artifacts/sqlite.xml $(PYTEST_ARGS)
 	$(BIN)/python tests/check_report.py test-artifacts/sqlite.xml
 
 test-postgres: check-test-deps $(BIN)/.installed
 	mkdir -p test-artifacts
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest --junitxml=test-artifacts/postgres.xml $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS) --junitxml=test-artifacts/postgres.xml $(PYTEST_ARGS)
 	$(BIN)/python tests/check_report.py test-artifacts/postgres.xml
 
 lint: $(BIN)/.installed

@@ -10,12 +10,26 @@ import urllib.parse
 import urllib.request
 
 
-def request(base: str, path: str, *, body: dict | None = None, token: str | None = None, headers=None):
-    """(status, parsed JSON or text) of one request; errors are answers too."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")  # noqa: S310
+def request(
+    base: str,
+    path: str,
+    *,
+    body: dict | None = None,
+    token: str | None = None,
+    headers=None,
+    method: str | None = None,
+    raw: bytes | None = None,
+    content_type: str | None = None,
+):
+    """(status, parsed JSON or text) of one request; errors are answers too.
+
+    `body` is sent as JSON; `raw` as it is, with its `content_type` (a multipart form).
+    """
+    data = raw if raw is not None else json.dumps(body).encode() if body is not None else None
+    method = method or ("POST" if data is not None else "GET")
+    req = urllib.request.Request(base + path, data=data, method=method)  # noqa: S310
     if data is not None:
-        req.add_header("Content-Type", "application/json")
+        req.add_header("Content-Type", content_type or "application/json")
     if token:
         req.add_header("Authorization", f"Bearer {token}")
     for name, value in (headers or {}).items():

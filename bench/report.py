@@ -66,8 +66,11 @@ def markdown(results: dict) -> str:
         f"| ceiling: bare Flask, 20-item JSON (mean of before/after, spread {c['spread']:.0%}) | - | "
         f"{c['rps']:.0f} | {c['p50_ms']} | {c['p99_ms']} | 1.00 | {c['app_cpu_ms']} | {errors} |"
     )
+    series = [row for row in results["scenarios"] if row["kind"] == "series" and "rps" in row]
     for row in results["scenarios"]:
         data = results["datasets"][row["dataset"]]
+        if row in series:
+            continue
         if "rps" not in row:
             lines.append(f"| {row['title']} | {data} | - | - | - | - | - | unavailable: {row['unavailable']} |")
             continue
@@ -76,6 +79,22 @@ def markdown(results: dict) -> str:
             f"{row['rps'] / c['rps']:.2f} | {row['app_cpu_ms']} + {row.get('db_cpu_ms', '-')} | "
             f"{row['status_errors'] + row['socket_errors']} |"
         )
+    if series:
+        lines += [
+            "",
+            "| timed series (one request after the other) | data | requests | s per request: mean (min / max) "
+            "| with emails / without | CPU ms/request app + db | statements | errors |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in series:
+            extra = row.get("in_process") or {}
+            lines.append(
+                f"| {row['title']} | {results['datasets'][row['dataset']]} | {row['requests']} | "
+                f"{row['seconds_per_bulk']} ({row['min_ms'] / 1000:.3f} / {row['max_ms'] / 1000:.3f}) | "
+                f"{row.get('seconds_per_bulk_with_emails')} / {row.get('seconds_per_bulk_without_emails')} | "
+                f"{row['app_cpu_ms']} + {row.get('db_cpu_ms', '-')} | {extra.get('statements', '-')} | "
+                f"{row['status_errors']} |"
+            )
     mail = results.get("mail") or {}
     if mail:
         lines += [

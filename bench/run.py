@@ -85,14 +85,27 @@ def measure(
     load_before = os.getloadavg()[0]
     app_before = cpu.tree_seconds(server.process.pid)
     db_before = {pid: cpu.pids_seconds([pid]) for pid in cpu.backend_pids(db_url)} if db_url else {}
-    row.update(run_wrk(base, scenario.lines, seconds=s["seconds"], connections=s["connections"],
-                       threads=s["wrk_threads"], header=scenario.header))  # fmt: skip
+    if scenario.run is not None:
+        row.update(scenario.run())
+    else:
+        row.update(run_wrk(base, scenario.lines, seconds=s["seconds"], connections=s["connections"],
+                           threads=s["wrk_threads"], header=scenario.header))  # fmt: skip
     requests = max(row["requests"], 1)
     row["app_cpu_ms"] = round(1000 * (cpu.tree_seconds(server.process.pid) - app_before) / requests, 2)
     if db_url:
         after = {pid: cpu.pids_seconds([pid]) for pid in cpu.backend_pids(db_url)}
         row["db_cpu_ms"] = round(1000 * sum(v - db_before.get(pid, 0.0) for pid, v in after.items()) / requests, 2)
     row["load_before"] = round(load_before, 2)
+    if scenario.kind == "series":
+        extra = row.get("in_process") or {}
+        print(
+            f"  {scenario.name:<16} {row['requests']} x {row.get('bulk_size')}: {row['seconds_per_bulk']} s per bulk"
+            f" (min {row['min_ms']} ms, max {row['max_ms']} ms)  cpu/bulk app {row['app_cpu_ms']} ms"
+            f" db {row.get('db_cpu_ms', '-')} ms  statements {extra.get('statements', extra.get('error'))}"
+            f"  errors {row['status_errors']}",
+            flush=True,
+        )
+        return row
     print(
         f"  {scenario.name:<16} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms"
         f"  cpu/req app {row['app_cpu_ms']} ms db {row.get('db_cpu_ms', '-')} ms"

@@ -8,6 +8,10 @@ reported as unavailable with the answer it got, not silently dropped.
 from __future__ import annotations
 
 import json
+import os
+import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import clients, database
@@ -25,28 +29,47 @@ FEED = "/feeds/jobs.xml"
 class Scenario:
     name: str
     title: str
-    kind: str  # read | write | token
+    kind: str  # read | write | token | series (timed requests one after the other, not wrk)
     lines: list[str] = field(default_factory=list)
     header: str = ""
     unavailable: str | None = None
+    run: Callable[[], dict] | None = None  # a series: runs it, returns the row's figures
+
+
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
 
 def _line(path: str, body: dict | None = None, token: str | None = None) -> str:
     return "\t".join((path, json.dumps(body) if body is not None else "", f"Bearer {token}" if token else ""))
 
 
-def _probe(base: str, scenario: Scenario, ok=(200, 201)) -> Scenario:
+def _raw_line(path: str, raw: bytes, content_type: str) -> str:
+    """A request whose body is not JSON (a multipart form): escaped onto one line, its type after it."""
+    text = raw.decode("ascii")  # the data file is text; the forms built here are ASCII
+    return "\t".join((path, re.sub(r"[\\\n\r\t]", lambda m: _ESCAPES[m.group()], text), "", content_type))
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _UNESCAPES[m.group(1)], text)
+
+
+def _probe(base: str, scenario: Scenario, ok=(200, 201, 202)) -> Scenario:
     """Send the scenario's first request once; anything but success marks it unavailable."""
     if scenario.unavailable or not scenario.lines:
         return scenario
     # A write is probed with a request of its own, so the load never repeats it.
     line = scenario.lines.pop() if scenario.kind == "write" else scenario.lines[0]
-    path, body, auth = [*line.split("\t"), "", ""][:3]
+    path, body, auth, content_type = [*line.split("\t"), "", "", ""][:4]
     headers = {"Authorization": auth} if auth else {}
     if scenario.header:
         name, _, value = scenario.header.partition(":")
         headers[name] = value.strip()
-    status, answer = clients.request(base, path, body=json.loads(body) if body else None, headers=headers)
+    if content_type:
+        raw = _unescape(body).encode("ascii")
+        status, answer = clients.request(base, path, raw=raw, content_type=content_type, headers=headers)
+    else:
+        status, answer = clients.request(base, path, body=json.loads(body) if body else None, headers=headers)
     if status not in ok:
         detail = answer.get("detail", "") if isinstance(answer, dict) else ""
         scenario.unavailable = f"{path} answered {status} {detail}".strip()
@@ -178,6 +201,27 @@ def stage_move(ctx: Context, count: int = 40_000) -> Scenario:
     return scenario
 
 
+def bulk_move(ctx: Context) -> Scenario:
+    """A recruiter moves 500 applications of the big job one stage forward per request (bench/bulk_move.py)."""
+    from bench import bulk_move as bulk
+
+    size = int(os.environ.get("BENCH_BULK_SIZE") or 500)
+    requests = int(os.environ.get("BENCH_BULK_REQUESTS") or 8)
+    scenario = Scenario("bulk_move", f"Bulk move of {size} applications of the big job (one after the other)", "series")
+    token = ctx.recruiter_token()
+    if token is None:
+        scenario.unavailable = ctx.errors.get("token")
+        return scenario
+
+    def run() -> dict:
+        row = bulk.series(ctx.base, ctx.db_url, ctx.big_job, token, requests=requests, size=size)
+        row["in_process"] = bulk.count_statements(ctx.env, ctx.db_url, ctx.big_job, ctx.recruiter_email, size)
+        return row
+
+    scenario.run = run
+    return scenario
+
+
 def apply(ctx: Context) -> Scenario:
     """A new candidate each request: seeded candidates who have not applied, with tokens minted up front."""
     from bench.tokens import mint
@@ -189,10 +233,81 @@ def apply(ctx: Context) -> Scenario:
     first, count = ctx.summary["applicants"]["first_id"], ctx.summary["applicants"]["count"]
     tokens = mint(ctx.env, range(first, first + count))
     jobs = ctx.summary["open_job_ids"]
-    body = {"cover_letter": "Dear hiring team, I would love to join you."}
+    body = {"cover_letter": "Dear hiring team, I would love to join you.", "consent": True}
     scenario.lines = [
         _line(f"{API_JOBS}/{jobs[n % len(jobs)]}/applications", body, token) for n, token in enumerate(tokens)
     ]
+    return scenario
+
+
+# The guest apply job's form: every kind a careers page asks most, none required (the candidates
+# of the `apply` scenario, who answer nothing, may apply to the same job), a knockout on the permit.
+GUEST_QUESTIONS = [
+    {"kind": "yes_no", "label": "Do you hold a work permit for this country?", "required": False,
+     "knockout": {"op": "is", "value": False}},
+    {"kind": "single_choice", "label": "How did you hear about us?", "required": False,
+     "options": ["Job board", "A friend", "Other"]},
+    {"kind": "short_text", "label": "Where do you live?", "required": False},
+    {"kind": "number", "label": "Years of experience", "required": False},
+    {"kind": "date", "label": "Earliest start date", "required": False},
+]  # fmt: skip
+GUEST_ANSWERS = {"yes_no": False, "single_choice": "Job board", "short_text": "Lisbon", "number": 4,
+                 "date": "2027-03-01"}  # fmt: skip
+# A small PDF, as the API checks it (by its content); ASCII, so the form fits a line of the data file.
+GUEST_RESUME = b"%PDF-1.4\n%guest resume\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """(body, content type) of a multipart/form-data form."""
+    boundary = f"bench{secrets.token_hex(12)}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, data, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def guest_apply(ctx: Context, count: int = 10_000) -> Scenario:
+    """Anonymous applies through the public API: a different email each request, with a resume,
+    consent and answers to the job's questions (a job of the largest company, set up by its recruiter)."""
+    scenario = Scenario("guest_apply", "Guest apply (API, no account, resume and answers)", "write")
+    token = ctx.recruiter_token()
+    if token is None:
+        scenario.unavailable = ctx.errors.get("token")
+        return scenario
+    rows = database.query(
+        ctx.db_url,
+        "SELECT id FROM jobs WHERE company_id = :c AND status = 'open' AND id <> :big ORDER BY id LIMIT 1",
+        c=ctx.summary["big_company"]["id"],
+        big=ctx.big_job,
+    )
+    job_id = rows[0][0]
+    status, answer = clients.request(
+        ctx.base, f"{API_JOBS}/{job_id}/questions", body={"questions": GUEST_QUESTIONS}, token=token, method="PUT"
+    )
+    if status != 200:
+        scenario.unavailable = f"PUT {API_JOBS}/{job_id}/questions answered {status}"
+        return scenario
+    answers = json.dumps({str(q["id"]): GUEST_ANSWERS[q["kind"]] for q in answer["questions"]})
+    run = secrets.token_hex(3)
+    for n in range(count):
+        fields = {
+            "candidate.full_name": f"Guest Applicant {n}",
+            "candidate.email": f"guest{n}.{run}@bench.example",
+            "candidate.phone": "+351 210 000 000",
+            "consent": "true",
+            "cover_letter": "Dear hiring team, I would love to join you.",
+            "answers": answers,
+            "utm_source": "bench",
+        }
+        body, content_type = _multipart(fields, {"resume": ("cv.pdf", GUEST_RESUME, "application/pdf")})
+        scenario.lines.append(_raw_line(f"{API_JOBS}/{job_id}/applications", body, content_type))
     return scenario
 
 
@@ -217,7 +332,9 @@ def for_large(ctx: Context) -> list[Scenario]:
         pipeline_board,
         dashboard,
         apply,
+        guest_apply,
         stage_move,
+        bulk_move,
         issue_token,
     )
     return [_probe(ctx.base, build(ctx)) for build in builders]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from app import signals
 from app.services import applying
@@ -34,3 +35,19 @@ def apply_as_guest(job_id: int, *, email: str | None = None, name: str = "Guest 
 def guest_link(job_id: int, **kwargs) -> str:
     _submission, token = apply_as_guest(job_id, **kwargs)
     return token
+
+
+def mailed_links(to: str) -> list[str]:
+    """The status link tokens in the messages delivered to `to` (the memory backend), oldest first.
+
+    What was delivered, not the outbox row: once sent, the row keeps no link.
+    """
+    from flask import current_app
+
+    from app.mail.backends import sent_messages
+
+    tokens = []
+    for message in sent_messages(current_app):
+        if message["To"].addresses[0].addr_spec == to:
+            tokens += re.findall(r"/status/([A-Za-z0-9_-]+)", message.get_body(("plain",)).get_content())
+    return tokens

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import insert
 
+from app import workflow
 from app.api.auth import issue_tokens
 from app.extensions import db
 from app.models import Note, User
 from app.models.base import utcnow
 from app.services import applications as application_service
-from app.services import logos, status_links
+from app.services import logos, rejection_reasons, status_links
+from app.services import pipelines as pipeline_service
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
@@ -33,7 +35,7 @@ from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.careers.images import png
 from tests.factories import PASSWORD
-from tests.plugins.statements import APPLY_BUDGET, BUDGET
+from tests.plugins.statements import BUDGET, BULK_UNDO_BUDGET
 from tests.web.conftest import csrf, login
 
 _unique = itertools.count(1)
@@ -84,6 +86,19 @@ class World:
         db.session.commit()
         return application_id
 
+    def fresh_applications(self, n: int = 3) -> list[int]:
+        return bulk.applications(self.job, n)
+
+    def fresh_batch(self) -> str:
+        """A bulk move of two fresh applications by the recruiter, still undoable."""
+        from app.services import bulk as bulk_actions
+
+        result = bulk_actions.run(
+            self.user("recruiter"), action="move", items=self.fresh_applications(2), to="screening"
+        )
+        db.session.commit()
+        return result.batch_id
+
     def fresh_job(self) -> int:
         (job_id,) = bulk.jobs(self.company, self.recruiter, 1)
         return job_id
@@ -97,6 +112,25 @@ class World:
     def guest_application(self) -> int:
         token = self.guest_link()
         return status_links.open_link(token).id
+
+    def moved_application(self) -> int:
+        """A new application the recruiter has just moved (its email still waiting: no worker runs)."""
+        application_id = self.fresh_application()
+        application_service.move_stage(self.user("recruiter"), application_id, "screening")
+        db.session.commit()
+        return application_id
+
+    def fresh_template(self) -> int:
+        template = pipeline_service.create_template(
+            self.user("admin"), name=f"Template {_n()}", stages=workflow.standard_stages_json()
+        )
+        db.session.commit()
+        return template.id
+
+    def fresh_reason(self) -> int:
+        reason = rejection_reasons.create_reason(self.user("admin"), label=f"Reason {_n()}")
+        db.session.commit()
+        return reason.id
 
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
@@ -248,7 +282,7 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,), budget=APPLY_BUDGET),
+         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,)),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "anonymous", lambda w: f"{A}/jobs/{w.job}/applications",
          lambda w: {"candidate.full_name": "Guest", "candidate.email": f"guest{_n()}@example.com", "consent": "true",
                     "answers": json.dumps(w.answers()), "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (202,),
@@ -277,6 +311,41 @@ CASES = [
          lambda w: f"{A}/applications/{w.application}/notes"),
     Case("POST", f"{A}/applications/<int:application_id>/notes", "manager",
          lambda w: f"{A}/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (201,)),
+    Case("POST", f"{A}/applications/<int:application_id>/undo", "recruiter",
+         lambda w: f"{A}/applications/{w.moved_application()}/undo", lambda w: {}),
+    Case("GET", f"{A}/stage-templates", "manager", lambda w: f"{A}/stage-templates"),
+    Case("POST", f"{A}/stage-templates", "admin", lambda w: f"{A}/stage-templates",
+         lambda w: {"name": f"Engineering {_n()}", "allow_skip": True, "stages": workflow.standard_stages_json()},
+         (201,)),
+    Case("GET", f"{A}/stage-templates/<int:template_id>", "recruiter",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}"),
+    Case("PATCH", f"{A}/stage-templates/<int:template_id>", "admin",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}", lambda w: {"name": f"Renamed {_n()}",
+                                                                           "is_default": True}),
+    Case("DELETE", f"{A}/stage-templates/<int:template_id>", "admin",
+         lambda w: f"{A}/stage-templates/{w.fresh_template()}", ok=(204,)),
+    Case("GET", f"{A}/jobs/<int:job_id>/pipeline", "manager", lambda w: f"{A}/jobs/{w.job}/pipeline"),
+    Case("PUT", f"{A}/jobs/<int:job_id>/pipeline", "recruiter", lambda w: f"{A}/jobs/{w.job}/pipeline",
+         lambda w: {"stages": [*workflow.standard_stages_json()[:2],
+                               {"name": f"Take-home {_n()}", "category": "screening", "key": "take_home"},
+                               *workflow.standard_stages_json()[2:]]}),
+    Case("GET", f"{A}/rejection-reasons", "recruiter", lambda w: f"{A}/rejection-reasons"),
+    Case("POST", f"{A}/rejection-reasons", "admin", lambda w: f"{A}/rejection-reasons",
+         lambda w: {"label": f"Reason {_n()}"}, (201,)),
+    Case("PATCH", f"{A}/rejection-reasons/<int:reason_id>", "admin",
+         lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", lambda w: {"label": f"Relabelled {_n()}"}),
+    Case("DELETE", f"{A}/rejection-reasons/<int:reason_id>", "admin",
+         lambda w: f"{A}/rejection-reasons/{w.fresh_reason()}", ok=(204,)),
+    Case("POST", f"{A}/applications/bulk", "recruiter", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "move", "ids": w.fresh_applications(), "to": "screening", "note": "Batch"}),
+    Case("POST", f"{A}/applications/bulk", "manager", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "note", "ids": w.fresh_applications(), "note": "Seen"}),
+    Case("POST", f"{A}/applications/bulk/<batch_id>/undo", "recruiter",
+         lambda w: f"{A}/applications/bulk/{w.fresh_batch()}/undo", budget=BULK_UNDO_BUDGET),
+    Case("POST", f"{A}/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"{A}/applications/{w.guest_application()}/status-link", ok=(202,)),
+    Case("DELETE", f"{A}/applications/<int:application_id>/status-link", "recruiter",
+         lambda w: f"{A}/applications/{w.guest_application()}/status-link", ok=(204,)),
     Case("POST", f"{A}/auth/register", "anonymous", lambda w: f"{A}/auth/register",
          lambda w: {"email": f"new{_n()}@example.com", "password": PASSWORD, "full_name": "New"}, (201,)),
     Case("POST", f"{A}/auth/token", "anonymous", lambda w: f"{A}/auth/token",
@@ -401,7 +470,7 @@ CASES = [
     Case("GET", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply?utm_source=board"),
     Case("POST", "/jobs/<int:job_id>/apply", "anonymous", lambda w: f"/jobs/{w.job}/apply",
          lambda w: {"full_name": "Guest", "email": f"webguest{_n()}@example.com", "consent": "y",
-                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), **w.web_answers()}, (302,), budget=APPLY_BUDGET),
+                    "resume": (io.BytesIO(pdf_bytes()), "cv.pdf"), **w.web_answers()}, (302,)),
     Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{w.guest_link()}"),
     Case("POST", "/status/<token>/withdraw", "anonymous", lambda w: f"/status/{w.guest_link()}/withdraw", ok=(302,)),
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),

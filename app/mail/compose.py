@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import Row
@@ -60,10 +61,39 @@ def render(template: str, subject: str, **context) -> Rendered:
     )
 
 
+# The kinds of message that may carry a private status link (app/mail/events.py), and what
+# stands in its place in the copy kept once the message is sent.
+STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link"})
+LINK_REMOVED = "[link removed after sending]"
+# A status link as the templates write it: {BASE_URL}/status/{token}, in text and in href="...".
+_STATUS_LINK = re.compile(r"[^\s\"'<>]*/status/[A-Za-z0-9_-]{20,100}")
+
+
+def scrubbed_bodies(kind: str, text_body: str, html_body: str | None) -> dict[str, str | None]:
+    """The bodies to keep once the message is sent: each private status link replaced by LINK_REMOVED.
+
+    The link is a key to the person's application; the person's mailbox holds it,
+    our copy need not. Empty when the kind carries no link or nothing matched.
+    """
+    if kind not in STATUS_LINK_KINDS:
+        return {}
+    text = _STATUS_LINK.sub(LINK_REMOVED, text_body)
+    html = _STATUS_LINK.sub(LINK_REMOVED, html_body) if html_body else html_body
+    if text == text_body and html == html_body:
+        return {}
+    return {"text_body": text, "html_body": html}
+
+
 def new_message_id(sender: str) -> str:
     """A Message-ID made once, stored with the row, so every attempt carries the same one."""
+    return f"<{uuid.uuid4().hex}@{_message_domain(sender)}>"
+
+
+@lru_cache(maxsize=16)
+def _message_domain(sender: str) -> str:
+    """The sender's domain: parsed once per sender, not once per message (a bulk queues hundreds)."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    return f"<{uuid.uuid4().hex}@{one_line(domain, 200).replace(' ', '')}>"
+    return one_line(domain, 200).replace(" ", "")
 
 
 def sender_address(sender: str) -> Address:

@@ -12,6 +12,10 @@ message; its retries run out, it stays pending and the sweep tries again.
 A database that drops the connection after the server took the message would
 leave the row pending and the message to be sent twice; so recording "sent" is
 retried on a fresh connection (RECORD_SENT_TRIES) before giving up.
+
+Once sent, the kept copy of a message that carried a private status link has
+the link replaced by a placeholder: until then a retry needs it, afterwards
+only the person's mailbox holds it.
 """
 
 from __future__ import annotations
@@ -26,14 +30,15 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.mail import backends
-from app.mail.compose import build_email
+from app.mail.compose import build_email, scrubbed_bodies
 from app.models import MessageStatus, OutboxMessage
 from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# What building the email needs, returned by the claim.
+# What building the email needs (and its kind, for what is kept afterwards), returned by the claim.
 _MESSAGE_COLUMNS = (
+    "kind",
     "to_name",
     "to_address",
     "subject",
@@ -64,7 +69,7 @@ def deliver(message_id: int) -> str:
     app = current_app._get_current_object()
     table = OutboxMessage.__table__
     this = table.c.id == message_id
-    sent = False
+    sent, kept = False, {}
     try:
         with db.engine.begin() as conn:
             row = conn.execute(
@@ -88,11 +93,15 @@ def deliver(message_id: int) -> str:
                 conn.execute(update(table).where(this).values(status=status, last_error=error_text, attempts=counted))
             else:
                 sent, outcome = True, "sent"
-                conn.execute(update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow()))
+                # The copy kept from now on holds no private status link (same UPDATE, no extra round trip).
+                kept = scrubbed_bodies(row.kind, row.text_body, row.html_body)
+                conn.execute(
+                    update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow(), **kept)
+                )
     except DBAPIError:
         if not sent:
             raise  # nothing went out: the job fails and is retried
-        _record_sent(message_id)
+        _record_sent(message_id, kept)
     if outcome == "failed":
         log.warning("mail #%s failed after %d attempt(s): %s", message_id, attempts, error_text)
     elif outcome == "deferred":
@@ -101,8 +110,11 @@ def deliver(message_id: int) -> str:
     return outcome
 
 
-def _record_sent(message_id: int) -> None:
-    """The server took the message but the database dropped the outcome: record it on a fresh connection."""
+def _record_sent(message_id: int, kept: dict) -> None:
+    """The server took the message but the database dropped the outcome: record it on a fresh connection.
+
+    `kept`: the bodies to keep from now on (status links removed), if they change.
+    """
     table = OutboxMessage.__table__
     pause = 0.5
     for attempt in range(1, RECORD_SENT_TRIES + 1):
@@ -111,7 +123,7 @@ def _record_sent(message_id: int) -> None:
                 conn.execute(
                     update(table)
                     .where(table.c.id == message_id, table.c.status == MessageStatus.PENDING.value)
-                    .values(status=MessageStatus.SENT.value, sent_at=utcnow(), attempts=table.c.attempts + 1)
+                    .values(status=MessageStatus.SENT.value, sent_at=utcnow(), attempts=table.c.attempts + 1, **kept)
                 )
             log.info("mail #%s: sent; recorded on try %d after losing the database", message_id, attempt)
             return

@@ -7,7 +7,7 @@ from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.pipelines import RejectionReason, StageTemplate
-from app.models.privacy import Consent, PrivacyNotice
+from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
@@ -19,7 +19,6 @@ __all__ = [
     "ApplicationAnswer",
     "Candidate",
     "Company",
-    "Consent",
     "EmploymentType",
     "Job",
     "JobQuestion",

@@ -63,6 +63,12 @@ class Application(db.Model):
     # link replaces it (the old one stops working); revoking sets the time.
     status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Consent to the company's privacy notice, given when the person applied (None: staff added them).
+    # The notice and its version as they stood then; version 0 with no notice: the built-in default text.
+    consent_notice_id: Mapped[int | None] = mapped_column(ForeignKey("privacy_notices.id", ondelete="RESTRICT"))
+    consent_notice_version: Mapped[int | None] = mapped_column()
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_ip: Mapped[str | None] = mapped_column(String(45))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -76,7 +82,7 @@ class Application(db.Model):
     # Optimistic concurrency: every UPDATE says WHERE version = <read version>,
     # so of two moves from the same stage only the first can match.
     __mapper_args__ = {"version_id_col": version}
-    __personal_data__ = ("cover_letter", "resume_key", "resume_filename")
+    __personal_data__ = ("cover_letter", "resume_key", "resume_filename", "consent_ip")
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.stage}>"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, true
@@ -72,7 +73,9 @@ class Job(db.Model):
 
     # The job's own pipeline, copied from a stage template at creation and edited on the job
     # (see app/workflow.py); the version rises with every edit.
-    pipeline_stages: Mapped[list[dict]] = mapped_column(JSON, default=standard_stages_json)
+    pipeline_stages: Mapped[list[dict]] = mapped_column(
+        JSON, default=standard_stages_json, server_default=json.dumps(standard_stages_json())
+    )
     pipeline_allow_skip: Mapped[bool] = mapped_column(default=False, server_default=false())
     pipeline_template_id: Mapped[int | None] = mapped_column(ForeignKey("stage_templates.id", ondelete="SET NULL"))
     pipeline_version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -194,7 +194,8 @@ def submit(
     """A person applies: a guest (`actor` None) or a signed-in candidate.
 
     The candidate's own name and address come from the account; a guest gives
-    both. Consent to the company's privacy notice is required and recorded. A
+    both. Consent to the company's privacy notice is required and recorded on
+    the application row (the notice's version, the time, the address). A
     filled `trap` (the hidden honeypot field) is answered as a success and
     writes nothing. `answers` answer the job's questions (question id -> value);
     a knockout rule that matches flags the application and rejects nothing.
@@ -245,6 +246,7 @@ def submit(
         utm_campaign=origin.utm_campaign,
         referrer_host=origin.referrer_host,
         status_token_hash=token_hash,
+        **privacy.consent_values(job.company_id, ip=origin.ip),
     )
     if application is None:
         if stored:
@@ -254,7 +256,6 @@ def submit(
         return _already_applied(job, record)
     entry = _start(application, job, record, actor=actor)
     questions.record_answers(application, cleaned_answers)  # knockout rules flag, never reject
-    privacy.record_consent(application, ip=origin.ip)
     signals.application_submitted.send(application, status_token=token)
     return Submission("created", application, [entry], visible)
 
@@ -373,6 +374,7 @@ def _start(application: Application, job: Job, record: Candidate, *, actor: User
         to_stage=application.stage,
         to_category="applied",
         actor_id=actor_id,
+        created_at=application.created_at,  # the same instant as the application's and its stage's start
     )
     db.session.add(change)
     db.session.flush()

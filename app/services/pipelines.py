@@ -61,14 +61,16 @@ def _named(company_id: int, name: str):
 def list_templates(actor: User) -> list[StageTemplate]:
     """The company's templates, the default first, then by name."""
     company_id = _company(actor)
-    ensure_standard(company_id)
-    return list(
-        db.session.scalars(
-            select(StageTemplate)
-            .where(StageTemplate.company_id == company_id)
-            .order_by(StageTemplate.is_default.desc(), StageTemplate.name, StageTemplate.id)
-        )
+    stmt = (
+        select(StageTemplate)
+        .where(StageTemplate.company_id == company_id)
+        .order_by(StageTemplate.is_default.desc(), StageTemplate.name, StageTemplate.id)
     )
+    templates = list(db.session.scalars(stmt))
+    if not any(template.is_default for template in templates):  # a company made before templates existed
+        ensure_standard(company_id)
+        templates = list(db.session.scalars(stmt))
+    return templates
 
 
 def get_template(actor: User, template_id: int) -> StageTemplate:

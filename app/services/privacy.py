@@ -1,16 +1,16 @@
-"""Privacy notices: each company's own text, versioned on every save; consents given against them."""
+"""Privacy notices: each company's own text, versioned on every save; the consent an application records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict
 from app.extensions import db
-from app.models import Application, Consent, PrivacyNotice, Role, User
+from app.models import PrivacyNotice, Role, User
 from app.models.base import utcnow
 from app.services.access import require_member, require_role
 from app.services.validation import Checker
@@ -67,21 +67,17 @@ def save_notice(actor: User, company_id: int, text) -> PrivacyNotice:
     return notice
 
 
-def record_consent(application: Application, *, ip: str | None) -> None:
-    """The person agreed to the company's notice as it reads now; one INSERT.
+def consent_values(company_id: int, *, ip: str | None) -> dict:
+    """The application row's consent columns: the person agreed to the company's notice as it reads now.
 
-    The notice and its version are read inside the statement, so the row names
+    They go into the application's own INSERT (no statement of their own). The
+    notice and its version are read inside that statement, so the row names
     exactly the version in force when it was written (0: the default text).
     """
-    latest = _latest(application.company_id).limit(1)
-    db.session.execute(
-        insert(Consent).values(
-            company_id=application.company_id,
-            candidate_id=application.candidate_id,
-            application_id=application.id,
-            privacy_notice_id=latest.with_only_columns(PrivacyNotice.id).scalar_subquery(),
-            notice_version=func.coalesce(latest.with_only_columns(PrivacyNotice.version).scalar_subquery(), 0),
-            accepted_at=utcnow(),
-            ip=(ip or None) and ip[:45],
-        )
-    )
+    latest = _latest(company_id).limit(1)
+    return {
+        "consent_notice_id": latest.with_only_columns(PrivacyNotice.id).scalar_subquery(),
+        "consent_notice_version": func.coalesce(latest.with_only_columns(PrivacyNotice.version).scalar_subquery(), 0),
+        "consented_at": utcnow(),
+        "consent_ip": (ip or None) and ip[:45],
+    }

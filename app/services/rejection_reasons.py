@@ -33,11 +33,16 @@ def ensure_defaults(company_id: int) -> None:
 def list_reasons(actor: User, *, include_archived: bool = False) -> list[RejectionReason]:
     """The company's reasons in their order (the company's staff)."""
     company_id = _company(actor)
-    ensure_defaults(company_id)
-    stmt = select(RejectionReason).where(RejectionReason.company_id == company_id)
-    if not include_archived:
-        stmt = stmt.where(RejectionReason.archived_at.is_(None))
-    return list(db.session.scalars(stmt.order_by(RejectionReason.position, RejectionReason.id)))
+    stmt = (
+        select(RejectionReason)
+        .where(RejectionReason.company_id == company_id)
+        .order_by(RejectionReason.position, RejectionReason.id)
+    )
+    reasons = list(db.session.scalars(stmt))
+    if not reasons:  # a company made before reasons existed gets the default list
+        ensure_defaults(company_id)
+        reasons = list(db.session.scalars(stmt))
+    return [reason for reason in reasons if include_archived or reason.archived_at is None]
 
 
 def get_reason(actor: User, reason_id: int, *, field: str = "reason_id") -> RejectionReason:

@@ -71,23 +71,31 @@ def record_moves(job, moves: Iterable[tuple[str, str]]) -> None:
 
 
 def _bump_many(job, deltas: dict[str, int]) -> None:
-    """Like _bump, for deltas other than +1/-1: one UPDATE-or-INSERT per stage in key order."""
+    """Like _bump, for any deltas: still one statement for the job, its rows touched in key order.
+
+    A new row starts at max(delta, 0); an existing one adds its stage's delta.
+    """
     if all(delta in (1, -1) for delta in deltas.values()):
         _bump(job, deltas)
         return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
     pipeline = workflow.for_job(job)
     table = JobStageCount.__table__
-    for stage, delta in sorted(deltas.items()):
-        done = db.session.execute(
-            table.update().where(table.c.job_id == job.id, table.c.stage == stage).values(count=table.c.count + delta)
-        ).rowcount
-        if not done:
-            db.session.execute(
-                insert(table).values(
-                    job_id=job.id, stage=stage, category=pipeline.category(stage), company_id=job.company_id,
-                    count=max(delta, 0),
-                )
-            )  # fmt: skip
+    ordered = sorted(deltas.items())
+    stmt = upsert(table).values(
+        [
+            {"job_id": job.id, "stage": stage, "category": pipeline.category(stage), "company_id": job.company_id,
+             "count": max(delta, 0)}
+            for stage, delta in ordered
+        ]
+    )  # fmt: skip
+    delta = case(dict(ordered), value=table.c.stage, else_=0)
+    db.session.execute(
+        stmt.on_conflict_do_update(index_elements=["job_id", "stage"], set_={"count": table.c.count + delta})
+    )
 
 
 def by_job(actor: User, job_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:

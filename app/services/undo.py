@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals, workflow
@@ -65,21 +66,16 @@ def undo_move(
             current_stage=application.stage,
             version=application.version,
         )
-    last, before = _last_two(application.id)
-    revert(actor, application, last, before, change_id=change_id)
-    return application
-
-
-def _last_two(application_id: int) -> tuple[StageChange | None, StageChange | None]:
+    # The whole history (a few rows): its last two decide, and the answer shows it all without reading it again.
     rows = list(
         db.session.scalars(
-            select(StageChange)
-            .where(StageChange.application_id == application_id)
-            .order_by(StageChange.id.desc())
-            .limit(2)
+            select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.id)
         )
     )
-    return (rows[0] if rows else None), (rows[1] if len(rows) > 1 else None)
+    last, before = (rows[-1] if rows else None), (rows[-2] if len(rows) > 1 else None)
+    change = revert(actor, application, last, before, change_id=change_id)
+    set_committed_value(application, "stage_changes", [*rows, change])
+    return application
 
 
 def check_undoable(actor: User, application: Application, last: StageChange | None, change_id: int | None) -> None:
@@ -144,20 +140,25 @@ def revert(
 def _withdraw_email(change_id: int) -> None:
     """Cancel the move's candidate email if it still waits; refuse if it has gone out.
 
-    The row lock taken here waits for a delivery in progress (which holds the row
+    One UPDATE over all of the move's messages: pending ones become cancelled,
+    the others keep their status, and the statuses it returns tell whether one
+    had gone out (then the caller's transaction rolls back, cancellations
+    included). Its row locks wait for a delivery in progress (which holds the row
     while it sends), so a message is either cancelled or seen as sent, never both.
     """
     table = OutboxMessage.__table__
+    pending = table.c.status == MessageStatus.PENDING.value
     statuses = set(
-        db.session.scalars(select(table.c.status).where(table.c.stage_change_id == change_id).with_for_update())
-    )
-    if statuses - {MessageStatus.PENDING.value, MessageStatus.CANCELLED.value}:
-        raise Conflict("The candidate has already been emailed about this move, so it cannot be undone.")
-    if MessageStatus.PENDING.value in statuses:
-        db.session.execute(
+        db.session.scalars(
             update(table)
-            .where(table.c.stage_change_id == change_id, table.c.status == MessageStatus.PENDING.value)
+            .where(table.c.stage_change_id == change_id)
             .values(
-                status=MessageStatus.CANCELLED.value, updated_at=utcnow(), last_error="Cancelled: the move was undone."
+                status=case((pending, MessageStatus.CANCELLED.value), else_=table.c.status),
+                last_error=case((pending, "Cancelled: the move was undone."), else_=table.c.last_error),
+                updated_at=utcnow(),
             )
+            .returning(table.c.status)
         )
+    )
+    if statuses - {MessageStatus.CANCELLED.value}:
+        raise Conflict("The candidate has already been emailed about this move, so it cannot be undone.")

@@ -2,10 +2,13 @@
 -- line for bench/run.py (wrk's own text report stays on stdout as well).
 local common = {}
 local threads = {}
+local UNESCAPE = { n = "\n", r = "\r", t = "\t", ["\\"] = "\\" }
 
--- Each line of BENCH_DATA is one request: "path<TAB>body<TAB>authorization".
--- Body and authorization may be empty; a header value from BENCH_HEADER
--- ("Name: value") is added to every request.
+-- Each line of BENCH_DATA is one request: "path<TAB>body<TAB>authorization",
+-- optionally followed by "<TAB>content type". Body and authorization may be
+-- empty; a body is JSON unless a content type is given, and then it is escaped
+-- (\\, \n, \r, \t) to stay on one line (a multipart form with a file). A header
+-- value from BENCH_HEADER ("Name: value") is added to every request.
 function common.setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
@@ -17,8 +20,15 @@ function common.load()
   local all, items = {}, {}
   for line in io.lines(os.getenv("BENCH_DATA")) do
     if #line > 0 then
-      local path, body, auth = line:match("^([^\t]*)\t?([^\t]*)\t?(.*)$")
-      table.insert(all, { path = path, body = body, auth = auth })
+      local fields = {}
+      for value in (line .. "\t"):gmatch("([^\t]*)\t") do
+        table.insert(fields, value)
+      end
+      local item = { path = fields[1], body = fields[2] or "", auth = fields[3] or "", type = fields[4] or "" }
+      if #item.type > 0 then
+        item.body = (item.body:gsub("\\(.)", UNESCAPE))
+      end
+      table.insert(all, item)
     end
   end
   if #all < nthreads then
@@ -42,7 +52,9 @@ function common.headers(item)
   if item.auth and #item.auth > 0 then
     headers["Authorization"] = item.auth
   end
-  if item.body and #item.body > 0 then
+  if item.type and #item.type > 0 then
+    headers["Content-Type"] = item.type
+  elseif item.body and #item.body > 0 then
     headers["Content-Type"] = "application/json"
   end
   return headers

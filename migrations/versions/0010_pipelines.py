@@ -111,7 +111,9 @@ def upgrade():
         ).bindparams(standard)
     )
     with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.alter_column("pipeline_stages", existing_type=sa.JSON(), nullable=False)
+        batch_op.alter_column(
+            "pipeline_stages", existing_type=sa.JSON(), nullable=False, server_default=json.dumps(STANDARD)
+        )
 
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_applications_stage_known"), type_="check")

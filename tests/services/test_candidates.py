@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
-from app.models import Application, Candidate, Consent, Note, OutboxMessage, StageChange
+from app.models import Application, Candidate, Note, OutboxMessage, StageChange
 from app.services import applications, applying, privacy, status_links
 from app.services.candidates import CandidateDetails
-from tests.guests import apply_as_guest
+from tests.guests import apply_as_guest, mailed_links
 
 
 def count(db, model) -> int:
@@ -54,13 +54,12 @@ def test_a_guest_application_records_consent_source_and_mails_a_private_link(db,
     assert submission.outcome == "created" and not submission.visible
     assert application.source == "job_board" and application.utm_source == "board"
     assert application.utm_campaign == "x" * 100 and application.referrer_host == "jobs.example"
-    consent = db.session.scalars(select(Consent)).one()
-    assert (consent.application_id, consent.candidate_id) == (application.id, application.candidate_id)
-    assert consent.notice_version == 0 and consent.privacy_notice_id is None
+    # Consent to the default text (version 0, no notice of the company's own), on the application row.
+    assert (application.consent_notice_id, application.consent_notice_version) == (None, 0)
+    assert application.consented_at is not None
     # Only the token's hash is stored; the mail carries the token itself.
     assert application.status_token_hash == status_links.digest(token) and token not in application.status_token_hash
-    confirmation = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "application_received")).one()
-    assert f"/status/{token}" in confirmation.text_body
+    assert mailed_links(application.candidate.email) == [token]
     assert status_links.open_link(token).id == application.id
 
 
@@ -69,10 +68,11 @@ def test_consent_names_the_notice_version_in_force(db, factory):
     privacy.save_notice(tenant["admin"], tenant["company"].id, "Version one")
     notice = privacy.save_notice(tenant["admin"], tenant["company"].id, "Version two")
     db.session.commit()
-    apply_as_guest(tenant["job"].id)
+    submission, _ = apply_as_guest(tenant["job"].id, origin=applying.origin_from(ip="203.0.113.9"))
     db.session.commit()
-    consent = db.session.scalars(select(Consent)).one()
-    assert (consent.privacy_notice_id, consent.notice_version) == (notice.id, 2)
+    application = db.session.get(Application, submission.application.id)
+    assert (application.consent_notice_id, application.consent_notice_version) == (notice.id, 2)
+    assert application.consent_ip == "203.0.113.9" and application.consented_at is not None
     assert privacy.current_notice(tenant["company"].id, "Acme").text == "Version two"
 
 
@@ -95,7 +95,7 @@ def test_consent_is_required_and_a_refused_submission_writes_nothing(db, factory
         apply_as_guest(tenant["job"].id, consent=False, email="not an email")
     assert {"consent", "email"} <= set(info.value.errors)
     db.session.rollback()
-    for model in (Candidate, Application, Consent, StageChange):
+    for model in (Candidate, Application, StageChange):
         assert count(db, model) == 0, model
     assert count(db, OutboxMessage) == mail
 
@@ -106,7 +106,7 @@ def test_the_honeypot_looks_accepted_and_writes_nothing(db, factory):
     submission, token = apply_as_guest(tenant["job"].id, trap="http://spam.example")
     db.session.commit()
     assert submission.outcome == "discarded" and token is None
-    for model in (Candidate, Application, Consent):
+    for model in (Candidate, Application):
         assert count(db, model) == 0, model
     assert count(db, OutboxMessage) == mail
 
@@ -120,7 +120,9 @@ def test_applying_again_mails_a_new_link_and_tells_no_one_else(db, factory):
     db.session.commit()
     assert again.outcome == "already_applied" and again.application.id == first.application.id
     assert kinds(db)[len(before) :] == ["application_repeated"]  # no staff alert, no second confirmation
-    assert count(db, Application) == 1 and count(db, Consent) == 1
+    assert count(db, Application) == 1
+    consented = db.session.scalars(select(Application.consented_at)).one()
+    assert consented is not None  # the first consent stays; the repeat wrote no row
     with pytest.raises(NotFound):
         status_links.open_link(old)
     assert status_links.open_link(new).id == first.application.id
@@ -165,7 +167,7 @@ def test_staff_add_people_without_email_with_a_source_and_a_note(db, factory):
     assert (application.source, application.added_by_id) == ("sourced", tenant["recruiter"].id)
     assert db.session.scalars(select(Note.body)).one() == "Great talk at the meetup."
     assert kinds(db) == before  # they did not apply: nobody is mailed
-    assert count(db, Consent) == 0
+    assert application.consented_at is None and application.consent_notice_version is None  # they did not apply
     # Without an email, the same name is another person: a second record.
     applying.add_candidate(
         tenant["admin"], tenant["job"].id, details=CandidateDetails(full_name="Sam Sourced"), source="event"
@@ -239,9 +241,9 @@ def test_staff_send_a_new_link_they_never_see(db, factory):
     status_links.revoke(tenant["recruiter"], submission.application.id)
     status_links.reissue(tenant["recruiter"], submission.application.id)
     db.session.commit()
-    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "status_link")).one()
-    new = mail.text_body.split("/status/")[1].split()[0]
-    assert new != token and status_links.open_link(new).id == submission.application.id
+    assert db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "status_link")).one()
+    old, new = mailed_links(submission.application.candidate.email)
+    assert old == token and new != token and status_links.open_link(new).id == submission.application.id
 
 
 def test_an_account_made_from_the_link_lists_every_application_with_that_email(db, factory):

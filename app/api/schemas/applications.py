@@ -271,3 +271,10 @@ class ApplicationListArgs(PageArgs):
 class JobApplicationListArgs(PageArgs):
     stage = fields.String(validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."))
     flagged = fields.Boolean(metadata=FLAGGED)
+
+
+class StatusLinkSentOut(ma.Schema):
+    """A new private status link went to the person's email address; staff never see it."""
+
+    status = fields.String(required=True, metadata={"description": "Always `sent`."})
+    detail = fields.String(required=True)

@@ -59,7 +59,11 @@ def reject(application_id: int):
     if not workflow.may_move(current_user.role, False, "rejected"):
         abort(403, description="Only recruiters and admins can reject applications.")
     if "rejected" not in applications.allowed_moves(current_user, application):
-        flash(f"This application is {stage_label(application.stage, application.job).lower()}; it can no longer be rejected.", "info")
+        flash(
+            f"This application is {stage_label(application.stage, application.job).lower()}; "
+            "it can no longer be rejected.",
+            "info",
+        )
         return redirect(url_for("dashboard.application", application_id=application.id))
     form = RejectForm()
     back = safe_next(form.next.data) or url_for("dashboard.job", job_id=application.job_id)
