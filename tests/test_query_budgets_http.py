@@ -79,13 +79,6 @@ class World:
         (application_id,) = bulk.applications(self.job, 1)
         return application_id
 
-    def moved_application(self) -> int:
-        """A fresh application the recruiter just moved to screening (its email still waiting)."""
-        application_id = self.fresh_application()
-        application_service.move_stage(self.user("recruiter"), application_id, "screening")
-        db.session.commit()
-        return application_id
-
     def fresh_applications(self, n: int = 3) -> list[int]:
         return bulk.applications(self.job, n)
 
@@ -453,6 +446,15 @@ CASES = [
     Case("POST", "/dashboard/applications/<int:application_id>/undo", "recruiter",
          lambda w: f"/dashboard/applications/{w.moved_application()}/undo", lambda w: {"next": "/dashboard/"},
          (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/bulk",
+         lambda w: {"ids": [str(i) for i in w.fresh_applications()], "action": "move", "to": "screening",
+                    "confirm": "1", "note": "Batch"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/bulk",
+         lambda w: {"ids": [str(i) for i in w.fresh_applications()], "action": "move", "to": "screening"}),
+    Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "manager", lambda w: f"/dashboard/jobs/{w.job}/bulk",
+         lambda w: {"all": "y", "stage": "interview", "action": "note", "note": "Seen"}, (302,)),
+    Case("POST", "/dashboard/bulk/<batch_id>/undo", "recruiter", lambda w: f"/dashboard/bulk/{w.fresh_batch()}/undo",
+         lambda w: {"next": "/dashboard/"}, (302,), budget=BULK_UNDO_BUDGET),
     # Public and candidate pages
     Case("GET", "/", "anonymous", lambda w: "/"),
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),

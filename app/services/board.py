@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import defer
 
 from app import signals, workflow
 from app.errors import ValidationFailed
@@ -504,3 +505,60 @@ def move(
     return MoveResult(
         application=application, from_stage=from_stage, change=change, undo=undo.offer(actor, application, change)
     )
+
+
+# -- Bulk actions from the board -----------------------------------------------------------------
+
+
+def matching_ids(
+    actor: User,
+    job_id: int,
+    *,
+    stage: str | None = None,
+    flagged: bool = False,
+    source: str | None = None,
+    q: str | None = None,
+    limit: int,
+) -> list[int]:
+    """The ids of the job's applications the filters match ("all N matching this filter"), oldest first.
+
+    At most `limit` + 1, so the caller can tell a selection that is too large for one bulk.
+    """
+    job = reports.company_job(actor, job_id)
+    filters = check_filters(workflow.for_job(job), stage=stage, flagged=flagged, source=source, q=q)
+    stmt = _ids(job, filters).order_by(Application.id).limit(limit + 1)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    """What a bulk move would do before it is made: who it concerns and the emails it would send."""
+
+    names: dict[int, str]  # the selected applications of the actor's company: id -> candidate name
+    emails: dict[str, int]  # subject -> how many candidates would get it
+
+    @property
+    def emailed(self) -> int:
+        return sum(self.emails.values())
+
+
+def bulk_preview(actor: User, ids: Sequence[int], to: str | None) -> BulkPreview:
+    """The names of these applications (the actor's company's only) and, for a move to `to`, its emails.
+
+    Each application that may make the move and whose candidate it emails is counted once,
+    by subject; the others (illegal moves, people staff added) send nothing.
+    """
+    from app.mail.events import candidate_email_for_move
+
+    stmt = select(Application).where(Application.id.in_(list(ids)), Application.company_id == actor.company_id)
+    found = list(db.session.scalars(stmt.options(defer(Application.cover_letter))).unique())
+    names = {application.id: application.candidate.full_name for application in found}
+    emails: dict[str, int] = {}
+    if to:
+        for application in found:
+            if to not in workflow.for_job(application.job).allowed_moves(application.stage, actor.role, False):
+                continue
+            email = candidate_email_for_move(application, application.stage, to)
+            if email is not None:
+                emails[email["subject"]] = emails.get(email["subject"], 0) + 1
+    return BulkPreview(names=names, emails=emails)

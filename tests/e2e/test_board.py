@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Application, StageChange
-from app.services import applications
+from app.services import applications, rejection_reasons
 from tests.e2e.test_hiring_flow import sign_in
 
 pytestmark = pytest.mark.browser
@@ -233,3 +233,51 @@ def test_phone_width_pages_do_not_pan_sideways(factory, browser, live_server, pa
     finally:
         context.close()
     assert page_errors == []
+
+
+def test_bulk_reject_three_with_a_reason(factory, new_page, page_errors):
+    _tenant, job_id, ids, _, recruiter = _setup(
+        factory, ["Ann One", "Ben Two", "Cy Three", "Dee Four"], title="Warehouse Lead"
+    )
+    reason = rejection_reasons.list_reasons(recruiter)[1]
+    reason_id, reason_label, recruiter_email = reason.id, reason.label, recruiter.email
+    db.session.commit()
+    db.session.remove()
+
+    page = new_page()
+    sign_in(page, recruiter_email)
+    page.goto(f"/dashboard/jobs/{job_id}")
+    for name in ("Ann One", "Ben Two", "Cy Three"):
+        page.get_by_label(f"Select {name}").check()
+    bar = page.locator("#bulk-bar")
+    expect(bar.locator("[data-bulk-count]")).to_have_text("3")  # ticking opened the bar and counts
+    bar.get_by_label("Reject with the reason").select_option(label=reason_label)
+    bar.get_by_role("button", name="Reject", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Reject 3 applications?")).to_be_visible()
+    expect(page.locator(".confirm-subject")).to_have_text("Your application for Warehouse Lead at " + _company(job_id))
+    page.get_by_role("button", name="Reject and send 3 emails").click()
+
+    expect(page.get_by_text("Rejected 3 applications.")).to_be_visible()
+    rejected = page.locator("[data-drop=rejected]")
+    for name in ("Ann One", "Ben Two", "Cy Three"):
+        expect(rejected).to_contain_text(name)
+    expect(page.locator("[data-drop=applied]")).to_contain_text("Dee Four")
+    stages = dict(db.session.execute(select(Application.id, Application.stage).where(Application.id.in_(ids))).all())
+    reasons = set(
+        db.session.scalars(
+            select(StageChange.reason_id).where(StageChange.application_id.in_(ids), StageChange.to_stage == "rejected")
+        )
+    )
+    db.session.remove()
+    assert [stages[i] for i in ids] == ["rejected", "rejected", "rejected", "applied"]
+    assert reasons == {reason_id}
+    assert page_errors == []
+
+
+def _company(job_id: int) -> str:
+    from app.models import Job
+
+    name = db.session.get(Job, job_id).company.name
+    db.session.remove()
+    return name

@@ -311,3 +311,40 @@
     });
   }
 })();
+
+/* The bulk bar: how many are selected, and it opens as soon as a card is ticked. */
+(function () {
+  "use strict";
+
+  var bar = document.getElementById("bulk-bar");
+  var form = document.getElementById("bulk-form");
+  if (!bar || !form) {
+    return;
+  }
+  var count = bar.querySelector("[data-bulk-count]");
+  var all = document.getElementById("bulk-all");
+
+  function ticked() {
+    return document.querySelectorAll('input.card-select[form="bulk-form"]:checked');
+  }
+
+  function refresh() {
+    var n = all && all.checked ? parseInt(all.getAttribute("data-matching"), 10) : ticked().length;
+    count.textContent = String(n);
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target === all) {
+      refresh();
+      return;
+    }
+    if (target.classList && target.classList.contains("card-select")) {
+      if (target.checked) {
+        bar.open = true;
+      }
+      refresh();
+    }
+  });
+  refresh();
+})();

@@ -7,6 +7,7 @@ bp = Blueprint("dashboard", __name__, template_folder="templates")
 from app.web.dashboard import (  # noqa: E402,F401
     applications,
     board,
+    board_bulk,
     candidates,
     company,
     jobs,

@@ -17,7 +17,7 @@ from app import workflow
 from app.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.models.candidates import SOURCES
-from app.services import applications, board, undo
+from app.services import applications, board, rejection_reasons, undo
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.board_forms import UndoForm
@@ -78,6 +78,9 @@ def job(job_id: int):
         application_prefix=_prefix("dashboard.application"),
         can_edit=current_user.role in EDITORS,
         status_form=JobStatusForm(),
+        # The bulk bar: every stage a card can be moved into (rejecting has its own button), and the reasons.
+        bulk_stages=[key for key in pipeline.keys[1:] if key not in workflow.FINAL_KEYS],
+        reasons=rejection_reasons.list_reasons(current_user) if data.can_move else [],
     )
 
 
