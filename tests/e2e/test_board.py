@@ -223,6 +223,11 @@ def test_phone_width_pages_do_not_pan_sideways(factory, browser, live_server, pa
             widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             assert widths[0] <= widths[1], f"{url} pans sideways: {widths}"
         page.goto(f"/dashboard/jobs/{job_id}")
+        page.locator("#bulk-bar summary").click()  # the bulk bar, open, fits too
+        expect(page.get_by_label("Reject with the reason")).to_be_visible()
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"the open bulk bar pans sideways: {widths}"
+        page.locator("#bulk-bar summary").click()
         board = page.evaluate(
             "() => { const b = document.querySelector('.board'); return [b.scrollWidth, b.clientWidth]; }"
         )
