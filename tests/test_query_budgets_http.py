@@ -15,14 +15,15 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from app import workflow
 from app.api.auth import issue_tokens
 from app.extensions import db
-from app.models import Note, User
+from app.models import Note, OutboxMessage, User
 from app.models.base import utcnow
 from app.services import applications as application_service
 from app.services import logos, rejection_reasons, status_links
@@ -124,6 +125,17 @@ class World:
         reason = rejection_reasons.create_reason(self.user("admin"), label=f"Reason {_n()}")
         db.session.commit()
         return reason.id
+
+    def waiting_message(self) -> int:
+        """A message delayed by an hour."""
+        message_id = self.fresh_message()
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status="pending", due_at=utcnow() + timedelta(hours=1))
+        )
+        db.session.commit()
+        return message_id
 
     def fresh_message(self) -> int:
         (message_id,) = bulk.messages(self.company, 1, status="failed")
@@ -434,6 +446,10 @@ CASES = [
     Case("GET", "/dashboard/mail", "admin", lambda w: "/dashboard/mail"),
     Case("POST", "/dashboard/mail/<int:message_id>/retry", "admin",
          lambda w: f"/dashboard/mail/{w.fresh_message()}/retry", ok=(302,)),
+    Case("POST", "/dashboard/mail/<int:message_id>/cancel", "recruiter",
+         lambda w: f"/dashboard/mail/{w.waiting_message()}/cancel", ok=(302,)),
+    Case("POST", "/dashboard/mail/<int:message_id>/send-now", "admin",
+         lambda w: f"/dashboard/mail/{w.waiting_message()}/send-now", ok=(302,)),
     # Public and candidate pages
     Case("GET", "/", "anonymous", lambda w: "/"),
     Case("GET", "/", "anonymous", lambda w: "/?q=Job"),
