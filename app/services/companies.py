@@ -70,8 +70,18 @@ def create_company(
     company = Company(name=name, slug=_unique_slug(name))
     db.session.add(company)
     db.session.flush()
+    _seed_vocabulary(company.id)
     admin = new_user(email=email, full_name=full_name, role=Role.ADMIN, company_id=company.id, password=password)
     return company, admin
+
+
+def _seed_vocabulary(company_id: int) -> None:
+    """A new company starts with the Standard stage template and the default rejection reasons,
+    written with it, so no later page has to create them on first read."""
+    from app.services import pipelines, rejection_reasons
+
+    pipelines.add_standard(company_id)
+    rejection_reasons.add_defaults(company_id)
 
 
 def get_company(company_id: int) -> Company:
