@@ -28,6 +28,16 @@ REQUIRED = "This field is required."
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLE_VALUES]
 
 
+def int_or_none(value) -> int | None:
+    """A select's id, or None when none (or nothing readable) was chosen."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class JobForm(SafeForm):
     title = StringField("Job title", validators=[DataRequired(REQUIRED), Length(max=200)])
     location = StringField("Location", validators=[Length(max=200)], description="City or region, for example Berlin.")
@@ -69,7 +79,23 @@ class JobForm(SafeForm):
             SelectChoice("open", "Open it on the job board now"),
         ],
     )
+    stage_template_id = SelectField(
+        "Pipeline",
+        coerce=int_or_none,
+        validate_choice=False,
+        choices=[],
+        description="The stages applications go through, copied from this template; you can change them on the job.",
+    )
     submit = SubmitField("Save job")
+
+    def offer_templates(self, templates) -> None:
+        """The company's stage templates to choose from, the default first and chosen unless another one was."""
+        self.stage_template_id.choices = [
+            SelectChoice(str(template.id), f"{template.name} (default)" if template.is_default else template.name)
+            for template in templates
+        ]
+        if self.stage_template_id.data is None and templates:
+            self.stage_template_id.data = templates[0].id
 
     def service_fields(self, current_closes_at: datetime | None = None) -> dict:
         """The form's values as `jobs.create_job` / `jobs.update_job` take them.
@@ -96,6 +122,8 @@ class JobForm(SafeForm):
         }
         if "status" in self._fields:
             fields["status"] = self.status.data
+        if "stage_template_id" in self._fields and self.stage_template_id.data is not None:
+            fields["stage_template_id"] = self.stage_template_id.data
         return fields
 
 
