@@ -159,14 +159,28 @@ class MoveForm(SafeForm):
 
 
 class RejectForm(SafeForm):
+    """Rejecting: one of the company's reasons, or "Other, say why"; a private note either way."""
+
+    reason_id = SelectField("Reason for rejecting", coerce=int_or_none, validate_choice=False, choices=[])
     reason = TextAreaField(
-        "Reason for rejecting",
+        "Other, say why",
         validators=[Length(max=2000)],
-        description="Kept inside your company: the candidate never sees it.",
+        description="When none of the listed reasons fits.",
+    )
+    note = TextAreaField(
+        "Private note",
+        validators=[Length(max=5000)],
+        description="Optional. Reasons and notes stay inside your company: the candidate never sees them.",
     )
     version = HiddenField()
     next = HiddenField()
     submit = SubmitField("Reject application")
+
+    def offer(self, reasons) -> None:
+        """The company's reasons to choose from."""
+        self.reason_id.choices = [SelectChoice("", "Choose a reason…")] + [
+            SelectChoice(str(reason.id), reason.label) for reason in reasons
+        ]
 
 
 class NoteForm(SafeForm):
