@@ -63,13 +63,13 @@ def test_recruiter_renames_adds_and_reorders_stages_keys_kept(world, as_user):
     stages = kept(STANDARD, Screening={"name": "Phone screen", "position": 3}, Applied={"position": 1},
                   Interview={"position": 5}, Offer={"position": 7}, Hired={"position": 8})  # fmt: skip
     stages.insert(2, ("Take-home", "screening", {"position": 4}))
-    stages.insert(3, ("CV review", "screening", {"position": 2}))
+    stages.insert(3, ("Résumé review", "screening", {"position": 2}))
     stages.insert(5, ("Onsite", "interview", {"position": 6, "internal": True}))
     response = post(client, page_of(world.job), rows(stages, allow_skip="y", version=str(version)))
     assert response.status_code == 302, response.get_data(as_text=True)
     assert _pipeline(world.job.id) == [
         ("applied", "Applied", "applied"),
-        ("cv_review", "CV review", "screening"),
+        ("resume_review", "Résumé review", "screening"),
         ("screening", "Phone screen", "screening"),
         ("take_home", "Take-home", "screening"),
         ("interview", "Interview", "interview"),
