@@ -29,6 +29,12 @@ EXPECTED = {
     "/api/v1/applications/{application_id}/history": {"get"},
     "/api/v1/applications/{application_id}/resume": {"get"},
     "/api/v1/applications/{application_id}/notes": {"get", "post"},
+    "/api/v1/applications/{application_id}/undo": {"post"},
+    "/api/v1/stage-templates": {"get", "post"},
+    "/api/v1/stage-templates/{template_id}": {"get", "patch", "delete"},
+    "/api/v1/jobs/{job_id}/pipeline": {"get", "put"},
+    "/api/v1/rejection-reasons": {"get", "post"},
+    "/api/v1/rejection-reasons/{reason_id}": {"patch", "delete"},
 }
 
 

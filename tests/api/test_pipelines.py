@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import StageChange
+from app.models import RejectionReason, StageChange, StageTemplate
 from app.models.pipelines import DEFAULT_REJECTION_REASONS
 from tests.api.conftest import assert_problem
 
@@ -63,6 +63,16 @@ def test_every_company_starts_with_the_standard_template(api, acme):
         assert (standard["name"], standard["is_default"], standard["allow_skip"]) == ("Standard", True, False)
         assert [s["key"] for s in standard["stages"]] == STANDARD_KEYS
         assert [s["final"] for s in standard["stages"]] == [False] * 4 + [True] * 3
+
+
+def test_a_new_company_has_its_template_and_reasons_before_anyone_reads_them(factory):
+    company, _admin = factory.company("Fresh Co")
+    templates = db.session.scalars(select(StageTemplate).where(StageTemplate.company_id == company.id)).all()
+    assert [(t.name, t.is_default) for t in templates] == [("Standard", True)]
+    reasons = db.session.scalars(
+        select(RejectionReason).where(RejectionReason.company_id == company.id).order_by(RejectionReason.position)
+    ).all()
+    assert [r.label for r in reasons] == list(DEFAULT_REJECTION_REASONS)
 
 
 def test_admins_create_read_update_and_delete_templates(api, acme):
