@@ -248,6 +248,8 @@ def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str
         name = " ".join(name.split()) if isinstance(name, str) else ""
         if not name or len(name) > NAME_MAX:
             errors.setdefault(f"{where}.name", []).append(f"A name of 1 to {NAME_MAX} characters is required.")
+        elif not _storable(name):
+            errors.setdefault(f"{where}.name", []).append("Contains a character that is not allowed.")
         category = item.get("category")
         if category not in CATEGORIES:
             errors.setdefault(f"{where}.category", []).append(f"Must be one of: {', '.join(CATEGORIES)}.")
@@ -287,6 +289,17 @@ def _order_problem(categories: list[str]) -> str | None:
     if len(categories) < 2 or categories[-2] != "offer":
         return "The stage before the hired one must be of the offer category."
     return None
+
+
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogate: text the database keeps and a page can show."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def slug_key(name: str) -> str:

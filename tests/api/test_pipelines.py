@@ -208,6 +208,14 @@ def test_a_new_job_refuses_another_companys_template_and_a_bad_pipeline(api, acm
     assert "pipeline.0.category" in problem["errors"]
 
 
+@pytest.mark.parametrize("name", ["Call\x00", "Call \ud800"])
+def test_a_given_pipeline_refuses_characters_that_cannot_be_stored(api, acme, name):
+    stages = [{"name": "In", "category": "applied"}, {"name": name, "category": "offer"},
+              {"name": "Hired", "category": "hired"}]  # fmt: skip
+    problem = assert_problem(api.post("/jobs", json={"title": "X", "pipeline": stages}, token=acme["recruiter"]), 422)
+    assert problem["errors"] == {"pipeline.1.name": ["Contains a character that is not allowed."]}
+
+
 def test_the_pipeline_lists_stages_with_their_applications(api, acme, world, token):
     job_id = world["acme"]["job"].id
     application = _apply(api, token, world["ada"], job_id)

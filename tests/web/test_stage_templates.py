@@ -174,6 +174,18 @@ def test_errors_are_shown_beside_the_rows_they_belong_to(world, as_user):
     assert [t.name for t in _templates(world)] == ["Standard"]
 
 
+def test_values_the_database_cannot_hold_are_refused_beside_the_row(world, as_user):
+    client = as_user(world.admin)
+    stages = [("Applied", "applied"), ("Call\x00", "screening"), ("Offer", "offer", {"position": "9" * 40}),
+              ("Hired", "hired")]  # fmt: skip
+    response = post(client, f"{BASE}/new", rows(stages))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="stages-1-name-error"[^>]*>Contains a character that is not allowed\.', html)
+    assert re.search(r'id="stages-2-position-error"[^>]*>Must be a number between', html)
+    assert [t.name for t in _templates(world)] == ["Standard"]
+
+
 def test_a_taken_name_and_a_stale_edit_are_refused_and_keep_the_input(world, as_user):
     client = as_user(world.admin)
     response = post(client, f"{BASE}/new", rows(ENGINEERING, name="standard"))
