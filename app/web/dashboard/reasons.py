@@ -49,13 +49,13 @@ def _page(add_form: ReasonForm | None = None, failed: tuple[int, ReasonForm] | N
 
 @bp.get("/rejection-reasons")
 @staff_required
-def rejection_reasons_page():
+def reasons_page():
     return _page()
 
 
 @bp.post("/rejection-reasons")
 @staff_required
-def add_rejection_reason():
+def add_reason():
     require_role(current_user, Role.ADMIN, action=EDIT_ACTION)
     form = ReasonForm()
     if form.validate_on_submit():
@@ -65,13 +65,13 @@ def add_rejection_reason():
             show_errors(form, error)
             return _page(form, status=error.status)
         flash(f"“{reason.label}” is added to the list.", "success")
-        return redirect(url_for("dashboard.rejection_reasons_page", _anchor=f"reason-{reason.id}"))
+        return redirect(url_for("dashboard.reasons_page", _anchor=f"reason-{reason.id}"))
     return _page(form, status=422)
 
 
 @bp.post("/rejection-reasons/<int:reason_id>")
 @staff_required
-def relabel_rejection_reason(reason_id: int):
+def relabel_reason(reason_id: int):
     rejection_reasons.owned_reason(current_user, reason_id)
     require_role(current_user, Role.ADMIN, action=EDIT_ACTION)
     form = ReasonForm(prefix=f"reason-{reason_id}")
@@ -82,13 +82,13 @@ def relabel_rejection_reason(reason_id: int):
             show_errors(form, error)
             return _page(failed=(reason_id, form), status=error.status)
         flash("The reason is saved; rejections that used it show the new wording.", "success")
-        return redirect(url_for("dashboard.rejection_reasons_page", _anchor=f"reason-{reason_id}"))
+        return redirect(url_for("dashboard.reasons_page", _anchor=f"reason-{reason_id}"))
     return _page(failed=(reason_id, form), status=422)
 
 
 @bp.post("/rejection-reasons/<int:reason_id>/move")
 @staff_required
-def move_rejection_reason(reason_id: int):
+def move_reason(reason_id: int):
     form = ActionForm()
     if form.validate_on_submit() and form.direction.data in ("up", "down"):
         try:
@@ -97,7 +97,7 @@ def move_rejection_reason(reason_id: int):
             flash_error(error)
     else:
         flash(UNREADABLE, "danger")
-    return redirect(url_for("dashboard.rejection_reasons_page", _anchor=f"reason-{reason_id}"))
+    return redirect(url_for("dashboard.reasons_page", _anchor=f"reason-{reason_id}"))
 
 
 def _archive(reason_id: int, archived: bool):
@@ -110,16 +110,16 @@ def _archive(reason_id: int, archived: bool):
             flash(f"“{reason.label}” is offered again.", "success")
     else:
         flash(UNREADABLE, "danger")
-    return redirect(url_for("dashboard.rejection_reasons_page", _anchor=f"reason-{reason_id}"))
+    return redirect(url_for("dashboard.reasons_page", _anchor=f"reason-{reason_id}"))
 
 
 @bp.post("/rejection-reasons/<int:reason_id>/archive")
 @staff_required
-def archive_rejection_reason(reason_id: int):
+def archive_reason(reason_id: int):
     return _archive(reason_id, True)
 
 
 @bp.post("/rejection-reasons/<int:reason_id>/restore")
 @staff_required
-def restore_rejection_reason(reason_id: int):
+def restore_reason(reason_id: int):
     return _archive(reason_id, False)
