@@ -8,9 +8,12 @@ from app.web.dashboard import (  # noqa: E402,F401
     applications,
     candidates,
     company,
+    job_pipeline,
     jobs,
     privacy,
     questions,
+    reasons,
     routes,
+    stage_templates,
     team,
 )
