@@ -145,6 +145,9 @@ class Config:
     MAIL_RETRY_INTERVALS = _str("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
     MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers
     MAIL_SWEEP_GRACE = _int("MAIL_SWEEP_GRACE", 120)  # pending and untouched this long: re-enqueue
+    # Rejection emails wait this long (seconds) before they go out: a rejection at 2 a.m. or by a
+    # mis-click can still be undone or cancelled. 0 sends them at once.
+    MAIL_REJECTION_DELAY = _int("MAIL_REJECTION_DELAY", 2 * 3600)
     BASE_URL = _base_url()
     # Web sessions
     SESSION_COOKIE_HTTPONLY = True

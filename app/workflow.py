@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -236,6 +237,8 @@ def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str
         return [], {field: [f"At most {MAX_STAGES} stages."]}
     clean: list[dict] = []
     used: set[str] = set(FINAL_KEYS)
+    # Keys given are kept: a new stage named like a later kept one must not take its key.
+    given = {item.get("key") for item in raw if isinstance(item, Mapping) and isinstance(item.get("key"), str)}
     for index, item in enumerate(raw):
         where = f"{field}.{index}"
         if not isinstance(item, Mapping):
@@ -245,12 +248,14 @@ def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str
         name = " ".join(name.split()) if isinstance(name, str) else ""
         if not name or len(name) > NAME_MAX:
             errors.setdefault(f"{where}.name", []).append(f"A name of 1 to {NAME_MAX} characters is required.")
+        elif not _storable(name):
+            errors.setdefault(f"{where}.name", []).append("Contains a character that is not allowed.")
         category = item.get("category")
         if category not in CATEGORIES:
             errors.setdefault(f"{where}.category", []).append(f"Must be one of: {', '.join(CATEGORIES)}.")
         key = item.get("key")
         if key is None or key == "":
-            key = _unique_key(slug_key(name) or "stage", used)
+            key = _unique_key(slug_key(name) or "stage", used | given)
         elif not isinstance(key, str) or not KEY_PATTERN.match(key):
             errors.setdefault(f"{where}.key", []).append(
                 "Lower-case letters, digits and underscores, starting with a letter (at most 40)."
@@ -286,8 +291,20 @@ def _order_problem(categories: list[str]) -> str | None:
     return None
 
 
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogate: text the database keeps and a page can show."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def slug_key(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", (name or "").lower()).strip("_")
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()  # Résumé: resume
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
     if slug and not slug[0].isalpha():
         slug = f"s_{slug}"
     return slug[:40].rstrip("_")

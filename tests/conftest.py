@@ -62,6 +62,7 @@ def base_overrides(database_url, tmp_path_factory) -> dict:
         "REDIS_URL": "",
         "REDIS_KEY_PREFIX": f"ats-test-{RUN_ID}:",
         "MAIL_BACKEND": "memory",
+        "MAIL_REJECTION_DELAY": 0,  # rejections go out at once unless a test delays them (tests/mail/test_delayed.py)
         "SERVER_NAME": None,
     }
 

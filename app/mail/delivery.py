@@ -25,7 +25,7 @@ import smtplib
 import time
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -74,7 +74,7 @@ def deliver(message_id: int) -> str:
         with db.engine.begin() as conn:
             row = conn.execute(
                 update(table)
-                .where(this, table.c.status == MessageStatus.PENDING.value)
+                .where(this, table.c.status == MessageStatus.PENDING.value, _due(table))
                 .values(attempts=table.c.attempts + 1, updated_at=utcnow())
                 .returning(*(table.c[name] for name in _MESSAGE_COLUMNS))
             ).first()
@@ -108,6 +108,11 @@ def deliver(message_id: int) -> str:
         log.info("mail #%s attempt %d failed, will retry: %s", message_id, attempts, error_text)
         raise DeliveryDeferred(f"mail #{message_id} attempt {attempts}: {error_text}")
     return outcome
+
+
+def _due(table):
+    """Not waiting for a later time: a message handed on early is left for when it is due."""
+    return or_(table.c.due_at.is_(None), table.c.due_at <= utcnow())
 
 
 def _record_sent(message_id: int, kept: dict) -> None:

@@ -8,12 +8,15 @@ passed to any template.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 
 from app import signals, workflow
 from app.mail.compose import one_line, render
 from app.mail.outbox import add_message, add_messages
 from app.models import Application, Company, StageChange, User
+from app.models.base import utcnow
 from app.services import questions, tokens
 
 CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
@@ -143,9 +146,11 @@ def candidate_email_for_move(application: Application, from_stage: str, to_stage
     category = pipeline.category(to_stage)
     if category not in CANDIDATE_STAGES or (from_stage is not None and pipeline.category(from_stage) == category):
         return None
+    delay = int(current_app.config.get("MAIL_REJECTION_DELAY", 0)) if category == "rejected" else 0
     return {
         "kind": f"stage_{category}",
         "subject": STAGE_SUBJECTS[category].format(title=job.title, company=job.company.name),
+        "delay_seconds": delay,  # it waits this long (and can be cancelled or undone meanwhile)
     }
 
 
@@ -163,6 +168,7 @@ def stage_change_messages(application: Application, change: StageChange) -> list
                 "to_name": candidate.full_name,
                 "company_id": application.company_id,
                 "stage_change_id": change.id,
+                "due_at": utcnow() + timedelta(seconds=email["delay_seconds"]) if email["delay_seconds"] else None,
                 "rendered": render(
                     "stage_update",
                     email["subject"],

@@ -18,6 +18,7 @@ from app.after_commit import run_after_commit
 from app.extensions import db
 from app.mail.compose import Rendered, new_message_id, one_line
 from app.models import MessageStatus, OutboxMessage
+from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +54,16 @@ def add_messages(messages: list[dict]) -> list[int]:
             "status": MessageStatus.PENDING.value,
             "attempts": 0,
             "stage_change_id": m.get("stage_change_id"),
+            "due_at": m.get("due_at"),
         }
         for m in messages
     ]
     session = db.session()
     table = OutboxMessage.__table__
     ids = list(session.execute(insert(table).returning(table.c.id), rows).scalars())
-    schedule(session, ids)
+    now = utcnow()
+    # Delayed messages are left to the sweep, which hands them on once they are due.
+    schedule(session, [i for i, row in zip(ids, rows, strict=True) if row["due_at"] is None or row["due_at"] <= now])
     return ids
 
 

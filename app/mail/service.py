@@ -48,15 +48,49 @@ def list_messages(
     return paginate_desc(db.session, stmt, OutboxMessage.id, limit=limit, cursor=cursor)
 
 
-def retry_message(actor: User, message_id: int) -> OutboxMessage:
-    """Send a failed (or stuck pending) message again, with a fresh round of attempts."""
+def _own_message(actor: User, message_id: int) -> OutboxMessage:
     actor = require_user(actor)
     message = db.session.get(OutboxMessage, message_id)
     if message is None or not actor.is_staff or message.company_id != actor.company_id:
         raise NotFound("That message was not found.")
     _require_mail_staff(actor)
-    if message.status == MessageStatus.SENT:
-        raise Conflict("This message was already sent.")
+    return message
+
+
+def _locked_waiting(actor: User, message_id: int) -> OutboxMessage:
+    """A message still waiting to go, its row locked against a delivery starting meanwhile."""
+    message = _own_message(actor, message_id)
+    db.session.refresh(message, with_for_update=True)
+    if message.status != MessageStatus.PENDING:
+        raise Conflict(f"This message is {message.status}: only a message waiting to go can be changed.")
+    return message
+
+
+def cancel_message(actor: User, message_id: int) -> OutboxMessage:
+    """A waiting message (a delayed rejection, or one not sent yet) will not be sent."""
+    message = _locked_waiting(actor, message_id)
+    message.status = MessageStatus.CANCELLED.value
+    message.last_error = f"Cancelled by {actor.full_name}."
+    db.session.flush()
+    return message
+
+
+def send_now(actor: User, message_id: int) -> OutboxMessage:
+    """A delayed message goes out now instead of at its due time."""
+    message = _locked_waiting(actor, message_id)
+    message.due_at = None
+    db.session.flush()
+    schedule(db.session(), [message.id])
+    return message
+
+
+def retry_message(actor: User, message_id: int) -> OutboxMessage:
+    """Send a failed (or stuck pending) message again, with a fresh round of attempts."""
+    message = _own_message(actor, message_id)
+    if message.status in (MessageStatus.SENT, MessageStatus.CANCELLED):
+        raise Conflict(f"This message was {message.status}; it is not sent again.")
+    if message.waiting:
+        raise Conflict("This message waits for its time; send it now instead.")
     reset_for_retry(message)
     return message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -16,7 +16,8 @@ BATCH = 500
 
 
 def sweep(grace_seconds: int | None = None) -> int:
-    """Hand on every message pending and untouched for `grace_seconds`; returns how many went.
+    """Hand on every message pending and untouched for `grace_seconds`, and every delayed
+    message that has come due; returns how many went.
 
     The grace period leaves fresh messages to their own job and retries to
     RQ's backoff. Picked rows are touched, so the next sweep leaves them alone
@@ -26,7 +27,8 @@ def sweep(grace_seconds: int | None = None) -> int:
 
     app = current_app._get_current_object()
     grace = app.config["MAIL_SWEEP_GRACE"] if grace_seconds is None else grace_seconds
-    cutoff = utcnow() - timedelta(seconds=grace)
+    now = utcnow()
+    cutoff = now - timedelta(seconds=grace)
     total, last_id = 0, 0
     while True:
         with Session(db.engine) as session, session.begin():
@@ -35,8 +37,13 @@ def sweep(grace_seconds: int | None = None) -> int:
                     select(OutboxMessage.id)
                     .where(
                         OutboxMessage.status == MessageStatus.PENDING.value,
-                        OutboxMessage.updated_at <= cutoff,
                         OutboxMessage.id > last_id,
+                        or_(OutboxMessage.due_at.is_(None), OutboxMessage.due_at <= now),
+                        # Left alone for the grace period, or due since it was last touched (a delayed send).
+                        or_(
+                            OutboxMessage.updated_at <= cutoff,
+                            and_(OutboxMessage.due_at.is_not(None), OutboxMessage.updated_at < OutboxMessage.due_at),
+                        ),
                     )
                     .order_by(OutboxMessage.id)
                     .limit(BATCH)

@@ -49,3 +49,12 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not before this time (a delayed rejection); None: as soon as the transaction commits.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def waiting(self) -> bool:
+        """Pending and not due yet: it can still be cancelled or sent now."""
+        from app.models.base import utcnow
+
+        return self.status == MessageStatus.PENDING and self.due_at is not None and self.due_at > utcnow()

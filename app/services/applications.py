@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import signals, workflow
 from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, Candidate, Job, Note, Role, StageChange, User
+from app.models import Application, Candidate, Job, Note, RejectionReason, Role, StageChange, User
 from app.models.base import utcnow
 from app.services import questions, resumes, stage_counts
 from app.services.access import is_member, require_user
@@ -217,6 +217,14 @@ def move_stage(
     The UPDATE is guarded by the version read here, so of two concurrent moves
     from the same stage exactly one commits; the other gets StaleUpdate.
     """
+    if to == "rejected" and isinstance(reason_id, int) and not isinstance(reason_id, bool):
+        # The chosen reason comes with the application in one statement; both are then read from the session
+        # (kept referenced here: the session's identity map holds objects only while someone does).
+        _kept = db.session.execute(
+            select(Application, RejectionReason)
+            .outerjoin(RejectionReason, RejectionReason.id == reason_id)
+            .where(Application.id == application_id)
+        ).first()
     application = get_application(actor, application_id)
     check = Checker()
     note = check.text("note", note, max_len=5000) or None

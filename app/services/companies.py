@@ -7,14 +7,12 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from app import signals, workflow
+from app import signals
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
-from app.models import Company, RejectionReason, Role, StageTemplate, User
-from app.models.base import utcnow
-from app.models.pipelines import DEFAULT_REJECTION_REASONS
+from app.models import Company, Role, User
 from app.services.access import is_member, require_member, require_role
 from app.services.accounts import new_user
 from app.services.pagination import Page, paginate_desc
@@ -72,27 +70,18 @@ def create_company(
     company = Company(name=name, slug=_unique_slug(name))
     db.session.add(company)
     db.session.flush()
-    _start_vocabulary(company.id)
+    _seed_vocabulary(company.id)
     admin = new_user(email=email, full_name=full_name, role=Role.ADMIN, company_id=company.id, password=password)
     return company, admin
 
 
-def _start_vocabulary(company_id: int) -> None:
-    """A new company's Standard stage template and default rejection reasons: two INSERTs, nothing read back."""
-    now = utcnow()
-    db.session.execute(
-        insert(StageTemplate).values(
-            company_id=company_id, name="Standard", stages=workflow.standard_stages_json(), allow_skip=False,
-            is_default=True, version=1, created_at=now, updated_at=now,
-        )
-    )  # fmt: skip
-    db.session.execute(
-        insert(RejectionReason),
-        [
-            {"company_id": company_id, "label": label, "position": n, "created_at": now}
-            for n, label in enumerate(DEFAULT_REJECTION_REASONS)
-        ],
-    )
+def _seed_vocabulary(company_id: int) -> None:
+    """A new company starts with the Standard stage template and the default rejection reasons,
+    written with it, so no later page has to create them on first read."""
+    from app.services import pipelines, rejection_reasons
+
+    pipelines.add_standard(company_id)
+    rejection_reasons.add_defaults(company_id)
 
 
 def get_company(company_id: int) -> Company:

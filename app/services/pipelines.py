@@ -44,13 +44,16 @@ def ensure_standard(company_id: int) -> StageTemplate:
         select(StageTemplate).where(StageTemplate.company_id == company_id, StageTemplate.is_default.is_(True))
     )
     if template is None:
-        template = StageTemplate(
-            company_id=company_id, name=STANDARD_NAME, stages=workflow.standard_stages_json(), is_default=True
-        )
-        if db.session.scalar(select(StageTemplate.id).where(*_named(company_id, STANDARD_NAME))) is not None:
-            template.name = f"{STANDARD_NAME} (default)"
-        db.session.add(template)
-        db.session.flush()
+        taken = db.session.scalar(select(StageTemplate.id).where(*_named(company_id, STANDARD_NAME))) is not None
+        template = add_standard(company_id, name=f"{STANDARD_NAME} (default)" if taken else STANDARD_NAME)
+    return template
+
+
+def add_standard(company_id: int, *, name: str = STANDARD_NAME) -> StageTemplate:
+    """The Standard template, as the default, for a company that has none (a new company)."""
+    template = StageTemplate(company_id=company_id, name=name, stages=workflow.standard_stages_json(), is_default=True)
+    db.session.add(template)
+    db.session.flush()
     return template
 
 
@@ -67,7 +70,7 @@ def list_templates(actor: User) -> list[StageTemplate]:
         .order_by(StageTemplate.is_default.desc(), StageTemplate.name, StageTemplate.id)
     )
     templates = list(db.session.scalars(stmt))
-    if not any(template.is_default for template in templates):  # a company made before templates existed
+    if not templates or not templates[0].is_default:  # a company made before templates: one statement more, once
         ensure_standard(company_id)
         templates = list(db.session.scalars(stmt))
     return templates
@@ -278,6 +281,7 @@ def update_job_pipeline(
             errors={
                 "stages": [f"{current.label(key)} holds applications: keep its category." for key in recategorised]
             },
+            recategorised=recategorised,
         )
     result = db.session.execute(
         update(Job)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
@@ -23,25 +23,34 @@ def _company(actor: User) -> int:
 def ensure_defaults(company_id: int) -> None:
     """A company that never had a list gets the default one."""
     if db.session.scalar(select(RejectionReason.id).where(RejectionReason.company_id == company_id).limit(1)) is None:
-        db.session.add_all(
-            RejectionReason(company_id=company_id, label=label, position=n)
+        add_defaults(company_id)
+
+
+def add_defaults(company_id: int) -> None:
+    """The default list, for a company that has none (a new company): one statement."""
+    now = utcnow()
+    db.session.execute(
+        insert(RejectionReason),
+        [
+            {"company_id": company_id, "label": label, "position": n, "created_at": now}
             for n, label in enumerate(DEFAULT_REJECTION_REASONS)
-        )
-        db.session.flush()
+        ],
+    )
+
+
+def _all_reasons(company_id: int) -> list[RejectionReason]:
+    """Every reason of the company, archived ones included, in order (at most MAX_REASONS: one statement)."""
+    stmt = select(RejectionReason).where(RejectionReason.company_id == company_id)
+    return list(db.session.scalars(stmt.order_by(RejectionReason.position, RejectionReason.id)))
 
 
 def list_reasons(actor: User, *, include_archived: bool = False) -> list[RejectionReason]:
     """The company's reasons in their order (the company's staff)."""
     company_id = _company(actor)
-    stmt = (
-        select(RejectionReason)
-        .where(RejectionReason.company_id == company_id)
-        .order_by(RejectionReason.position, RejectionReason.id)
-    )
-    reasons = list(db.session.scalars(stmt))
-    if not reasons:  # a company made before reasons existed gets the default list
-        ensure_defaults(company_id)
-        reasons = list(db.session.scalars(stmt))
+    reasons = _all_reasons(company_id)
+    if not reasons:  # a company made before reasons existed
+        add_defaults(company_id)
+        reasons = _all_reasons(company_id)
     return [reason for reason in reasons if include_archived or reason.archived_at is None]
 
 
@@ -54,6 +63,11 @@ def get_reason(actor: User, reason_id: int, *, field: str = "reason_id") -> Reje
         check.add(field, "Not one of your company's rejection reasons.")
         check.raise_if_any("Unknown rejection reason.")
     return reason
+
+
+def owned_reason(actor: User, reason_id: int) -> RejectionReason:
+    """One of the company's reasons, archived or not (the company's staff); else not found."""
+    return _owned(actor, reason_id)
 
 
 def _owned(actor: User, reason_id: int) -> RejectionReason:
@@ -115,3 +129,20 @@ def update_reason(actor: User, reason_id: int, **fields) -> RejectionReason:
 def archive_reason(actor: User, reason_id: int) -> RejectionReason:
     """Offered no more; rejections that used it keep it."""
     return update_reason(actor, reason_id, archived=True)
+
+
+def move_reason(actor: User, reason_id: int, offset: int) -> RejectionReason:
+    """Move a reason up (offset < 0) or down the offered list by one place (admins); archived ones keep theirs."""
+    reason = _owned(actor, reason_id)
+    require_role(actor, Role.ADMIN, action="edit rejection reasons")
+    offered = [r for r in _all_reasons(reason.company_id) if r.archived_at is None]
+    if reason not in offered:
+        raise Conflict("An archived reason has no place in the list: restore it first.")
+    index = offered.index(reason)
+    target = min(max(index + (1 if offset > 0 else -1), 0), len(offered) - 1)
+    offered.insert(target, offered.pop(index))
+    for position, each in enumerate(offered):
+        if each.position != position:
+            each.position = position
+    db.session.flush()
+    return reason

@@ -81,7 +81,7 @@ def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page, page_e
     bob.get_by_role("button", name="Move", exact=True).click()
     recruiter.get_by_role("button", name="Reject application").click()  # no reason yet
     expect(recruiter.locator("#reason-error")).to_contain_text("A reason is required")
-    recruiter.get_by_label("Reason for rejecting").fill("Looking for more production Kubernetes experience.")
+    recruiter.get_by_label("Other, say why").fill("Looking for more production Kubernetes experience.")
     recruiter.get_by_role("button", name="Reject application").click()
     expect(recruiter.get_by_text("Bob Second's application is rejected.")).to_be_visible()
     expect(recruiter.locator("[data-stage=rejected]")).to_contain_text("Bob Second")

@@ -10,9 +10,12 @@ from app.web.dashboard import (  # noqa: E402,F401
     board_bulk,
     candidates,
     company,
+    job_pipeline,
     jobs,
     privacy,
     questions,
+    reasons,
     routes,
+    stage_templates,
     team,
 )

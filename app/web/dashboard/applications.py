@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, ValidationFailed
-from app.services import applications, questions
+from app.services import applications, questions, rejection_reasons
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.forms import NoteForm, RejectForm
@@ -72,10 +72,18 @@ def reject(application_id: int):
         name = application.candidate.full_name
         try:
             applications.move_stage(
-                current_user, application.id, "rejected", reason=form.reason.data, expected_version=version
+                current_user,
+                application.id,
+                "rejected",
+                reason=form.reason.data,
+                reason_id=form.reason_id.data,
+                note=form.note.data,
+                expected_version=version,
             )
         except ValidationFailed as error:
             show_errors(form, error)
+            if "reason" in (error.errors or {}) and form.reason_id.data is None:
+                form.reason_id.errors.append("Choose one of your company's reasons, or say why below.")
         except Conflict as error:
             flash_error(error)
             return redirect(url_for("dashboard.application", application_id=application_id))
@@ -85,7 +93,9 @@ def reject(application_id: int):
     else:
         form.version.data = form.version.data or str(application.version)
         form.next.data = form.next.data or safe_next(request.args.get("next")) or ""
-    return render_template("dashboard/reject.html", application=application, form=form), 422 if form.errors else 200
+    form.offer(rejection_reasons.list_reasons(current_user))
+    page = render_template("dashboard/reject.html", application=application, form=form)
+    return page, 422 if form.errors else 200
 
 
 @bp.get("/applications/<int:application_id>/resume")

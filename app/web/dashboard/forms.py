@@ -28,6 +28,16 @@ REQUIRED = "This field is required."
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLE_VALUES]
 
 
+def int_or_none(value) -> int | None:
+    """A select's id, or None when none (or nothing readable) was chosen."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class JobForm(SafeForm):
     title = StringField("Job title", validators=[DataRequired(REQUIRED), Length(max=200)])
     location = StringField("Location", validators=[Length(max=200)], description="City or region, for example Berlin.")
@@ -69,7 +79,23 @@ class JobForm(SafeForm):
             SelectChoice("open", "Open it on the job board now"),
         ],
     )
+    stage_template_id = SelectField(
+        "Pipeline",
+        coerce=int_or_none,
+        validate_choice=False,
+        choices=[],
+        description="The stages applications go through, copied from this template; you can change them on the job.",
+    )
     submit = SubmitField("Save job")
+
+    def offer_templates(self, templates) -> None:
+        """The company's stage templates to choose from, the default first and chosen unless another one was."""
+        self.stage_template_id.choices = [
+            SelectChoice(str(template.id), f"{template.name} (default)" if template.is_default else template.name)
+            for template in templates
+        ]
+        if self.stage_template_id.data is None and templates:
+            self.stage_template_id.data = templates[0].id
 
     def service_fields(self, current_closes_at: datetime | None = None) -> dict:
         """The form's values as `jobs.create_job` / `jobs.update_job` take them.
@@ -96,6 +122,8 @@ class JobForm(SafeForm):
         }
         if "status" in self._fields:
             fields["status"] = self.status.data
+        if "stage_template_id" in self._fields and self.stage_template_id.data is not None:
+            fields["stage_template_id"] = self.stage_template_id.data
         return fields
 
 
@@ -131,14 +159,28 @@ class MoveForm(SafeForm):
 
 
 class RejectForm(SafeForm):
+    """Rejecting: one of the company's reasons, or "Other, say why"; a private note either way."""
+
+    reason_id = SelectField("Reason for rejecting", coerce=int_or_none, validate_choice=False, choices=[])
     reason = TextAreaField(
-        "Reason for rejecting",
+        "Other, say why",
         validators=[Length(max=2000)],
-        description="Kept inside your company: the candidate never sees it.",
+        description="When none of the listed reasons fits.",
+    )
+    note = TextAreaField(
+        "Private note",
+        validators=[Length(max=5000)],
+        description="Optional. Reasons and notes stay inside your company: the candidate never sees them.",
     )
     version = HiddenField()
     next = HiddenField()
     submit = SubmitField("Reject application")
+
+    def offer(self, reasons) -> None:
+        """The company's reasons to choose from."""
+        self.reason_id.choices = [SelectChoice("", "Choose a reason…")] + [
+            SelectChoice(str(reason.id), reason.label) for reason in reasons
+        ]
 
 
 class NoteForm(SafeForm):

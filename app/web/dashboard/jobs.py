@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.errors import ValidationFailed
-from app.services import jobs, reports
+from app.services import jobs, pipelines, reports
 from app.services.access import EDITORS, require_role
 from app.web.dashboard import bp
 from app.web.dashboard.forms import JobForm, JobStatusForm
@@ -40,6 +40,7 @@ def new_job():
         else:
             flash(f"{job.title} is saved as {JOB_STATUS_LABELS[job.status].lower()}.", "success")
             return redirect(url_for("dashboard.job", job_id=job.id))
+    form.offer_templates(pipelines.list_templates(current_user))
     return render_template("dashboard/job_form.html", form=form, job=None), 422 if form.errors else 200
 
 
@@ -50,6 +51,7 @@ def edit_job(job_id: int):
     require_role(current_user, *EDITORS, action="change jobs")
     form = JobForm(obj=job)
     del form.status  # the status has its own buttons
+    del form.stage_template_id  # the pipeline has its own page
     if form.validate_on_submit():
         try:
             jobs.update_job(current_user, job.id, **form.service_fields(current_closes_at=job.closes_at))
