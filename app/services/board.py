@@ -477,6 +477,7 @@ class EmailPreview:
     subject: str
     to_name: str
     to_address: str
+    delay_seconds: int = 0  # it waits this long before it goes out (rejections); undoing the move withdraws it
 
 
 def email_for_move(
@@ -498,7 +499,11 @@ def email_for_move(
         return None
     candidate = application.candidate
     return EmailPreview(
-        kind=email["kind"], subject=email["subject"], to_name=candidate.full_name, to_address=candidate.email
+        kind=email["kind"],
+        subject=email["subject"],
+        to_name=candidate.full_name,
+        to_address=candidate.email,
+        delay_seconds=int(email.get("delay_seconds") or 0),
     )
 
 
@@ -564,6 +569,7 @@ class BulkPreview:
 
     names: dict[int, str]  # the selected applications of the actor's company: id -> candidate name
     emails: dict[str, int]  # subject -> how many candidates would get it
+    delay_seconds: int = 0  # how long they wait before they go out (rejections)
 
     @property
     def emailed(self) -> int:
@@ -582,6 +588,7 @@ def bulk_preview(actor: User, ids: Sequence[int], to: str | None) -> BulkPreview
     found = list(db.session.scalars(stmt.options(defer(Application.cover_letter))).unique())
     names = {application.id: application.candidate.full_name for application in found}
     emails: dict[str, int] = {}
+    delay = 0
     if to:
         for application in found:
             if to not in workflow.for_job(application.job).allowed_moves(application.stage, actor.role, False):
@@ -589,4 +596,5 @@ def bulk_preview(actor: User, ids: Sequence[int], to: str | None) -> BulkPreview
             email = candidate_email_for_move(application, application.stage, to)
             if email is not None:
                 emails[email["subject"]] = emails.get(email["subject"], 0) + 1
-    return BulkPreview(names=names, emails=emails)
+                delay = max(delay, int(email.get("delay_seconds") or 0))
+    return BulkPreview(names=names, emails=emails, delay_seconds=delay)

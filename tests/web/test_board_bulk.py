@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Application, Note, StageChange
+from app.models import Application, Note, OutboxMessage, StageChange
 from app.services import applications, rejection_reasons
 from tests.web.conftest import post
 
@@ -67,6 +67,26 @@ def test_bulk_reject_with_a_reason_confirms_the_emails_then_rejects_each(world, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Rejected 3 applications." in page
     assert f'action="/dashboard/bulk/{rows[0].batch_id}/undo"' in page
+
+
+def test_a_delayed_bulk_rejection_says_when_and_can_be_undone_with_its_emails(world, as_user, factory, app):
+    app.config["MAIL_REJECTION_DELAY"] = 2 * 3600
+    ids = _people(factory, world.job, ["Ann One", "Ben Two"])
+    reason = rejection_reasons.list_reasons(world.recruiter)[0]
+    client = as_user(world.recruiter)
+    html = _bulk(client, world.job.id, ids, action="reject", reason_id=str(reason.id)).get_data(as_text=True)
+    assert '<dd class="confirm-when">in 2 hours; until then, undoing the bulk withdraws them</dd>' in html
+    response = _bulk(client, world.job.id, ids, action="reject", reason_id=str(reason.id), confirm="1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert set(_stages(ids).values()) == {"rejected"}
+    undo_url = re.search(r'action="(/dashboard/bulk/[0-9a-f]{32}/undo)"', page).group(1)
+    response = post(client, undo_url, {"next": f"/dashboard/jobs/{world.job.id}"})
+    assert "Undone: 2 applications back where they were." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert set(_stages(ids).values()) == {"applied"}
+    statuses = db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.kind == "stage_rejected")).all()
+    assert statuses == ["cancelled", "cancelled"]  # the waiting emails went with the moves
 
 
 def test_bulk_move_lists_what_could_not_be_done_and_undoes_the_rest(world, as_user, factory):

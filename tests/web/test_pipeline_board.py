@@ -129,6 +129,7 @@ def test_json_move_answers_the_card_and_its_undo(world, as_user, factory):
         "subject": f"Your application for {world.job.title} is being reviewed",
         "to_name": "Cara Candidate",
         "to_address": world.candidate.email,
+        "when": "at once",
     }
     assert _stage(world.application.id) == "applied"
 

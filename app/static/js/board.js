@@ -90,6 +90,7 @@
     dialog.querySelector(".confirm-lead").textContent = body.message;
     dialog.querySelector(".confirm-to").textContent = confirm.to_name + " <" + confirm.to_address + ">";
     dialog.querySelector(".confirm-subject").textContent = confirm.subject;
+    dialog.querySelector(".confirm-when").textContent = confirm.when || "";
     dialog.returnValue = "";
     return new Promise(function (resolve) {
       dialog.addEventListener("close", function () {

@@ -27,6 +27,18 @@ from app.web.helpers import SOURCE_LABELS, STAGE_TONES
 from app.web.login import safe_next, staff_required
 
 
+def when_sent(delay_seconds: int) -> str:
+    """When a candidate email goes out: "at once", or "in 2 hours" (it can be withdrawn meanwhile)."""
+    if delay_seconds <= 0:
+        return "at once"
+    hours, minutes = divmod(round(delay_seconds / 60), 60)
+    parts = [
+        f"{hours} hour{'' if hours == 1 else 's'}" if hours else "",
+        f"{minutes} minute{'' if minutes == 1 else 's'}" if minutes else "",
+    ]
+    return "in " + (" ".join(part for part in parts if part) or "under a minute")
+
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best_match(("text/html", "application/json")) == "application/json"
 
@@ -145,7 +157,12 @@ def move(application_id: int):
                 return jsonify(
                     type="confirm",
                     message=f"Moving {application.candidate.full_name} to {label} emails them.",
-                    confirm={"subject": email.subject, "to_name": email.to_name, "to_address": email.to_address},
+                    confirm={
+                        "subject": email.subject,
+                        "to_name": email.to_name,
+                        "to_address": email.to_address,
+                        "when": when_sent(email.delay_seconds),
+                    },
                 ), 409
             return render_template(
                 "dashboard/confirm_move.html",
@@ -153,6 +170,7 @@ def move(application_id: int):
                 to=to,
                 to_label=label,
                 email=email,
+                when=when_sent(email.delay_seconds),
                 version=application.version,
                 back=back,
             )

@@ -17,6 +17,7 @@ from app.errors import DomainError
 from app.services import board, bulk, rejection_reasons, reports
 from app.services.access import EDITORS
 from app.web.dashboard import bp
+from app.web.dashboard.board import when_sent
 from app.web.dashboard.board_forms import BulkForm, UndoForm
 from app.web.formtools import flash_error
 from app.web.login import safe_next, staff_required
@@ -96,6 +97,7 @@ def bulk_action(job_id: int):
                 reason_id=form.reason_id.data,
                 note=note,
                 preview=preview,
+                when=when_sent(preview.delay_seconds),
                 back=back,
             )
     try:
