@@ -56,6 +56,7 @@ def job(job_id: int):
     Filters (a GET form): `stage`, `flagged=1`, `source`, `q` (text in the name or email).
     """
     args = request.args
+    user = current_user._get_current_object()  # the services ask it many things: not through the proxy each time
     filters = {
         "stage": args.get("stage") or None,
         "flagged": args.get("flagged") == "1",
@@ -65,7 +66,7 @@ def job(job_id: int):
     view = "list" if args.get("view") == "list" else "board"
     if view == "list":
         data = board.rows(
-            current_user,
+            user,
             job_id,
             **filters,
             sort=args.get("sort") or None,
@@ -73,7 +74,7 @@ def job(job_id: int):
             cursor=args.get("cursor") or None,
         )
     else:
-        data = board.board(current_user, job_id, **filters, cursor=args.get("cursor") or None)
+        data = board.board(user, job_id, **filters, cursor=args.get("cursor") or None)
     pipeline = data.pipeline
     return render_template(
         "dashboard/pipeline.html",
@@ -88,11 +89,11 @@ def job(job_id: int):
         sources=SOURCES,
         source_labels=SOURCE_LABELS,
         application_prefix=_prefix("dashboard.application"),
-        can_edit=current_user.role in EDITORS,
+        can_edit=user.role in EDITORS,
         status_form=JobStatusForm(),
         # The bulk bar: every stage a card can be moved into (rejecting has its own button), and the reasons.
         bulk_stages=[key for key in pipeline.keys[1:] if key not in workflow.FINAL_KEYS],
-        reasons=rejection_reasons.list_reasons(current_user) if data.can_move else [],
+        reasons=rejection_reasons.list_reasons(user) if data.can_move else [],
     )
 
 
