@@ -97,7 +97,7 @@ MERGE_FIELDS: tuple[MergeField, ...] = (
     ),
     MergeField(
         "answers",
-        "The candidate's answers to the job's questions, in form order; each has `.label` and `.value`. "
+        "The candidate's answers to the job's questions, in form order, each with a label and a value. "
         "Use it in a loop: {% for answer in answers %}{{ answer.label }}: {{ answer.value }}{% endfor %}.",
         [{"label": "When could you start?", "value": "In May"}, {"label": "Do you need a visa?", "value": "No"}],
         item_fields=("label", "value"),
