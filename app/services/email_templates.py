@@ -34,6 +34,7 @@ from app.mail.default_templates import APPLICATION_RECEIVED, DEFAULTS, REJECTED
 from app.models import Application, EmailTemplate, RejectionReason, Role, User
 from app.models.base import utcnow
 from app.models.email_templates import KEY_LENGTH
+from app.services import questions
 from app.services.access import require_member, require_role
 from app.services.validation import Checker
 
@@ -197,8 +198,6 @@ def merge_fields(
     `sender_name`: who acted (the company's name when nobody did).
     Reads nothing the application has not loaded (its job, company, candidate).
     """
-    from app.mail.events import links
-
     job = application.job
     pipeline = workflow.for_job(job)
     key = stage_key or application.stage
@@ -211,7 +210,7 @@ def merge_fields(
         stage_category=pipeline.category(key),
         status_link=status_link,
         status_link_private=status_link_private,
-        application_link=links(application.id)["dashboard"],
+        application_link=_links(application.id)["dashboard"],
         sender_name=sender_name or job.company.name,
         answers=answers,
     )
@@ -219,26 +218,41 @@ def merge_fields(
 
 def _preview_fields(application: Application, key: str, actor: User) -> dict[str, Any]:
     """Merge fields as the real email about this application would carry them."""
-    from app.mail.events import answers_copy, links
-
+    links = _links(application.id)
     pipeline = workflow.for_job(application.job)
     if key == APPLICATION_RECEIVED:
         private = application.status_token_hash is not None and application.status_token_revoked_at is None
         if private:  # only the hash is kept: the real link exists in the person's mailbox alone
-            link = current_app.config["BASE_URL"].rstrip("/") + PREVIEW_STATUS_LINK
+            link = _base_url() + PREVIEW_STATUS_LINK
         else:
-            link = links(application.id)["candidate"] if application.candidate.user_id is not None else None
+            link = links["candidate"] if application.candidate.user_id is not None else None
+        answers = [
+            {"label": answer.label, "value": questions.display_value(answer.value)}
+            for answer in questions.answers_of(None, application)
+        ]  # what the candidate answered; knockout flags never reach a template
         return merge_fields(
-            application, pipeline.first_key, status_link=link, status_link_private=private,
-            answers=answers_copy(application),
-        )  # fmt: skip
+            application, pipeline.first_key, status_link=link, status_link_private=private, answers=answers
+        )
     category = "rejected" if reason_of(key) is not None else key.removeprefix("stage_")
     if pipeline.category(application.stage) == category:
         stage = application.stage
     else:
         stage = next(iter(pipeline.keys_in([category])), category)
-    link = links(application.id)["candidate"] if application.candidate.user_id is not None else None
+    link = links["candidate"] if application.candidate.user_id is not None else None
     return merge_fields(application, stage, sender_name=actor.full_name, status_link=link)
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def _links(application_id: int) -> dict[str, str]:
+    """Where the candidate and the staff follow an application (the addresses app/mail/events.py links to)."""
+    base = _base_url()
+    return {
+        "candidate": f"{base}/me/applications/{application_id}",
+        "dashboard": f"{base}/dashboard/applications/{application_id}",
+    }
 
 
 # --- Staff operations ---------------------------------------------------------------------------

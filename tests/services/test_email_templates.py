@@ -244,3 +244,19 @@ def test_merge_fields_name_the_stage_as_the_candidate_sees_it(acme):
     assert values["candidate"] == {"first_name": "Ada", "full_name": "Ada Lovelace"}
     assert values["sender"] == {"name": "Sam"} and values["company"] == {"name": acme["company"].name}
     assert email_templates.merge_fields(application)["sender"] == {"name": acme["company"].name}
+
+
+def test_preview_of_the_confirmation_copies_the_answers_without_flags(acme, factory):
+    from app.services import questions
+
+    (permit,) = questions.replace_questions(
+        acme["recruiter"], acme["job"].id,
+        [{"kind": "yes_no", "label": "Work permit?", "knockout": {"op": "is", "value": False}}],
+    )  # fmt: skip
+    db.session.commit()
+    candidate = factory.candidate("Kim Knockout")
+    application = applications.apply(candidate, acme["job"].id, consent=True, answers={str(permit.id): False})
+    db.session.commit()
+    result = email_templates.preview(acme["recruiter"], "application_received", application.id)
+    assert "Your answers, as you sent them:\n- Work permit?\n  No\n" in result.text
+    assert "Answer is No" not in result.text and "flag" not in result.html.lower()
