@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013_email_templates"
-down_revision = "0011_due_mail"
+down_revision = "0012_mail_snapshot"
 branch_labels = None
 depends_on = None
 
