@@ -8,6 +8,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     applications,
     candidates,
     company,
+    email_templates,
     job_pipeline,
     jobs,
     privacy,
