@@ -63,14 +63,22 @@ def test_candidate_applies_recruiter_hires_and_rejects(factory, new_page, page_e
     recruiter.get_by_role("link", name="Jobs", exact=True).click()
     recruiter.get_by_role("link", name="Platform Engineer").first.click()
     expect(recruiter.locator("[data-stage=applied]")).to_contain_text("Eve Example")
+    eve = recruiter.locator(".board-card", has_text="Eve Example")
     for label in STAGES:
-        recruiter.get_by_role("button", name=f"Move Eve Example to {label}").click()
-        expect(recruiter.get_by_text(f"Eve Example moved to {label}.")).to_be_visible()
+        eve.locator("summary").click()
+        eve.get_by_label("Move Eve Example to").select_option(label=label)
+        eve.get_by_role("button", name="Move", exact=True).click()
+        expect(recruiter.get_by_role("dialog")).to_contain_text(f"Moving Eve Example to {label} emails them.")
+        recruiter.get_by_role("button", name="Move and send email").click()
+        expect(recruiter.locator("#board-toast")).to_contain_text(f"Eve Example moved to {label}.")
         expect(recruiter.locator(f"[data-stage={label.lower()}]")).to_contain_text("Eve Example")
-    expect(recruiter.get_by_role("button", name="Move Eve Example to", exact=False)).to_have_count(0)
+    expect(eve.locator(".move-menu")).to_have_count(0)  # hired is final: nothing left to move to
 
     # The second application is rejected with a reason.
-    recruiter.get_by_role("link", name="Reject Bob Second").click()
+    bob = recruiter.locator(".board-card", has_text="Bob Second")
+    bob.locator("summary").click()
+    bob.get_by_label("Move Bob Second to").select_option(label="Reject…")
+    bob.get_by_role("button", name="Move", exact=True).click()
     recruiter.get_by_role("button", name="Reject application").click()  # no reason yet
     expect(recruiter.locator("#reason-error")).to_contain_text("A reason is required")
     recruiter.get_by_label("Other, say why").fill("Looking for more production Kubernetes experience.")

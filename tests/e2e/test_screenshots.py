@@ -7,16 +7,19 @@ they go to a temporary directory and the test still checks the pages.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.demo import DEMO_PASSWORD, seed_demo_data
 from app.extensions import db
-from app.models import Job, User
-from app.services import applications
+from app.models import Application, Job, User
+from app.models.base import utcnow
+from app.services import applications, applying, jobs
 from app.services import questions as question_service
+from app.services.candidates import CandidateDetails
 from app.services.resumes import ResumeUpload
 from tests.e2e.test_hiring_flow import sign_in
 from tests.web.conftest import PDF
@@ -30,6 +33,81 @@ COVER_LETTER = (
     "I would love to bring that to Acme Robotics.\n\n"
     "Linus"
 )
+
+
+# The pipeline-board picture: a job whose company shaped its own pipeline.
+CUSTOM_PIPELINE = [
+    {"name": "Applied", "category": "applied"},
+    {"name": "Phone screen", "category": "screening"},
+    {"name": "Take-home", "category": "screening"},
+    {"name": "Technical interview", "category": "interview"},
+    {"name": "Onsite", "category": "interview"},
+    {"name": "Offer", "category": "offer"},
+    {"name": "Hired", "category": "hired"},
+]
+SCREEN, TAKE_HOME, TECH, ONSITE = "phone_screen", "take_home", "technical_interview", "onsite"
+# (demo candidate, moves from Applied, days in the last stage, a resume?, fails the knockout?)
+PLACES = [
+    ("ada@example.com", [SCREEN, TAKE_HOME, TECH, ONSITE, "offer"], 1, True, False),
+    ("alan@example.com", [SCREEN, TAKE_HOME, TECH, ONSITE], 3, True, False),
+    ("grace@example.com", [SCREEN, TAKE_HOME, TECH], 2, True, False),
+    ("edsger@example.com", [SCREEN, TAKE_HOME], 6, False, False),
+    ("barbara@example.com", [SCREEN], 1, True, False),
+    ("margaret@example.com", [SCREEN], 4, True, False),
+    ("ken@example.com", [SCREEN, "rejected"], 2, False, False),
+    ("linus@example.com", [], 0, True, True),
+]
+
+
+def _custom_pipeline_job(recruiter: User) -> int:
+    """An open job on the custom pipeline, its applicants spread over the stages (days in stage varied)."""
+    job = jobs.create_job(
+        recruiter,
+        title="Platform Engineer",
+        description="Run the platform our robots' software ships on.",
+        location="Berlin",
+        remote=True,
+        employment_type="full_time",
+        status="open",
+        pipeline=CUSTOM_PIPELINE,
+    )
+    permit = question_service.add_question(
+        recruiter,
+        job.id,
+        {"kind": "yes_no", "label": "Work permit for the EU?", "required": True,
+         "knockout": {"op": "is", "value": False}},
+    )  # fmt: skip
+    now = utcnow()
+    for email, moves, days, resume, knocked_out in PLACES:
+        person = db.session.scalar(select(User).where(User.email == email))
+        application = applications.apply(
+            person,
+            job.id,
+            cover_letter=f"Dear Acme team,\n\nI would love to run your platform.\n\n{person.full_name}",
+            resume=ResumeUpload(f"{person.full_name.split()[0].lower()}-cv.pdf", PDF) if resume else None,
+            answers={str(permit.id): not knocked_out},
+            consent=True,
+        )
+        for stage in moves:
+            applications.move_stage(
+                recruiter,
+                application.id,
+                stage,
+                reason="Went with a stronger take-home." if stage == "rejected" else None,
+            )
+        db.session.execute(
+            update(Application)
+            .where(Application.id == application.id)
+            .values(stage_entered_at=now - timedelta(days=days, hours=2))
+        )
+    applying.add_candidate(
+        recruiter,
+        job.id,
+        details=CandidateDetails(full_name="Rita Referred", email="rita@example.com"),
+        source="referral",
+        referrer="Alice Admin",
+    )
+    return job.id
 
 
 def _png(path: str) -> bytes:
@@ -55,6 +133,7 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
         question_service.add_question(recruiter, job.id, spec)
     applications.move_stage(recruiter, application.id, "screening", note="Strong CV; booked a first call.")
     applications.move_stage(recruiter, application.id, "interview", note="Great first call.")
+    board_job_id = _custom_pipeline_job(recruiter)
     db.session.commit()
     job_id, application_id = job.id, application.id
     db.session.remove()
@@ -77,10 +156,16 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
 
     staff = new_page()
     sign_in(staff, "recruiter@acme.example", DEMO_PASSWORD)
-    staff.goto(f"/dashboard/jobs/{job_id}")
-    expect(staff.locator("[data-stage=interview]")).to_contain_text("Linus Torvalds")
+    staff.set_viewport_size({"width": 1920, "height": 1000})  # nine columns side by side
+    staff.goto(f"/dashboard/jobs/{board_job_id}")
+    expect(staff.locator("[data-stage=technical_interview]")).to_contain_text("Grace Hopper")
+    expect(staff.locator("[data-stage=applied]")).to_contain_text("Rita Referred")
+    expect(staff.locator("[data-stage=applied] .knockout-flag")).to_contain_text("Work permit for the EU?")
     staff.mouse.move(0, 0)
     staff.screenshot(path=paths["pipeline-board"], full_page=True)
+    staff.set_viewport_size({"width": 1360, "height": 900})
+    staff.goto(f"/dashboard/jobs/{job_id}")
+    expect(staff.locator("[data-stage=interview]")).to_contain_text("Linus Torvalds")
 
     staff.goto(f"/dashboard/jobs/{job_id}/questions")
     expect(staff.get_by_text("Which of these have you run in production?").first).to_be_visible()

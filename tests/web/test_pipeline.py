@@ -20,8 +20,9 @@ def _stage(application_id: int) -> str:
 
 
 def _move(client, application, to, **extra):
+    """Post the board's move menu, the candidate email already confirmed."""
     board = f"/dashboard/jobs/{application.job_id}"
-    data = {"to": to, "version": str(application.version), "next": board, **extra}
+    data = {"to": to, "version": str(application.version), "next": board, "confirm": "1", **extra}
     return post(client, f"/dashboard/applications/{application.id}/move", data)
 
 
@@ -30,9 +31,11 @@ def test_board_has_a_column_per_stage_and_cards_with_allowed_moves(world, as_use
     for label in ("Applied", "Screening", "Interview", "Offer", "Hired", "Rejected", "Withdrawn"):
         assert f'<h2 id="col-{label.lower()}">{label}</h2>' in html
     assert "Cara Candidate" in html
-    assert 'aria-label="Move Cara Candidate to Screening"' in html
-    assert 'aria-label="Reject Cara Candidate"' in html
-    assert 'aria-label="Move Cara Candidate to Interview"' not in html  # not allowed from applied
+    menu = html[html.index(f'id="to-{world.application.id}"') :].split("</select>")[0]
+    assert '<option value="screening">Screening</option>' in menu
+    assert '<option value="rejected">Reject…</option>' in menu
+    assert 'value="interview"' not in menu  # not allowed from applied
+    assert f'<label class="visually-hidden" for="to-{world.application.id}">Move Cara Candidate to</label>' in html
 
 
 def test_recruiter_moves_an_application_through_every_stage(world, as_user):
@@ -42,7 +45,7 @@ def test_recruiter_moves_an_application_through_every_stage(world, as_user):
         db.session.refresh(application)
         response = _move(client, application, stage)
         assert response.status_code == 302
-        assert response.headers["Location"] == f"/dashboard/jobs/{world.job.id}"
+        assert response.headers["Location"] == f"/dashboard/jobs/{world.job.id}#application-{application.id}"
         assert _stage(application.id) == stage
     html = client.get(f"/dashboard/jobs/{world.job.id}").get_data(as_text=True)
     assert "Cara Candidate moved to Hired." in html
@@ -61,7 +64,7 @@ def test_an_illegal_or_stale_move_is_refused_with_a_message(world, as_user):
     stale_version = world.application.version
     applications.move_stage(world.recruiter, world.application.id, "screening")  # someone else, meanwhile
     db.session.commit()
-    data = {"to": "interview", "version": str(stale_version), "next": f"/dashboard/jobs/{world.job.id}"}
+    data = {"to": "interview", "version": str(stale_version), "next": f"/dashboard/jobs/{world.job.id}", "confirm": "1"}
     response = post(client, f"/dashboard/applications/{world.application.id}/move", data)
     assert "changed meanwhile" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _stage(world.application.id) == "screening"

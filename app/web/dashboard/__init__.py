@@ -6,6 +6,8 @@ bp = Blueprint("dashboard", __name__, template_folder="templates")
 
 from app.web.dashboard import (  # noqa: E402,F401
     applications,
+    board,
+    board_bulk,
     candidates,
     company,
     email_templates,

@@ -10,7 +10,7 @@ from app.errors import Conflict, ValidationFailed
 from app.services import applications, questions, rejection_reasons
 from app.services.access import EDITORS
 from app.web.dashboard import bp
-from app.web.dashboard.forms import MoveForm, NoteForm, RejectForm
+from app.web.dashboard.forms import NoteForm, RejectForm
 from app.web.downloads import send_resume
 from app.web.formtools import flash_error, show_errors
 from app.web.helpers import stage_label
@@ -49,23 +49,6 @@ def add_note(application_id: int):
             flash("Note added.", "success")
             return redirect(url_for("dashboard.application", application_id=application_id, _anchor="notes"))
     return _page(applications.get_application(current_user, application_id), form, 422)
-
-
-@bp.post("/applications/<int:application_id>/move")
-@staff_required
-def move(application_id: int):
-    form = MoveForm()
-    back = safe_next(form.next.data) or url_for("dashboard.application", application_id=application_id)
-    if not form.validate_on_submit():
-        flash("That move could not be read; reload the page and try again.", "danger")
-        return redirect(back)
-    try:
-        moved = applications.move_stage(current_user, application_id, form.to.data, expected_version=form.version.data)
-    except (Conflict, ValidationFailed) as error:
-        flash_error(error)
-        return redirect(back)
-    flash(f"{moved.candidate.full_name} moved to {stage_label(moved.stage, moved.job)}.", "success")
-    return redirect(back)
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["GET", "POST"])

@@ -1,15 +1,12 @@
-"""Jobs in the dashboard: list, create, edit, open/close, and each job's pipeline board."""
+"""Jobs in the dashboard: list, create, edit, open/close (each job's board: board.py)."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app import workflow
 from app.errors import ValidationFailed
-from app.services import applications, jobs, pipelines, questions, reports
+from app.services import jobs, pipelines, reports
 from app.services.access import EDITORS, require_role
 from app.web.dashboard import bp
 from app.web.dashboard.forms import JobForm, JobStatusForm
@@ -84,28 +81,3 @@ def job_status(job_id: int):
             }
             flash(f"{job.title} {messages[job.status]}.", "success")
     return redirect(url_for("dashboard.job", job_id=job.id))
-
-
-@bp.get("/jobs/<int:job_id>")
-@staff_required
-def job(job_id: int):
-    """The pipeline board; `?flagged=1` shows only the applications a knockout rule flagged."""
-    flagged = request.args.get("flagged") == "1"
-    board = reports.pipeline(
-        current_user,
-        job_id,
-        stage=request.args.get("stage") or None,
-        cursor=request.args.get("cursor"),
-        flagged=flagged,
-    )
-    shown = [application.id for column in board.columns for application in column.page.items]
-    return render_template(
-        "dashboard/pipeline.html",
-        board=board,
-        job=board.job,
-        flags=questions.flags_by_application(current_user, board.job.company_id, shown),  # one statement
-        stages=workflow.for_job(board.job).keys,
-        moves_for=partial(applications.allowed_moves, current_user._get_current_object()),  # no proxy per card
-        can_edit=current_user.role in EDITORS,
-        status_form=JobStatusForm(),
-    )
