@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models import Job, Note, OutboxMessage, User
 from app.models.base import utcnow
 from app.services import applications as application_service
+from app.services import email_templates as email_template_service
 from app.services import logos, rejection_reasons, status_links
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
@@ -167,6 +168,21 @@ class World:
 
     def user(self, who: str) -> User | None:
         return None if who == "anonymous" else db.session.get(User, getattr(self, who))
+
+    def reason_key(self) -> str:
+        """The email template key of the company's first rejection reason."""
+        reason = rejection_reasons.list_reasons(self.user("admin"))[0]
+        return f"stage_rejected.reason_{reason.id}"
+
+    def saved_template(self) -> str:
+        """A key the company has its own template for (freshly saved)."""
+        email_template_service.save_template(self.user("admin"), "stage_offer", **self.template())
+        db.session.commit()
+        return "stage_offer"
+
+    def template(self) -> dict:
+        return {"subject": f"Offer {_n()} for {{{{ job.title }}}}", "text_body": "Hi {{ candidate.first_name }}",
+                "html_body": "<p>{{ stage.name }}</p>"}  # fmt: skip
 
 
 @pytest.fixture
@@ -341,6 +357,17 @@ CASES = [
          lambda w: {"email": f"staff{_n()}@example.com", "full_name": "Staff", "role": "recruiter"}, (201,)),
     Case("PATCH", f"{A}/companies/<int:company_id>/members/<int:user_id>", "admin",
          lambda w: f"{A}/companies/{w.company}/members/{w.manager}", lambda w: {"role": "hiring_manager"}),
+    Case("GET", f"{A}/email-templates", "manager", lambda w: f"{A}/email-templates?language=de"),
+    Case("GET", f"{A}/email-templates/<key>", "recruiter", lambda w: f"{A}/email-templates/{w.reason_key()}"),
+    Case("PUT", f"{A}/email-templates/<key>", "admin", lambda w: f"{A}/email-templates/{w.reason_key()}",
+         lambda w: w.template()),
+    Case("DELETE", f"{A}/email-templates/<key>", "admin", lambda w: f"{A}/email-templates/{w.saved_template()}",
+         ok=(204,)),
+    Case("POST", f"{A}/email-templates/<key>/preview", "manager",
+         lambda w: f"{A}/email-templates/application_received/preview", lambda w: {"application_id": w.application}),
+    Case("POST", f"{A}/email-templates/<key>/preview", "recruiter",
+         lambda w: f"{A}/email-templates/{w.reason_key()}/preview",
+         lambda w: {"application_id": w.application, **w.template()}),
     # The dashboard
     Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/"),
     Case("GET", "/dashboard/jobs", "manager", lambda w: "/dashboard/jobs"),
@@ -414,6 +441,15 @@ CASES = [
          lambda w: f"/dashboard/mail/{w.waiting_message()}/cancel", ok=(302,)),
     Case("POST", "/dashboard/mail/<int:message_id>/send-now", "admin",
          lambda w: f"/dashboard/mail/{w.waiting_message()}/send-now", ok=(302,)),
+    Case("GET", "/dashboard/email-templates", "manager", lambda w: "/dashboard/email-templates"),
+    Case("GET", "/dashboard/email-templates/<key>", "admin", lambda w: f"/dashboard/email-templates/{w.reason_key()}"),
+    Case("POST", "/dashboard/email-templates/<key>", "admin",
+         lambda w: f"/dashboard/email-templates/{w.reason_key()}", lambda w: w.template(), (302,)),
+    Case("POST", "/dashboard/email-templates/<key>/preview", "recruiter",
+         lambda w: "/dashboard/email-templates/application_received/preview",
+         lambda w: {**w.template(), "application_id": str(w.application)}),
+    Case("POST", "/dashboard/email-templates/<key>/reset", "admin",
+         lambda w: f"/dashboard/email-templates/{w.saved_template()}/reset", ok=(302,)),
     # The pipeline board: filters, the list view, the email confirmation, undo
     Case("GET", "/dashboard/jobs/<int:job_id>", "recruiter",
          lambda w: f"/dashboard/jobs/{w.job}?q=cand&source=careers_page&flagged=1"),

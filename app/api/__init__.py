@@ -25,12 +25,13 @@ def init_app(app: Flask) -> None:
     from app.api.docs import bp as docs_bp
     from app.api.problems import register_routing_errors
     from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
+    from app.api.routes import email_templates as templates
     from app.extensions import csrf
 
     init_jwt(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
-    for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links):
+    for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates):
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_bp)

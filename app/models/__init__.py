@@ -3,6 +3,7 @@
 from app.models.applications import Application, JobStageCount, Note, StageChange
 from app.models.candidates import Candidate
 from app.models.companies import Company
+from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
@@ -19,6 +20,7 @@ __all__ = [
     "ApplicationAnswer",
     "Candidate",
     "Company",
+    "EmailTemplate",
     "EmploymentType",
     "Job",
     "JobQuestion",

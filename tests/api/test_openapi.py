@@ -38,6 +38,9 @@ EXPECTED = {
     "/api/v1/applications/bulk": {"post"},
     "/api/v1/applications/bulk/{batch_id}/undo": {"post"},
     "/api/v1/applications/{application_id}/status-link": {"post", "delete"},
+    "/api/v1/email-templates": {"get"},
+    "/api/v1/email-templates/{key}": {"get", "put", "delete"},
+    "/api/v1/email-templates/{key}/preview": {"post"},
 }
 
 

@@ -10,6 +10,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     board_bulk,
     candidates,
     company,
+    email_templates,
     job_pipeline,
     jobs,
     privacy,
