@@ -1,5 +1,10 @@
 """Rendering outbox messages from templates and turning a row into an email.
 
+A request writes a message's template name and a snapshot of its merge fields
+(`context`, plain JSON); the worker renders it at send time with
+`render_message`, which finds the template through `resolve_template` (the one
+place a per-company template will be looked up).
+
 Names and subjects come from users (candidate names, job titles). The services
 already refuse CR/LF in them; here every header value is flattened to one line
 again and set through `email.headerregistry`, so no input can add a header.
@@ -14,8 +19,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import lru_cache
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from sqlalchemy import Row
 
 from app.models import OutboxMessage
@@ -37,7 +43,7 @@ _env = Environment(
 class Rendered:
     subject: str
     text: str
-    html: str
+    html: str | None
 
 
 def one_line(value: str, max_len: int = 300) -> str:
@@ -51,14 +57,61 @@ def render(template: str, subject: str, **context) -> Rendered:
     Every text value is one line (names and titles only), so a stray CR/LF cannot
     fake structure in the body either.
     """
-    context = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
-    context.setdefault("subject", one_line(subject))
-    context.setdefault("product", PRODUCT)
+    return render_message(None, template, context, subject)
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """What a message is rendered with: a text body, an optional HTML body and optionally its own subject.
+
+    `subject` None: the subject written with the message (formatted from the same
+    snapshot when it was queued) is the one sent.
+    """
+
+    text: Template
+    html: Template | None
+    subject: Template | None = None
+
+
+def resolve_template(company_id: int | None, name: str) -> MailTemplate:
+    """The template `name` for this company's mail: for now, the default from app/mail/templates/mail/.
+
+    The one place a company's own template is to be looked up (falling back to this default).
+    """
+    return _default_template(name)
+
+
+@lru_cache(maxsize=64)
+def _default_template(name: str) -> MailTemplate:
+    return MailTemplate(text=_env.get_template(f"mail/{name}.txt"), html=_env.get_template(f"mail/{name}.html"))
+
+
+def render_message(company_id: int | None, template: str, context: dict[str, Any], subject: str) -> Rendered:
+    """Render a message from its template and its snapshot of merge fields (the worker, at send time).
+
+    Raises on an unknown template, a missing field or a template error: the caller
+    treats that as a permanent failure of the message.
+    """
+    found = resolve_template(company_id, template)
+    fields = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
+    fields.setdefault("product", PRODUCT)
+    if found.subject is not None:
+        subject = found.subject.render(**fields)
+    subject = one_line(subject)
+    fields.setdefault("subject", subject)
     return Rendered(
-        subject=one_line(subject),
-        text=_env.get_template(f"mail/{template}.txt").render(**context),
-        html=_env.get_template(f"mail/{template}.html").render(**context),
+        subject=subject,
+        text=found.text.render(**fields),
+        html=found.html.render(**fields) if found.html is not None else None,
     )
+
+
+def format_subject(subject: str, context: dict[str, Any]) -> str:
+    """A subject written with its message: `subject` a str.format over the snapshot ({job_title}...).
+
+    Cheap enough for the request, so the mail page shows every message's subject before it is sent.
+    """
+    return one_line(subject.format_map(context))
 
 
 # The kinds of message that may carry a private status link (app/mail/events.py), and what
@@ -82,6 +135,19 @@ def scrubbed_bodies(kind: str, text_body: str, html_body: str | None) -> dict[st
     if text == text_body and html == html_body:
         return {}
     return {"text_body": text, "html_body": html}
+
+
+def scrubbed_context(kind: str, context: Any) -> Any:
+    """The snapshot to keep once the message is sent: the same, with every status link in it replaced."""
+    if kind not in STATUS_LINK_KINDS or context is None:
+        return context
+    if isinstance(context, str):
+        return _STATUS_LINK.sub(LINK_REMOVED, context)
+    if isinstance(context, dict):
+        return {key: scrubbed_context(kind, value) for key, value in context.items()}
+    if isinstance(context, list):
+        return [scrubbed_context(kind, value) for value in context]
+    return context
 
 
 def new_message_id(sender: str) -> str:
@@ -108,21 +174,24 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name, 200), username=username, domain=domain)
 
 
-def build_email(row: OutboxMessage | Row, sender: str) -> EmailMessage:
+def build_email(row: OutboxMessage | Row, sender: str, content: Rendered | None = None) -> EmailMessage:
     """The email for an outbox row (the model, or a row of its columns).
 
+    `content`: the subject and bodies rendered at send time; without it, the row's own.
     Raises ValueError when an address cannot be used.
     """
+    if content is None:
+        content = Rendered(subject=row.subject, text=row.text_body, html=row.html_body)
     message = EmailMessage()
     message["From"] = sender_address(sender)
     message["To"] = _address(row.to_name, row.to_address)
-    message["Subject"] = one_line(row.subject)
+    message["Subject"] = one_line(content.subject)
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = one_line(row.message_id, 255)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.text_body, cte=_plain_cte(row.text_body))
-    if row.html_body:
-        message.add_alternative(row.html_body, subtype="html", cte=_plain_cte(row.html_body))
+    message.set_content(content.text, cte=_plain_cte(content.text))
+    if content.html:
+        message.add_alternative(content.html, subtype="html", cte=_plain_cte(content.html))
     return message
 
 

@@ -13,9 +13,15 @@ A database that drops the connection after the server took the message would
 leave the row pending and the message to be sent twice; so recording "sent" is
 retried on a fresh connection (RECORD_SENT_TRIES) before giving up.
 
+A message written as a template and a snapshot of its merge fields is rendered
+here, after the claim (which returns the snapshot): every attempt renders the
+same snapshot, and the UPDATE that marks it sent also stores the subject and
+bodies that went out. A message that cannot be rendered (an unknown template, a
+missing field) fails for good at once, with the error: retrying would not help.
+
 Once sent, the kept copy of a message that carried a private status link has
-the link replaced by a placeholder: until then a retry needs it, afterwards
-only the person's mailbox holds it.
+the link replaced by a placeholder, in its bodies and in its snapshot: until
+then a retry needs it, afterwards only the person's mailbox holds it.
 """
 
 from __future__ import annotations
@@ -30,15 +36,18 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.mail import backends
-from app.mail.compose import build_email, scrubbed_bodies
+from app.mail.compose import Rendered, build_email, render_message, scrubbed_bodies, scrubbed_context
 from app.models import MessageStatus, OutboxMessage
 from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# What building the email needs (and its kind, for what is kept afterwards), returned by the claim.
+# What rendering and building the email need (and its kind, for what is kept afterwards), returned by the claim.
 _MESSAGE_COLUMNS = (
     "kind",
+    "company_id",
+    "template",
+    "context",
     "to_name",
     "to_address",
     "subject",
@@ -64,7 +73,8 @@ def deliver(message_id: int) -> str:
     so that RQ schedules the next try.
 
     Core statements on one connection: the claim counts the attempt and returns
-    the row in one round trip, the outcome is one more, then the commit.
+    the row (with its snapshot) in one round trip, the outcome (with what was
+    rendered) is one more, then the commit.
     """
     app = current_app._get_current_object()
     table = OutboxMessage.__table__
@@ -80,24 +90,21 @@ def deliver(message_id: int) -> str:
             ).first()
             if row is None:
                 return "skipped"
-            attempts, error_text = row.attempts, None
+            attempts = row.attempts
             try:
-                backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]), message_id)
-            except Exception as error:
-                error_text = describe(error)
-                unreachable = is_unreachable(error)
-                final = not unreachable and (is_permanent(error) or attempts >= app.config["MAIL_MAX_ATTEMPTS"])
-                outcome = "failed" if final else "deferred"
-                status = MessageStatus.FAILED.value if final else MessageStatus.PENDING.value
-                counted = table.c.attempts - 1 if unreachable else table.c.attempts
-                conn.execute(update(table).where(this).values(status=status, last_error=error_text, attempts=counted))
+                content = _content(row)
+            except Exception as error:  # a template or snapshot that cannot render: no retry will help
+                outcome, error_text = "failed", f"Rendering failed: {describe(error)}"[:1000]
+                values = {"status": MessageStatus.FAILED.value, "last_error": error_text}
             else:
-                sent, outcome = True, "sent"
-                # The copy kept from now on holds no private status link (same UPDATE, no extra round trip).
-                kept = scrubbed_bodies(row.kind, row.text_body, row.html_body)
-                conn.execute(
-                    update(table).where(this).values(status=MessageStatus.SENT.value, sent_at=utcnow(), **kept)
-                )
+                outcome, error_text, values = _send(app, row, content, message_id)
+                if outcome == "sent":
+                    # What went out is kept, without any private status link (same UPDATE, no extra round trip).
+                    # Sent from here on: if recording it fails, _record_sent records it on a fresh connection.
+                    sent = True
+                    kept = _kept(row, content)
+                    values = {"status": MessageStatus.SENT.value, "sent_at": utcnow(), **kept}
+            conn.execute(update(table).where(this).values(**values))
     except DBAPIError:
         if not sent:
             raise  # nothing went out: the job fails and is retried
@@ -108,6 +115,44 @@ def deliver(message_id: int) -> str:
         log.info("mail #%s attempt %d failed, will retry: %s", message_id, attempts, error_text)
         raise DeliveryDeferred(f"mail #{message_id} attempt {attempts}: {error_text}")
     return outcome
+
+
+def _send(app, row, content: Rendered, message_id: int) -> tuple[str, str | None, dict]:
+    """Send the claimed message: ("sent", None, {}) or (outcome, error, the columns recording the failure)."""
+    table = OutboxMessage.__table__
+    try:
+        backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"], content), message_id)
+    except Exception as error:
+        error_text = describe(error)
+        unreachable = is_unreachable(error)
+        final = not unreachable and (is_permanent(error) or row.attempts >= app.config["MAIL_MAX_ATTEMPTS"])
+        status = MessageStatus.FAILED.value if final else MessageStatus.PENDING.value
+        counted = table.c.attempts - 1 if unreachable else table.c.attempts
+        return (
+            ("failed" if final else "deferred"),
+            error_text,
+            {"status": status, "last_error": error_text, "attempts": counted},
+        )
+    return "sent", None, {}
+
+
+def _content(row) -> Rendered:
+    """The subject and bodies to send: rendered now from the snapshot, or as they were written."""
+    if row.template is None:
+        return Rendered(subject=row.subject, text=row.text_body, html=row.html_body)
+    return render_message(row.company_id, row.template, row.context or {}, row.subject)
+
+
+def _kept(row, content: Rendered) -> dict:
+    """The columns the sent UPDATE writes besides the status: what went out, without status links."""
+    kept = {}
+    if row.template is not None:
+        kept = {"subject": content.subject, "text_body": content.text, "html_body": content.html}
+        scrubbed = scrubbed_context(row.kind, row.context)
+        if scrubbed != row.context:
+            kept["context"] = scrubbed
+    kept.update(scrubbed_bodies(row.kind, content.text, content.html))
+    return kept
 
 
 def _due(table):

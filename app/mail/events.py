@@ -2,8 +2,10 @@
 
 Connected once, when this module is imported; every receiver works on
 `current_app`, so an app built later (tests build many) needs no new wiring.
-Candidates never get staff notes or rejection reasons: those fields are not
-passed to any template.
+Each message is written as a template name and a snapshot of its merge fields
+(plain strings and numbers); the worker renders it when it sends. Candidates
+never get staff notes or rejection reasons: those fields are never put in a
+snapshot.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ from datetime import timedelta
 from flask import current_app
 
 from app import signals, workflow
-from app.mail.compose import one_line, render
+from app.mail.compose import one_line
 from app.mail.outbox import add_message, add_messages
 from app.models import Application, Company, StageChange, User
 from app.models.base import utcnow
 from app.services import questions, tokens
 
 CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
+# Subjects are str.format over the message's snapshot (formatted when it is queued).
 STAGE_SUBJECTS = {
-    "screening": "Your application for {title} is being reviewed",
-    "interview": "Your application for {title}: next step, interview",
-    "offer": "Good news about your application for {title}",
-    "hired": "Welcome aboard: {title} at {company}",
-    "rejected": "Your application for {title} at {company}",
+    "screening": "Your application for {job_title} is being reviewed",
+    "interview": "Your application for {job_title}: next step, interview",
+    "offer": "Good news about your application for {job_title}",
+    "hired": "Welcome aboard: {job_title} at {company_name}",
+    "rejected": "Your application for {job_title} at {company_name}",
 }
 
 
@@ -68,27 +71,31 @@ def on_application_submitted(
 ) -> None:
     if added_by is not None:
         return  # staff added the person themselves: they did not apply, and the team knows
-    candidate, job = application.candidate, application.job
-    names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
+    candidate = application.candidate
+    names = _names(application)
     confirmation = {
         "kind": "application_received",
         "to_address": candidate.email,
         "to_name": candidate.full_name,
         "company_id": application.company_id,
-        "rendered": render(
-            "application_received",
-            f"Your application for {job.title} at {job.company.name}",
-            link=_candidate_link(application, status_token),
-            private=status_token is not None,
-            answers=answers_copy(application),
+        "template": "application_received",
+        "subject": "Your application for {job_title} at {company_name}",
+        "context": {
             **names,
-        ),
+            "link": _candidate_link(application, status_token),
+            "private": status_token is not None,
+            "answers": answers_copy(application),
+        },
     }
     # The confirmation and every staff alert in one INSERT.
-    staff = _staff_messages(
-        application, "new_application", f"New application: {candidate.full_name} for {job.title}", names
-    )
+    staff = _staff_messages(application, "new_application", "New application: {candidate_name} for {job_title}", names)
     add_messages([confirmation, *staff])
+
+
+def _names(application: Application) -> dict[str, str]:
+    """The names every message about an application carries, as they are now."""
+    candidate, job = application.candidate, application.job
+    return {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
 
 
 def answers_copy(application: Application) -> list[dict[str, str]]:
@@ -105,35 +112,33 @@ def answers_copy(application: Application) -> list[dict[str, str]]:
 @signals.application_repeated.connect
 def on_application_repeated(application: Application, *, status_token: str, **_extra) -> None:
     """Someone applied again with this address: tell the address, with its link, and no one else."""
-    _status_mail(application, "application_repeated", "You have already applied for {title}", status_token)
+    _status_mail(application, "application_repeated", "You have already applied for {job_title}", status_token)
 
 
 @signals.status_link_issued.connect
 def on_status_link_issued(application: Application, *, status_token: str, **_extra) -> None:
-    _status_mail(application, "status_link", "A new link to your application for {title}", status_token)
+    _status_mail(application, "status_link", "A new link to your application for {job_title}", status_token)
 
 
 def _status_mail(application: Application, kind: str, subject: str, status_token: str) -> None:
-    candidate, job = application.candidate, application.job
+    candidate = application.candidate
     add_message(
         kind=kind,
         to_address=candidate.email,
         to_name=candidate.full_name,
         company_id=application.company_id,
-        rendered=render(
-            kind,
-            subject.format(title=job.title),
-            link=status_link(status_token),
-            candidate_name=candidate.full_name,
-            job_title=job.title,
-            company_name=job.company.name,
-            applied_on=application.created_at.strftime("%d %B %Y"),
-        ),
+        template=kind,
+        subject=subject,
+        context={
+            **_names(application),
+            "link": status_link(status_token),
+            "applied_on": application.created_at.strftime("%d %B %Y"),
+        },
     )
 
 
 def candidate_email_for_move(application: Application, from_stage: str, to_stage: str) -> dict | None:
-    """The email a move would send the candidate ({"kind", "subject"}), or None.
+    """The email a move would send the candidate ({"kind", "subject", "subject_format", "delay_seconds"}), or None.
 
     Entering a new category tells the candidate (screening, interview, offer,
     hired, rejected); moving between two stages of one category does not.
@@ -149,18 +154,19 @@ def candidate_email_for_move(application: Application, from_stage: str, to_stage
     delay = int(current_app.config.get("MAIL_REJECTION_DELAY", 0)) if category == "rejected" else 0
     return {
         "kind": f"stage_{category}",
-        "subject": STAGE_SUBJECTS[category].format(title=job.title, company=job.company.name),
+        "subject": STAGE_SUBJECTS[category].format(job_title=job.title, company_name=job.company.name),
+        "subject_format": STAGE_SUBJECTS[category],
         "delay_seconds": delay,  # it waits this long (and can be cancelled or undone meanwhile)
     }
 
 
 def stage_change_messages(application: Application, change: StageChange) -> list[dict]:
     """The outbox messages (add_messages' dicts) a stage change sends."""
-    candidate, job = application.candidate, application.job
-    names = {"candidate_name": candidate.full_name, "job_title": job.title, "company_name": job.company.name}
+    candidate = application.candidate
+    names = _names(application)
     email = candidate_email_for_move(application, change.from_stage, change.to_stage)
     if email is not None:
-        # Only names and the stage reach the template: never change.note or change.reason.
+        # Only names and the stage reach the snapshot: never change.note or change.reason.
         return [
             {
                 "kind": email["kind"],
@@ -169,18 +175,18 @@ def stage_change_messages(application: Application, change: StageChange) -> list
                 "company_id": application.company_id,
                 "stage_change_id": change.id,
                 "due_at": utcnow() + timedelta(seconds=email["delay_seconds"]) if email["delay_seconds"] else None,
-                "rendered": render(
-                    "stage_update",
-                    email["subject"],
-                    stage=email["kind"].removeprefix("stage_"),
-                    link=_candidate_link(application, None),
+                "template": "stage_update",
+                "subject": email["subject_format"],
+                "context": {
                     **names,
-                ),
+                    "stage": email["kind"].removeprefix("stage_"),
+                    "link": _candidate_link(application, None),
+                },
             }
         ]
     if change.to_stage == "withdrawn":
         return _staff_messages(
-            application, "application_withdrawn", f"Application withdrawn: {candidate.full_name} for {job.title}", names
+            application, "application_withdrawn", "Application withdrawn: {candidate_name} for {job_title}", names
         )
     return []
 
@@ -191,16 +197,20 @@ def on_stage_changed(application: Application, *, change: StageChange, **_extra)
 
 
 def _staff_messages(application: Application, kind: str, subject: str, names: dict[str, str]) -> list[dict]:
-    """One message per active recruiter and admin of the application's company, for add_messages."""
+    """One message per active recruiter and admin of the application's company, for add_messages.
+
+    `subject`: a str.format over the snapshot (names, staff_name).
+    """
+    link = links(application.id)["dashboard"]
     return [
         {
             "kind": kind,
             "to_address": member.email,
             "to_name": member.full_name,
             "company_id": application.company_id,
-            "rendered": render(
-                kind, subject, staff_name=member.full_name, link=links(application.id)["dashboard"], **names
-            ),
+            "template": kind,
+            "subject": subject,
+            "context": {**names, "staff_name": member.full_name, "link": link},
         }
         for member in recruiting_staff(application.job.company)
     ]
@@ -215,16 +225,16 @@ def on_staff_invited(user: User, *, invited_by: User, **_extra) -> None:
         to_address=user.email,
         to_name=user.full_name,
         company_id=user.company_id,
-        rendered=render(
-            "staff_invitation",
-            f"You are invited to join {company.name}",
-            invitee_name=user.full_name,
-            inviter_name=invited_by.full_name,
-            company_name=company.name,
-            role=user.role.replace("_", " "),
-            expires_days=tokens.MAX_AGE[tokens.INVITE] // (24 * 3600),
-            link=link,
-        ),
+        template="staff_invitation",
+        subject="You are invited to join {company_name}",
+        context={
+            "invitee_name": user.full_name,
+            "inviter_name": invited_by.full_name,
+            "company_name": company.name,
+            "role": user.role.replace("_", " "),
+            "expires_days": tokens.MAX_AGE[tokens.INVITE] // (24 * 3600),
+            "link": link,
+        },
     )
 
 
@@ -236,11 +246,7 @@ def on_password_reset_requested(user: User, **_extra) -> None:
         to_address=user.email,
         to_name=user.full_name,
         company_id=None,  # account mail: not shown on any company's mail page
-        rendered=render(
-            "password_reset",
-            "Reset your password",
-            name=user.full_name,
-            expires_hours=tokens.MAX_AGE[tokens.RESET] // 3600,
-            link=link,
-        ),
+        template="password_reset",
+        subject="Reset your password",
+        context={"name": user.full_name, "expires_hours": tokens.MAX_AGE[tokens.RESET] // 3600, "link": link},
     )

@@ -1,5 +1,8 @@
 """The outbox: rows written in the event's transaction, handed on after the commit.
 
+A row holds what to send, not the email: the template's name and a snapshot of
+its merge fields; the worker renders it when it sends (app/mail/delivery.py).
+
 `add_message` / `add_messages` insert rows in the caller's session and remember
 their ids on that session. When the session's outermost transaction commits, the ids are passed
 to `dispatch` (the RQ queue, or in-process delivery without Redis); when it
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.after_commit import run_after_commit
 from app.extensions import db
-from app.mail.compose import Rendered, new_message_id, one_line
+from app.mail.compose import Rendered, format_subject, new_message_id, one_line
 from app.models import MessageStatus, OutboxMessage
 from app.models.base import utcnow
 
@@ -25,16 +28,39 @@ log = logging.getLogger(__name__)
 _PENDING = "mail_outbox_ids"
 
 
-def add_message(*, kind: str, to_address: str, to_name: str, rendered: Rendered, company_id: int | None) -> int:
-    """Queue one email in the current transaction; it leaves only if the transaction commits."""
-    (message_id,) = add_messages(
-        [{"kind": kind, "to_address": to_address, "to_name": to_name, "rendered": rendered, "company_id": company_id}]
-    )
+def add_message(
+    *,
+    kind: str,
+    to_address: str,
+    to_name: str,
+    company_id: int | None,
+    rendered: Rendered | None = None,
+    template: str | None = None,
+    context: dict | None = None,
+    subject: str | None = None,
+) -> int:
+    """Queue one email in the current transaction; it leaves only if the transaction commits.
+
+    Either `template` + `context` + `subject` (rendered by the worker) or `rendered`; see add_messages.
+    """
+    message = {"kind": kind, "to_address": to_address, "to_name": to_name, "company_id": company_id}
+    if rendered is not None:
+        message["rendered"] = rendered
+    else:
+        message.update(template=template, context=context, subject=subject)
+    (message_id,) = add_messages([message])
     return message_id
 
 
 def add_messages(messages: list[dict]) -> list[int]:
     """Queue several emails (add_message's arguments, one dict each) with one INSERT; their ids.
+
+    Each message is either
+    - a snapshot: `template` (a name under app/mail/templates/mail/), `context` (its merge
+      fields as plain JSON: names, titles, links) and `subject` (a str.format over the
+      context, formatted here so the mail page shows it); the worker renders the bodies
+      when it sends, so the request pays for no template; or
+    - `rendered` (a Rendered: subject, text and HTML already made), stored as it is.
 
     An event with many recipients costs one statement, not one per recipient.
     """
@@ -47,9 +73,7 @@ def add_messages(messages: list[dict]) -> list[int]:
             "kind": m["kind"],
             "to_address": m["to_address"],
             "to_name": one_line(m["to_name"], 200),
-            "subject": m["rendered"].subject,
-            "text_body": m["rendered"].text,
-            "html_body": m["rendered"].html,
+            **_content(m),
             "message_id": new_message_id(sender),
             "status": MessageStatus.PENDING.value,
             "attempts": 0,
@@ -65,6 +89,27 @@ def add_messages(messages: list[dict]) -> list[int]:
     # Delayed messages are left to the sweep, which hands them on once they are due.
     schedule(session, [i for i, row in zip(ids, rows, strict=True) if row["due_at"] is None or row["due_at"] <= now])
     return ids
+
+
+def _content(message: dict) -> dict:
+    """The row's subject, bodies, template and snapshot for one add_messages dict."""
+    rendered = message.get("rendered")
+    if rendered is not None:
+        return {
+            "subject": rendered.subject,
+            "text_body": rendered.text,
+            "html_body": rendered.html,
+            "template": None,
+            "context": None,
+        }
+    context = message["context"]
+    return {
+        "subject": format_subject(message["subject"], context),
+        "text_body": None,
+        "html_body": None,
+        "template": message["template"],
+        "context": context,
+    }
 
 
 def schedule(session: Session, ids: list[int]) -> None:

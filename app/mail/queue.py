@@ -49,33 +49,38 @@ def retry_policy(app: Flask) -> Retry | None:
 
 
 def enqueue(app: Flask, ids: list[int]) -> int:
-    """Put one job per message on the queue; returns how many made it.
+    """Put one job per message on the queue, all in one Redis round trip; returns how many made it.
 
     If Redis is unreachable the messages simply stay pending: the sweep
     (`flask mail flush`, or the worker's periodic run) enqueues them later.
+    The jobs go in one MULTI/EXEC, so either all of them are queued or none.
     """
+    if not ids:
+        return 0
     queue = get_queue(app)
     retry = retry_policy(app)
     stem = key_stem(app)
     timeout = max(60, 4 * int(app.config["SMTP_TIMEOUT"]))
-    done = 0
+    jobs = [
+        Queue.prepare_data(
+            JOB,
+            (message_id,),
+            job_id=f"{stem}mail-{message_id}-{uuid.uuid4().hex[:12]}",
+            retry=retry,
+            timeout=timeout,
+            result_ttl=600,
+            failure_ttl=7 * 24 * 3600,
+            description=f"mail message {message_id}",
+        )
+        for message_id in ids
+    ]
     try:
-        for message_id in ids:
-            queue.enqueue(
-                JOB,
-                message_id,
-                job_id=f"{stem}mail-{message_id}-{uuid.uuid4().hex[:12]}",
-                retry=retry,
-                job_timeout=timeout,
-                result_ttl=600,
-                failure_ttl=7 * 24 * 3600,
-                description=f"mail message {message_id}",
-            )
-            done += 1
+        queue.enqueue_many(jobs)
     except redis.RedisError as error:
         log.warning(
             "mail: the queue is unavailable (%s); %d message(s) stay pending for the sweep",
             type(error).__name__,
-            len(ids) - done,
+            len(ids),
         )
-    return done
+        return 0
+    return len(ids)

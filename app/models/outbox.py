@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -39,9 +39,17 @@ class OutboxMessage(db.Model):
     stage_change_id: Mapped[int | None] = mapped_column()
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
+    # Written with the message (formatted from the snapshot); the one sent replaces it when it goes out.
     subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(db.Text)
+    # Rendered by the worker at send time from `template` and `context` (None until then),
+    # or written rendered with the message when it was queued that way (`template` None).
+    text_body: Mapped[str | None] = mapped_column(db.Text)
     html_body: Mapped[str | None] = mapped_column(db.Text)
+    # The template's name (app/mail/templates/mail/<template>.txt/.html, or the company's own).
+    template: Mapped[str | None] = mapped_column(String(100))
+    # The snapshot of the merge fields (names, titles, links as plain strings and numbers), taken
+    # in the transaction of the event: a later edit of the job does not change a queued message.
+    context: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     status: Mapped[str] = mapped_column(String(10), default=MessageStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -132,6 +132,8 @@ def test_the_mail_page_shows_waiting_mail_with_its_buttons(delayed_app, factory)
     login(client, tenant["recruiter"])
     page = client.get("/dashboard/mail?status=pending").get_data(as_text=True)
     assert "waiting" in page and f"/dashboard/mail/{message.id}/cancel" in page and "Send now" in page
+    # Not rendered yet (the worker renders it when it goes), yet its subject shows: written with it.
+    assert message.text_body is None and f"<td>{message.subject}" in page
     token = csrf(client, "/dashboard/mail")
     assert client.post(f"/dashboard/mail/{message.id}/cancel").status_code == 400  # no CSRF token
     response = client.post(f"/dashboard/mail/{message.id}/cancel", data={"csrf_token": token})

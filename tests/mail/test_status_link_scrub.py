@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from app.extensions import db
-from app.mail.compose import LINK_REMOVED, scrubbed_bodies
+from app.mail.compose import LINK_REMOVED, scrubbed_bodies, scrubbed_context
 from app.models import OutboxMessage
 from app.services import status_links
 from tests.guests import apply_as_guest
@@ -42,8 +44,9 @@ def test_sent_rows_keep_no_status_link_while_the_delivered_mail_has_it(mail_app,
     submission, first = apply_as_guest(tenant["job"].id, email=GINA)
     db.session.commit()
     (pending,) = _rows(GINA, "application_received")
-    # Until it is sent, the row holds the link: every attempt needs it.
-    assert pending.status == "pending" and first in pending.text_body and first in pending.html_body
+    # Until it is sent, the row's snapshot holds the link: every attempt renders it. No body yet.
+    assert pending.status == "pending" and first in pending.context["link"]
+    assert pending.template == "application_received" and pending.text_body is None and pending.html_body is None
 
     status_links.reissue(tenant["recruiter"], submission.application.id)
     db.session.commit()
@@ -68,12 +71,16 @@ def test_sent_rows_keep_no_status_link_while_the_delivered_mail_has_it(mail_app,
         assert "/status/" not in row.text_body and "/status/" not in row.html_body, row.kind
         assert LINK_REMOVED in row.text_body and LINK_REMOVED in row.html_body, row.kind
         assert row.subject and "Hello" in row.text_body  # the rest of the copy is kept
+        # Nor does the snapshot it was rendered from: no stored column keeps the token.
+        assert token not in json.dumps(row.context) and row.context["link"] == LINK_REMOVED, row.kind
+        assert row.context["candidate_name"] and row.context["job_title"] == tenant["job"].title
     assert tokens[0] == first and tokens[2] == third and tokens[1] not in (first, third)
 
     # Staff alerts carry no private link; they are kept as they were sent.
     alerts = _rows(tenant["recruiter"].email, "new_application")
     assert alerts and all(f"/dashboard/applications/{submission.application.id}" in a.text_body for a in alerts)
     assert all(LINK_REMOVED not in a.text_body for a in alerts)
+    assert all(a.context["link"].endswith(f"/dashboard/applications/{submission.application.id}") for a in alerts)
 
 
 def test_a_signed_in_candidates_confirmation_keeps_its_portal_link(mail_app, factory, smtp_server):
@@ -96,3 +103,16 @@ def test_only_status_links_of_the_kinds_that_carry_them_are_removed():
     }
     assert scrubbed_bodies("stage_update", text, html) == {}  # no private link in other kinds
     assert scrubbed_bodies("status_link", "No link here.", None) == {}  # nothing to change
+
+
+def test_status_links_in_a_snapshot_are_replaced_wherever_they_sit():
+    link = "https://ats.example/status/" + "c" * 43
+    context = {"link": link, "private": True, "answers": [{"label": "Site", "value": f"see {link}"}], "n": 3}
+    assert scrubbed_context("application_received", context) == {
+        "link": LINK_REMOVED,
+        "private": True,
+        "answers": [{"label": "Site", "value": f"see {LINK_REMOVED}"}],
+        "n": 3,
+    }
+    assert scrubbed_context("stage_screening", context) is context  # other kinds keep their snapshot
+    assert scrubbed_context("status_link", None) is None
