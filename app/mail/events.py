@@ -78,6 +78,7 @@ def on_application_submitted(
         "to_address": candidate.email,
         "to_name": candidate.full_name,
         "company_id": application.company_id,
+        "application_id": application.id,
         "template": "application_received",
         "subject": "Your application for {job_title} at {company_name}",
         "context": {
@@ -122,19 +123,21 @@ def on_status_link_issued(application: Application, *, status_token: str, **_ext
 
 def _status_mail(application: Application, kind: str, subject: str, status_token: str) -> None:
     candidate = application.candidate
-    add_message(
-        kind=kind,
-        to_address=candidate.email,
-        to_name=candidate.full_name,
-        company_id=application.company_id,
-        template=kind,
-        subject=subject,
-        context={
+    message = {
+        "kind": kind,
+        "to_address": candidate.email,
+        "to_name": candidate.full_name,
+        "company_id": application.company_id,
+        "application_id": application.id,
+        "template": kind,
+        "subject": subject,
+        "context": {
             **_names(application),
             "link": status_link(status_token),
             "applied_on": application.created_at.strftime("%d %B %Y"),
         },
-    )
+    }
+    add_messages([message])
 
 
 def candidate_email_for_move(application: Application, from_stage: str, to_stage: str) -> dict | None:
@@ -173,6 +176,7 @@ def stage_change_messages(application: Application, change: StageChange) -> list
                 "to_address": candidate.email,
                 "to_name": candidate.full_name,
                 "company_id": application.company_id,
+                "application_id": application.id,
                 "stage_change_id": change.id,
                 "due_at": utcnow() + timedelta(seconds=email["delay_seconds"]) if email["delay_seconds"] else None,
                 "template": "stage_update",
@@ -208,6 +212,7 @@ def _staff_messages(application: Application, kind: str, subject: str, names: di
             "to_address": member.email,
             "to_name": member.full_name,
             "company_id": application.company_id,
+            "application_id": application.id,
             "template": kind,
             "subject": subject,
             "context": {**names, "staff_name": member.full_name, "link": link},

@@ -78,6 +78,8 @@ def add_messages(messages: list[dict]) -> list[int]:
             "status": MessageStatus.PENDING.value,
             "attempts": 0,
             "stage_change_id": m.get("stage_change_id"),
+            "application_id": m.get("application_id"),
+            "sent_by_id": m.get("sent_by_id"),
             "due_at": m.get("due_at"),
         }
         for m in messages

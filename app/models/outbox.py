@@ -29,6 +29,7 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_messages_status_id", "status", "id"),
         Index("ix_outbox_messages_company_id_id", "company_id", "id"),
         Index("ix_outbox_messages_stage_change_id", "stage_change_id"),
+        Index("ix_outbox_messages_application_id_id", "application_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,10 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(50))
     # The stage change that caused it (candidate emails about a move), so undoing the move can withdraw it.
     stage_change_id: Mapped[int | None] = mapped_column()
+    # The application the message is about (its activity lists it; replies find it); None: account mail.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    # The staff member who wrote it (a message from the application page); None: sent by an event.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
     # Written with the message (formatted from the snapshot); the one sent replaces it when it goes out.
