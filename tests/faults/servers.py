@@ -223,6 +223,15 @@ class WorkerProcess:
         text = self.log_path.read_text(errors="replace")
         return text[-tail:] if tail else text
 
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, whatever it was doing is cut short."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        if self.process is not None:
+            self.log_file.close()
+            self.process = None
+
     def stop(self) -> int | None:
         """SIGTERM (a warm shutdown) and its exit code."""
         if self.process is None:
