@@ -522,6 +522,8 @@ def move(
     *,
     expected_version: int | None = None,
     note: str | None = None,
+    reason: str | None = None,
+    reason_id: int | None = None,
 ) -> MoveResult:
     """`applications.move_stage`, answering with the history row it wrote and the undo now on offer."""
     application = applications.get_application(actor, application_id)
@@ -533,7 +535,9 @@ def move(
 
     # Connected for this application object only: another request's move is not heard here.
     with signals.stage_changed.connected_to(keep, sender=application):
-        applications.move_stage(actor, application.id, to, note=note, expected_version=expected_version)
+        applications.move_stage(
+            actor, application.id, to, note=note, reason=reason, reason_id=reason_id, expected_version=expected_version
+        )
     change = written[-1] if written else None
     return MoveResult(
         application=application, from_stage=from_stage, change=change, undo=undo.offer(actor, application, change)

@@ -6,9 +6,10 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Application
+from app.models import Application, OutboxMessage
 from app.services import applications
 from app.services.resumes import ResumeUpload
 from tests.web.conftest import PDF, csrf, post
@@ -249,3 +250,26 @@ def test_upload_larger_than_the_request_limit_is_a_friendly_413(make_app, app):
         )
         assert response.status_code == 413
         assert "File too large" in response.get_data(as_text=True)
+
+
+def test_the_reject_form_offers_to_undo_a_rejection_whose_email_still_waits(world, as_user, app):
+    app.config["MAIL_REJECTION_DELAY"] = 3600
+    client = as_user(world.recruiter)
+    url = f"/dashboard/applications/{world.application.id}/reject"
+    board = f"/dashboard/jobs/{world.job.id}"
+    data = {"reason": "Position filled", "version": str(world.application.version), "next": board}
+    response = post(client, url, data)
+    assert response.status_code == 302 and _stage(world.application.id) == "rejected"
+    page = client.get(board).get_data(as_text=True)
+    flash = page[page.index("undo-flash") :].split("</div>")[0]
+    assert "Cara Candidate&#39;s application is rejected." in flash
+    assert f'action="/dashboard/applications/{world.application.id}/undo"' in flash
+
+    change_id = re.search(r'name="change_id" value="(\d+)"', flash).group(1)
+    undo = post(client, f"/dashboard/applications/{world.application.id}/undo", {"change_id": change_id, "next": board})
+    assert undo.status_code == 302 and _stage(world.application.id) == "applied"
+    statuses = db.session.scalars(
+        select(OutboxMessage.status).where(OutboxMessage.application_id == world.application.id,
+                                           OutboxMessage.kind == "stage_rejected")
+    ).all()  # fmt: skip
+    assert statuses == ["cancelled"]  # the waiting rejection email never leaves

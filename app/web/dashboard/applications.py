@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, ValidationFailed
-from app.services import applications, questions, rejection_reasons
+from app.services import applications, board, questions, rejection_reasons
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.forms import NoteForm, RejectForm
@@ -71,7 +71,7 @@ def reject(application_id: int):
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         name = application.candidate.full_name
         try:
-            applications.move_stage(
+            result = board.move(
                 current_user,
                 application.id,
                 "rejected",
@@ -88,7 +88,12 @@ def reject(application_id: int):
             flash_error(error)
             return redirect(url_for("dashboard.application", application_id=application_id))
         else:
-            flash(f"{name}'s application is rejected.", "success")
+            message = f"{name}'s application is rejected."
+            if result.undo is not None:  # a mis-click on Reject can be taken back, email and all
+                undo_url = url_for("dashboard.undo_move", application_id=application.id)
+                flash({"text": message, "url": undo_url, "change_id": result.undo.change_id, "next": back}, "undo")
+            else:
+                flash(message, "success")
             return redirect(back)
     else:
         form.version.data = form.version.data or str(application.version)
