@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
 from app.extensions import db
-from tests.test_migration_candidates import _insert, _rows
+from tests.migration_data import insert as _insert
+from tests.migration_data import round_trip_on_postgres, round_trip_on_sqlite
+from tests.migration_data import rows as _rows
 
 BEFORE = "0010_pipelines"
 AFTER = "0009_apply_row"
@@ -116,24 +117,13 @@ def _check_round_trip(seeded: dict) -> None:
 
 
 def test_upgrade_and_downgrade_with_data_on_sqlite(make_app, tmp_path):
+    round_trip_on_sqlite(make_app, tmp_path / "apply_row.db", BEFORE, lambda: _check_round_trip(_seed_before()))
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'apply_row.db'}")
     with app.app_context():
-        upgrade(revision=BEFORE)
-        _check_round_trip(_seed_before())
-        upgrade()  # and forward again to the newest schema
         assert "consents" not in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
 
 
 @pytest.mark.postgres
 def test_upgrade_and_downgrade_with_data_on_postgres(app):
-    downgrade(revision=BEFORE)
-    try:
-        _check_round_trip(_seed_before())
-    finally:
-        present = set(db.inspect(db.engine).get_table_names())
-        with db.engine.begin() as conn:
-            for table in CHILDREN_FIRST:
-                if table in present:
-                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from this file)
-        upgrade()
+    round_trip_on_postgres(BEFORE, lambda: _check_round_trip(_seed_before()), CHILDREN_FIRST)

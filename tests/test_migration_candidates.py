@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
 from app.extensions import db
+from tests.migration_data import WHEN, round_trip_on_postgres, round_trip_on_sqlite
+from tests.migration_data import insert as _insert
+from tests.migration_data import rows as _rows
+from tests.migration_data import user as _user
 
 BEFORE = "0003_company_stage_totals"
 AFTER = "0006_candidates"
-WHEN = "2026-01-01 09:00:00"
 CHILDREN_FIRST = (
     "consents",
     "privacy_notices",
@@ -23,37 +25,6 @@ CHILDREN_FIRST = (
     "users",
     "companies",
 )
-
-
-def _run(sql: str, **params):
-    with db.engine.begin() as conn:
-        return conn.execute(text(sql), params)
-
-
-def _rows(sql: str, **params) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql), params)]
-
-
-def _insert(table: str, **values) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{key}" for key in values)
-    _run(f"INSERT INTO {table} ({columns}) VALUES ({marks})", **values)  # noqa: S608 (names from this file)
-    return _rows(f"SELECT MAX(id) FROM {table}")[0][0]  # noqa: S608
-
-
-def _user(email: str, name: str, role: str = "candidate", company_id: int | None = None) -> int:
-    return _insert(
-        "users",
-        email=email,
-        full_name=name,
-        password_hash="x",
-        role=role,
-        company_id=company_id,
-        active=True,
-        auth_version=1,
-        created_at=WHEN,
-    )
 
 
 def _seed_at_0003() -> dict:
@@ -181,24 +152,13 @@ def _check_round_trip(ids: dict) -> None:
 
 
 def test_upgrade_and_downgrade_with_data_on_sqlite(make_app, tmp_path):
+    round_trip_on_sqlite(make_app, tmp_path / "candidates.db", BEFORE, lambda: _check_round_trip(_seed_at_0003()))
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'candidates.db'}")
     with app.app_context():
-        upgrade(revision=BEFORE)
-        _check_round_trip(_seed_at_0003())
-        upgrade()  # and forward again to the newest schema
         assert "candidates" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
 
 
 @pytest.mark.postgres
 def test_upgrade_and_downgrade_with_data_on_postgres(app):
-    downgrade(revision=BEFORE)
-    try:
-        _check_round_trip(_seed_at_0003())
-    finally:
-        present = set(db.inspect(db.engine).get_table_names())
-        with db.engine.begin() as conn:
-            for table in CHILDREN_FIRST:
-                if table in present:
-                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from this file)
-        upgrade()
+    round_trip_on_postgres(BEFORE, lambda: _check_round_trip(_seed_at_0003()), CHILDREN_FIRST)

@@ -6,10 +6,11 @@ import json
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
 from app.extensions import db
-from tests.test_migration_candidates import _insert, _rows
+from tests.migration_data import insert as _insert
+from tests.migration_data import round_trip_on_postgres, round_trip_on_sqlite
+from tests.migration_data import rows as _rows
 
 BEFORE = "0013_email_templates"
 AFTER = "0012_mail_snapshot"
@@ -52,20 +53,9 @@ def _check_round_trip() -> None:
 
 
 def test_upgrade_and_downgrade_with_data_on_sqlite(make_app, tmp_path):
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'mail_snapshot.db'}")
-    with app.app_context():
-        upgrade(revision=BEFORE)
-        _check_round_trip()
-        upgrade()
-        db.engine.dispose()
+    round_trip_on_sqlite(make_app, tmp_path / "mail_snapshot.db", BEFORE, lambda: _check_round_trip())
 
 
 @pytest.mark.postgres
 def test_upgrade_and_downgrade_with_data_on_postgres(app):
-    downgrade(revision=BEFORE)
-    try:
-        _check_round_trip()
-    finally:
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM outbox_messages"))
-        upgrade()
+    round_trip_on_postgres(BEFORE, lambda: _check_round_trip(), ("outbox_messages",))

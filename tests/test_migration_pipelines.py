@@ -6,10 +6,13 @@ import json
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
 from app.extensions import db
-from tests.test_migration_candidates import _insert, _rows, _run, _user
+from tests.migration_data import insert as _insert
+from tests.migration_data import round_trip_on_postgres, round_trip_on_sqlite
+from tests.migration_data import rows as _rows
+from tests.migration_data import run as _run
+from tests.migration_data import user as _user
 
 BEFORE = "0006_candidates"
 AFTER = "0010_pipelines"
@@ -109,24 +112,13 @@ def _check_round_trip(ids: dict) -> None:
 
 
 def test_upgrade_and_downgrade_with_data_on_sqlite(make_app, tmp_path):
+    round_trip_on_sqlite(make_app, tmp_path / "pipelines.db", BEFORE, lambda: _check_round_trip(_seed_at_0006()))
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pipelines.db'}")
     with app.app_context():
-        upgrade(revision=BEFORE)
-        _check_round_trip(_seed_at_0006())
-        upgrade()
         assert "stage_templates" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
 
 
 @pytest.mark.postgres
 def test_upgrade_and_downgrade_with_data_on_postgres(app):
-    downgrade(revision=BEFORE)
-    try:
-        _check_round_trip(_seed_at_0006())
-    finally:
-        present = set(db.inspect(db.engine).get_table_names())
-        with db.engine.begin() as conn:
-            for table in CHILDREN_FIRST:
-                if table in present:
-                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from this file)
-        upgrade()
+    round_trip_on_postgres(BEFORE, lambda: _check_round_trip(_seed_at_0006()), CHILDREN_FIRST)
