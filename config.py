@@ -121,6 +121,10 @@ class Config:
     PUBLIC_CACHE_SECONDS = _int("PUBLIC_CACHE_SECONDS", 60)
     # How long the person who moved an application may undo the move (seconds).
     UNDO_WINDOW_SECONDS = _int("UNDO_WINDOW_SECONDS", 600)
+    # How long an API POST's Idempotency-Key and its first answer are kept (a retry gets that answer).
+    IDEMPOTENCY_TTL_SECONDS = _int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+    # A claim still running after this long belongs to a request that died before writing: it may run again.
+    IDEMPOTENCY_LOCK_SECONDS = _int("IDEMPOTENCY_LOCK_SECONDS", 60)
     # The most applications one bulk action may name.
     BULK_MAX = _int("BULK_MAX", 500)
     PUBLIC_CACHE_MAX_ENTRIES = _int("PUBLIC_CACHE_MAX_ENTRIES", 500)

@@ -20,6 +20,7 @@ validation). Lists take `limit` (at most 100) and `cursor`, and answer `{items, 
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, JWT, the OpenAPI document and the API's error handling."""
+    from app.api import idempotency
     from app.api.auth import init_jwt
     from app.api.core import Api
     from app.api.docs import bp as docs_bp
@@ -29,10 +30,12 @@ def init_app(app: Flask) -> None:
     from app.extensions import csrf
 
     init_jwt(app)
+    idempotency.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates):
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
+    idempotency.document(api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)

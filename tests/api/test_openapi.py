@@ -74,6 +74,11 @@ def test_spec_documents_errors_and_auth(client):
     assert set(apply) == {"application/json", "multipart/form-data"}
     apply_security = spec["paths"]["/api/v1/jobs/{job_id}/applications"]["post"]["security"]
     assert {} in apply_security and {"bearerAuth": []} in apply_security  # guests apply without a token
+    header = spec["components"]["parameters"]["Idempotency-Key"]
+    assert header["in"] == "header" and header["schema"]["maxLength"] == 255
+    ref = {"$ref": "#/components/parameters/Idempotency-Key"}
+    assert ref in spec["paths"]["/api/v1/applications/{application_id}/notes"]["post"]["parameters"]
+    assert ref not in spec["paths"]["/api/v1/auth/token"]["post"].get("parameters", [])  # no caller to scope it
     register = spec["components"]["schemas"]["RegisterIn"]
     assert "role" not in register["properties"] and "company_id" not in register["properties"]
 
