@@ -10,6 +10,7 @@ from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
+from app.models.replies import InboundMessage, ReplyAddress
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -22,6 +23,7 @@ __all__ = [
     "Company",
     "EmailTemplate",
     "EmploymentType",
+    "InboundMessage",
     "Job",
     "JobQuestion",
     "JobStageCount",
@@ -32,6 +34,7 @@ __all__ = [
     "PrivacyNotice",
     "QuestionKind",
     "RejectionReason",
+    "ReplyAddress",
     "RevokedToken",
     "Role",
     "StageChange",
