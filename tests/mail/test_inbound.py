@@ -192,9 +192,11 @@ def test_a_reply_to_a_message_a_staff_member_wrote_tells_that_member(reply_app, 
 
 def _refused_at_rcpt(receiver, to: str) -> tuple[int, bytes]:
     db.session.rollback()
-    with smtplib.SMTP(receiver.hostname, receiver.port, timeout=30) as client:
-        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-            client.send_message(_reply(to))
+    with (
+        smtplib.SMTP(receiver.hostname, receiver.port, timeout=30) as client,
+        pytest.raises(smtplib.SMTPRecipientsRefused) as refused,
+    ):
+        client.send_message(_reply(to))
     return refused.value.recipients[to]
 
 
@@ -271,9 +273,11 @@ def test_a_mail_without_a_text_part_is_refused(reply_app, receiver, factory, smt
     _tenant, candidate, _application_id, confirmation = _apply(reply_app, factory, smtp_server)
     reply_to = confirmation["Reply-To"].addresses[0].addr_spec
     db.session.rollback()
-    with smtplib.SMTP(receiver.hostname, receiver.port, timeout=30) as client:
-        with pytest.raises(smtplib.SMTPDataError) as refused:
-            client.send_message(_reply(reply_to, sender=candidate.email, text=None, html="<p>Hi</p>"))
+    with (
+        smtplib.SMTP(receiver.hostname, receiver.port, timeout=30) as client,
+        pytest.raises(smtplib.SMTPDataError) as refused,
+    ):
+        client.send_message(_reply(reply_to, sender=candidate.email, text=None, html="<p>Hi</p>"))
     assert refused.value.smtp_code == 550 and b"text part" in refused.value.smtp_error
     assert _stored() == []
 
