@@ -710,7 +710,25 @@ def _with_reply_address(w: World) -> int:
     return application_id
 
 
+def _reply_attachment(w: World) -> str:
+    """A new reply to the world's application with a PDF kept: its path under the application."""
+    from app.services import replies
+
+    token = replies.live_token(db.session.connection(), w.application, w.company)
+    db.session.commit()
+    target = replies.resolve(replies.reply_address(token, "r.example"), "r.example")
+    reply = replies.Reply(from_address="ada@example.com", from_name="Ada", subject="Re", text="CV attached",
+                          message_id=f"<cv{_n()}@x>", in_reply_to=None,
+                          attachments=[replies.Attachment("cv.pdf", pdf_bytes())])  # fmt: skip
+    (stored,) = replies.store([target], reply)
+    return f"{w.application}/replies/{stored.id}/attachments/{stored.attachments[0]['key']}"
+
+
 CASES += [
+    Case("GET", f"{A}/applications/<int:application_id>/replies/<int:reply_id>/attachments/<key>", "manager",
+         lambda w: f"{A}/applications/{_reply_attachment(w)}"),
+    Case("GET", "/dashboard/applications/<int:application_id>/replies/<int:reply_id>/attachments/<key>", "recruiter",
+         lambda w: f"/dashboard/applications/{_reply_attachment(w)}"),
     Case("GET", f"{A}/applications/<int:application_id>/replies", "manager",
          lambda w: f"{A}/applications/{_with_replies(w)}/replies?limit=50"),
     Case("DELETE", f"{A}/applications/<int:application_id>/reply-address", "recruiter",

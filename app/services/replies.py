@@ -421,3 +421,37 @@ def revoke(actor: User, application_id: int) -> int:
     if revoked is None:
         raise Conflict("This application has no working reply address.")
     return revoked.id
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """A kept attachment ready to send: `attachment(*file)` streams it."""
+
+    file: object
+    filename: str
+    content_type: str
+    size: int
+
+
+def attachment_file(actor: User, application_id: int, reply_id: int, key: str) -> AttachmentFile:
+    """A file kept from a reply, to staff of the application's company (hiring managers included)."""
+    from app.core.storage import FileMissing
+
+    actor = require_user(actor)
+    row = db.session.execute(
+        select(InboundMessage.attachments).where(
+            InboundMessage.id == reply_id,
+            InboundMessage.application_id == application_id,
+            InboundMessage.company_id == actor.company_id,
+        )
+    ).first()
+    if row is None or not actor.is_staff:
+        raise NotFound("That attachment was not found.")
+    found = next((a for a in row.attachments or [] if a.get("key") == key), None)
+    if found is None:
+        raise NotFound("That attachment was not found.")
+    try:
+        stored = get_storage().open(key)
+    except (FileMissing, ValueError):
+        raise NotFound("The attachment's file is missing.") from None
+    return AttachmentFile(stored.file, found["filename"], found["content_type"], stored.size)

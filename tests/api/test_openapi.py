@@ -45,6 +45,7 @@ EXPECTED = {
 # Replies by email.
 EXPECTED |= {
     "/api/v1/applications/{application_id}/replies": {"get"},
+    "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
     "/api/v1/applications/{application_id}/reply-address": {"delete"},
 }
 

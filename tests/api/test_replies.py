@@ -81,3 +81,28 @@ def test_recruiters_revoke_the_reply_address_and_replies_to_it_are_refused(api, 
     db.session.commit()
     assert replies.reply_address(fresh, DOMAIN) != address
     assert replies.resolve(replies.reply_address(fresh, DOMAIN), DOMAIN).application_id == replied.id
+
+
+def test_kept_attachments_download_to_staff_of_the_company_only(api, token, world, factory):
+    from tests.api.conftest import pdf_bytes
+
+    application = factory.application(world["bob"], world["acme"]["job"])
+    live = replies.live_token(db.session.connection(), application.id, application.company_id)
+    db.session.commit()
+    target = replies.resolve(replies.reply_address(live, DOMAIN), DOMAIN)
+    reply = _reply("CV attached", "<cv@mail.example>")
+    reply.attachments = [replies.Attachment("cv.pdf", pdf_bytes("bob")), replies.Attachment("x.exe", b"MZ\x90")]
+    (stored,) = replies.store([target], reply)
+    listed = api.get(f"/applications/{application.id}/replies", token=token(world["acme"]["recruiter"])).get_json()
+    (file,) = listed["items"][0]["attachments"]
+    assert listed["items"][0]["dropped"] == [{"filename": "x.exe", "reason": "not a PDF, DOCX or image file"}]
+    path = f"/applications/{application.id}/replies/{stored.id}/attachments/{file['key']}"
+
+    response = api.get(path, token=token(world["acme"]["hiring_manager"]))
+    assert response.status_code == 200 and response.data == pdf_bytes("bob")
+    assert response.mimetype == "application/pdf" and "attachment" in response.headers["Content-Disposition"]
+    response.close()
+    for outsider in (world["globex"]["admin"], world["bob"]):
+        assert_problem(api.get(path, token=token(outsider)), 404)
+    other = f"/applications/{application.id}/replies/{stored.id}/attachments/{'0' * 32}"
+    assert_problem(api.get(other, token=token(world["acme"]["admin"])), 404)

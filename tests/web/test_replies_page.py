@@ -72,3 +72,29 @@ def test_staff_of_another_company_cannot_revoke(replied, factory):
     assert post(client, f"/dashboard/applications/{application.id}/reply-address/revoke").status_code == 404
     db.session.rollback()
     assert replies.resolve(address, DOMAIN).application_id == application.id
+
+
+def test_attachments_are_links_that_download_to_the_company_only(replied, factory):
+    from tests.api.conftest import pdf_bytes
+
+    app, tenant, application, address = replied
+    reply = replies.Reply(
+        from_address="ada@example.com",
+        from_name="Ada",
+        subject="CV",
+        text="Attached",
+        message_id="<2@mail.example>",
+        in_reply_to=None,
+        attachments=[replies.Attachment("my cv.pdf", pdf_bytes("ada"))],
+    )
+    (stored,) = replies.store([replies.resolve(address, DOMAIN)], reply)
+    url = f"/dashboard/applications/{application.id}/replies/{stored.id}/attachments/{stored.attachments[0]['key']}"
+    client = app.test_client()
+    login(client, tenant["hiring_manager"])
+    assert f'href="{url}"' in client.get(f"/dashboard/applications/{application.id}").get_data(as_text=True)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == pdf_bytes("ada")
+    response.close()
+    outsider = app.test_client()
+    login(outsider, factory.tenant()["recruiter"])
+    assert outsider.get(url).status_code == 404

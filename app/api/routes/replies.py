@@ -9,6 +9,7 @@ from app.api.auth import caller
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import LINK_HEADER, no_content, page_response
 from app.api.schemas.replies import ReplyListArgs, ReplyOut, ReplyPage
+from app.downloads import attachment
 from app.services import replies
 
 blp = Blueprint(
@@ -32,6 +33,24 @@ _REPLY_OUT = ReplyOut()
 def list_replies(application_id: int, **args):
     """Replies received for the application, newest first (staff of its company, hiring managers included)."""
     return page_response(replies.page_for_application(caller(), application_id, **args), _REPLY_OUT.dump)
+
+
+@blp.get(f"{APPLICATION}/replies/<{ID}:reply_id>/attachments/<key>")
+@jwt_required()
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "The file, as an attachment (a PDF, DOCX or image, as found from its bytes)",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def reply_attachment(application_id: int, reply_id: int, key: str):
+    """A file kept from a reply (staff of the application's company)."""
+    found = replies.attachment_file(caller(), application_id, reply_id, key)
+    return attachment(found.file, found.filename, found.content_type, found.size)
 
 
 @blp.delete(f"{APPLICATION}/reply-address")

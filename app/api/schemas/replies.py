@@ -9,6 +9,7 @@ from app.api.schemas.common import PageArgs, page_schema
 
 
 class ReplyAttachmentOut(ma.Schema):
+    key = fields.String(required=True, metadata={"description": "Download it at `.../replies/{id}/attachments/{key}`."})
     filename = fields.String(required=True)
     content_type = fields.String(required=True, metadata={"description": "As found from the file's bytes."})
     size = fields.Integer(required=True)

@@ -1,10 +1,11 @@
-"""Replies by email on the application page: revoking the application's reply address."""
+"""Replies by email on the application page: their attachments, revoking the application's reply address."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from app.downloads import attachment
 from app.errors import Conflict
 from app.services import replies
 from app.web.dashboard import bp
@@ -25,3 +26,10 @@ def revoke_reply_address(application_id: int):
         else:
             flash("Replies to the previous address are refused; the next email carries a new one.", "success")
     return redirect(url_for("dashboard.application", application_id=application_id, _anchor="replies"))
+
+
+@bp.get("/applications/<int:application_id>/replies/<int:reply_id>/attachments/<key>")
+@staff_required
+def reply_attachment(application_id: int, reply_id: int, key: str):
+    found = replies.attachment_file(current_user, application_id, reply_id, key)
+    return attachment(found.file, found.filename, found.content_type, found.size)
