@@ -313,3 +313,38 @@ def test_attachments_are_checked_by_their_bytes(reply_app, receiver, factory, sm
     keys = {a["key"] for a in stored.attachments}
     assert set(db.session.scalars(select(StoredFile.key).where(StoredFile.key.in_(keys)))) == keys
     assert db.session.get(Application, application_id) is not None
+
+
+def test_without_a_reply_domain_no_message_carries_a_reply_address(mail_app, factory, smtp_server):
+    tenant = factory.tenant()
+    candidate = factory.candidate()
+    response = mail_app.test_client().post(f"/_test/apply/{tenant['job'].id}/{candidate.id}")
+    assert response.status_code == 201
+    assert work(mail_app)
+    sent = [m for _s, _r, m in smtp_server.messages]
+    assert sent and all(m["Reply-To"] is None for m in sent)
+    assert any("replies are not read" in m.get_body(("plain",)).get_content() for m in sent)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ReplyAddress)) == 0
+
+
+def test_a_reply_address_that_went_out_is_kept_when_sent_is_recorded_on_a_fresh_connection(reply_app, factory):
+    """The database dropped the claim's transaction after the server took the message: the token is made again."""
+    from types import SimpleNamespace
+
+    from app.mail import delivery
+
+    tenant = factory.tenant()
+    application = factory.application(factory.candidate(), tenant["job"])
+    (row,) = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.application_id == application.id, OutboxMessage.kind == "application_received"
+        )
+    )
+    token = replies.new_token()
+    claimed = SimpleNamespace(application_id=application.id, company_id=application.company_id)
+    db.session.commit()
+    delivery._record_sent(row.id, {}, claimed, replies.reply_address(token, DOMAIN))
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, row.id).status == "sent"
+    assert replies.resolve(replies.reply_address(token, DOMAIN), DOMAIN).application_id == application.id
