@@ -152,6 +152,13 @@ class Config:
     # Rejection emails wait this long (seconds) before they go out: a rejection at 2 a.m. or by a
     # mis-click can still be undone or cancelled. 0 sends them at once.
     MAIL_REJECTION_DELAY = _int("MAIL_REJECTION_DELAY", 2 * 3600)
+    # Replies: mail about an application carries Reply-To reply+<token>@MAIL_REPLY_DOMAIN (empty: no
+    # Reply-To, and the receiver refuses every recipient). The receiver (`python worker.py inbound`)
+    # listens on MAIL_INBOUND_HOST:MAIL_INBOUND_PORT and refuses messages above MAIL_INBOUND_MAX_BYTES.
+    MAIL_REPLY_DOMAIN = _str("MAIL_REPLY_DOMAIN", "")
+    MAIL_INBOUND_HOST = _str("MAIL_INBOUND_HOST", "127.0.0.1")
+    MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 2525)
+    MAIL_INBOUND_MAX_BYTES = _int("MAIL_INBOUND_MAX_BYTES", 10 * 1024 * 1024)
     BASE_URL = _base_url()
     # Web sessions
     SESSION_COOKIE_HTTPONLY = True

@@ -15,3 +15,4 @@ staff_invited = _events.signal("staff-invited")  # sender: User, invited_by=User
 password_reset_requested = _events.signal("password-reset-requested")  # sender: User
 application_repeated = _events.signal("application-repeated")  # sender: Application, status_token=str
 status_link_issued = _events.signal("status-link-issued")  # sender: Application, status_token=str
+reply_received = _events.signal("reply-received")  # sender: InboundMessage (stored), notify=bool

@@ -684,3 +684,57 @@ def test_every_endpoint_and_dashboard_page_has_a_budget(app):
             if (method, _bare(rule.rule)) not in covered:
                 missing.append(f"{method} {rule.rule}")
     assert missing == []
+
+
+# Replies by email: an application's replies (a keyset page), revoking its reply address.
+def _with_replies(w: World) -> int:
+    """The world's application with 60 more replies each time (the grown world has more)."""
+    from app.models import InboundMessage
+
+    n = _n()
+    rows = [{"company_id": w.company, "application_id": w.application, "from_address": "ada@example.com",
+             "from_name": "Ada", "subject": "Re: hello", "text_body": "Thanks", "message_id": f"<{n}.{i}@x>",
+             "attachments": [], "dropped": [], "size": 10, "received_at": utcnow()} for i in range(60)]  # fmt: skip
+    db.session.execute(insert(InboundMessage), rows)
+    db.session.commit()
+    return w.application
+
+
+def _with_reply_address(w: World) -> int:
+    """A fresh application with a live reply address (as the mail worker makes it)."""
+    from app.services import replies
+
+    application_id = w.fresh_application()
+    replies.live_token(db.session.connection(), application_id, w.company)
+    db.session.commit()
+    return application_id
+
+
+def _reply_attachment(w: World) -> str:
+    """A new reply to the world's application with a PDF kept: its path under the application."""
+    from app.services import replies
+
+    token = replies.live_token(db.session.connection(), w.application, w.company)
+    db.session.commit()
+    target = replies.resolve(replies.reply_address(token, "r.example"), "r.example")
+    reply = replies.Reply(from_address="ada@example.com", from_name="Ada", subject="Re", text="CV attached",
+                          message_id=f"<cv{_n()}@x>", in_reply_to=None,
+                          attachments=[replies.Attachment("cv.pdf", pdf_bytes())])  # fmt: skip
+    (stored,) = replies.store([target], reply)
+    return f"{w.application}/replies/{stored.id}/attachments/{stored.attachments[0]['key']}"
+
+
+CASES += [
+    Case("GET", f"{A}/applications/<int:application_id>/replies/<int:reply_id>/attachments/<key>", "manager",
+         lambda w: f"{A}/applications/{_reply_attachment(w)}"),
+    Case("GET", "/dashboard/applications/<int:application_id>/replies/<int:reply_id>/attachments/<key>", "recruiter",
+         lambda w: f"/dashboard/applications/{_reply_attachment(w)}"),
+    Case("GET", f"{A}/applications/<int:application_id>/replies", "manager",
+         lambda w: f"{A}/applications/{_with_replies(w)}/replies?limit=50"),
+    Case("DELETE", f"{A}/applications/<int:application_id>/reply-address", "recruiter",
+         lambda w: f"{A}/applications/{_with_reply_address(w)}/reply-address", ok=(204,)),
+    Case("GET", "/dashboard/applications/<int:application_id>", "manager",
+         lambda w: f"/dashboard/applications/{_with_replies(w)}"),
+    Case("POST", "/dashboard/applications/<int:application_id>/reply-address/revoke", "recruiter",
+         lambda w: f"/dashboard/applications/{_with_reply_address(w)}/reply-address/revoke", ok=(302,)),
+]  # fmt: skip

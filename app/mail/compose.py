@@ -86,15 +86,20 @@ def _default_template(name: str) -> MailTemplate:
     return MailTemplate(text=_env.get_template(f"mail/{name}.txt"), html=_env.get_template(f"mail/{name}.html"))
 
 
-def render_message(company_id: int | None, template: str, context: dict[str, Any], subject: str) -> Rendered:
+def render_message(
+    company_id: int | None, template: str, context: dict[str, Any], subject: str, *, replies_read: bool = False
+) -> Rendered:
     """Render a message from its template and its snapshot of merge fields (the worker, at send time).
 
+    `replies_read`: the message carries a reply address, so the footer says replies reach the team.
     Raises on an unknown template, a missing field or a template error: the caller
     treats that as a permanent failure of the message.
     """
     found = resolve_template(company_id, template)
     fields = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
     fields.setdefault("product", PRODUCT)
+    if replies_read:
+        fields["replies_read"] = True
     if found.subject is not None:
         subject = found.subject.render(**fields)
     subject = one_line(subject)
@@ -174,10 +179,19 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name, 200), username=username, domain=domain)
 
 
-def build_email(row: OutboxMessage | Row, sender: str, content: Rendered | None = None) -> EmailMessage:
+# Messages about an application that go to its staff, not to the person: they never carry the
+# application's reply address (a colleague's answer is not the candidate's reply, and an
+# out-of-office answer to a reply notification must not come back as another reply).
+STAFF_KINDS = frozenset({"new_application", "application_withdrawn", "reply_received"})
+
+
+def build_email(
+    row: OutboxMessage | Row, sender: str, content: Rendered | None = None, *, reply_to: str | None = None
+) -> EmailMessage:
     """The email for an outbox row (the model, or a row of its columns).
 
     `content`: the subject and bodies rendered at send time; without it, the row's own.
+    `reply_to`: the application's reply address (reply+<token>@MAIL_REPLY_DOMAIN), set as Reply-To.
     Raises ValueError when an address cannot be used.
     """
     if content is None:
@@ -189,6 +203,8 @@ def build_email(row: OutboxMessage | Row, sender: str, content: Rendered | None 
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = one_line(row.message_id, 255)
     message["Auto-Submitted"] = "auto-generated"
+    if reply_to:
+        message["Reply-To"] = _address("", reply_to)
     message.set_content(content.text, cte=_plain_cte(content.text))
     if content.html:
         message.add_alternative(content.html, subtype="html", cte=_plain_cte(content.html))

@@ -36,9 +36,17 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.mail import backends
-from app.mail.compose import Rendered, build_email, render_message, scrubbed_bodies, scrubbed_context
+from app.mail.compose import (
+    STAFF_KINDS,
+    Rendered,
+    build_email,
+    render_message,
+    scrubbed_bodies,
+    scrubbed_context,
+)
 from app.models import MessageStatus, OutboxMessage
 from app.models.base import utcnow
+from app.services import replies
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +64,7 @@ _MESSAGE_COLUMNS = (
     "text_body",
     "html_body",
     "attempts",
+    "application_id",
 )
 
 
@@ -91,13 +100,14 @@ def deliver(message_id: int) -> str:
             if row is None:
                 return "skipped"
             attempts = row.attempts
+            reply_to = _reply_to(app, conn, row)
             try:
-                content = _content(row)
+                content = _content(row, replies_read=reply_to is not None)
             except Exception as error:  # a template or snapshot that cannot render: no retry will help
                 outcome, error_text = "failed", f"Rendering failed: {describe(error)}"[:1000]
                 values = {"status": MessageStatus.FAILED.value, "last_error": error_text}
             else:
-                outcome, error_text, values = _send(app, row, content, message_id)
+                outcome, error_text, values = _send(app, row, content, message_id, reply_to)
                 if outcome == "sent":
                     # What went out is kept, without any private status link (same UPDATE, no extra round trip).
                     # Sent from here on: if recording it fails, _record_sent records it on a fresh connection.
@@ -108,7 +118,7 @@ def deliver(message_id: int) -> str:
     except DBAPIError:
         if not sent:
             raise  # nothing went out: the job fails and is retried
-        _record_sent(message_id, kept)
+        _record_sent(message_id, kept, row, reply_to)
     if outcome == "failed":
         log.warning("mail #%s failed after %d attempt(s): %s", message_id, attempts, error_text)
     elif outcome == "deferred":
@@ -117,11 +127,12 @@ def deliver(message_id: int) -> str:
     return outcome
 
 
-def _send(app, row, content: Rendered, message_id: int) -> tuple[str, str | None, dict]:
+def _send(app, row, content: Rendered, message_id: int, reply_to: str | None) -> tuple[str, str | None, dict]:
     """Send the claimed message: ("sent", None, {}) or (outcome, error, the columns recording the failure)."""
     table = OutboxMessage.__table__
     try:
-        backends.send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"], content), message_id)
+        email = build_email(row, app.config["MAIL_DEFAULT_SENDER"], content, reply_to=reply_to)
+        backends.send(app, email, message_id)
     except Exception as error:
         error_text = describe(error)
         unreachable = is_unreachable(error)
@@ -136,11 +147,24 @@ def _send(app, row, content: Rendered, message_id: int) -> tuple[str, str | None
     return "sent", None, {}
 
 
-def _content(row) -> Rendered:
+def _content(row, *, replies_read: bool = False) -> Rendered:
     """The subject and bodies to send: rendered now from the snapshot, or as they were written."""
     if row.template is None:
         return Rendered(subject=row.subject, text=row.text_body, html=row.html_body)
-    return render_message(row.company_id, row.template, row.context or {}, row.subject)
+    return render_message(row.company_id, row.template, row.context or {}, row.subject, replies_read=replies_read)
+
+
+def _reply_to(app, conn, row) -> str | None:
+    """The application's reply address for a message to the person about it (made on first use), else None.
+
+    Only with MAIL_REPLY_DOMAIN set; staff alerts (STAFF_KINDS) and account mail carry none.
+    One SELECT on the claim's connection when the address exists, an INSERT and the SELECT the first time.
+    """
+    domain = app.config.get("MAIL_REPLY_DOMAIN")
+    if not domain or row.application_id is None or row.company_id is None or row.kind in STAFF_KINDS:
+        return None
+    token = replies.live_token(conn, row.application_id, row.company_id)
+    return replies.reply_address(token, domain) if token else None
 
 
 def _kept(row, content: Rendered) -> dict:
@@ -160,10 +184,11 @@ def _due(table):
     return or_(table.c.due_at.is_(None), table.c.due_at <= utcnow())
 
 
-def _record_sent(message_id: int, kept: dict) -> None:
+def _record_sent(message_id: int, kept: dict, row=None, reply_to: str | None = None) -> None:
     """The server took the message but the database dropped the outcome: record it on a fresh connection.
 
     `kept`: the bodies to keep from now on (status links removed), if they change.
+    `reply_to`: the reply address that went out; made again if its first INSERT was lost with the claim.
     """
     table = OutboxMessage.__table__
     pause = 0.5
@@ -175,6 +200,9 @@ def _record_sent(message_id: int, kept: dict) -> None:
                     .where(table.c.id == message_id, table.c.status == MessageStatus.PENDING.value)
                     .values(status=MessageStatus.SENT.value, sent_at=utcnow(), attempts=table.c.attempts + 1, **kept)
                 )
+                if reply_to and row is not None:
+                    token = reply_to.partition("@")[0].removeprefix(replies.LOCAL_PREFIX)
+                    replies.live_token(conn, row.application_id, row.company_id, token)
             log.info("mail #%s: sent; recorded on try %d after losing the database", message_id, attempt)
             return
         except DBAPIError as error:

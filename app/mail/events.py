@@ -255,3 +255,57 @@ def on_password_reset_requested(user: User, **_extra) -> None:
         subject="Reset your password",
         context={"name": user.full_name, "expires_hours": tokens.MAX_AGE[tokens.RESET] // 3600, "link": link},
     )
+
+
+@signals.reply_received.connect
+def on_reply_received(reply, *, notify: bool = True, **_extra) -> None:
+    """Tell the staff member who wrote the message answered, else the company's recruiters and admins.
+
+    `reply`: the stored InboundMessage. An automatic answer (out of office) is kept, and nobody is told.
+    """
+    if not notify:
+        return
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import OutboxMessage
+
+    application = db.session.get(Application, reply.application_id)
+    if application is None:
+        return
+    recipients: list[User] = []
+    if reply.outbox_message_id is not None:
+        writer = db.session.scalar(
+            select(User)
+            .join(OutboxMessage, OutboxMessage.sent_by_id == User.id)
+            .where(OutboxMessage.id == reply.outbox_message_id)
+        )
+        if writer is not None and writer.active and writer.is_staff and writer.company_id == application.company_id:
+            recipients = [writer]
+    if not recipients:
+        recipients = recruiting_staff(application.job.company)
+    names = _names(application)
+    link = links(application.id)["dashboard"]
+    add_messages(
+        [
+            {
+                "kind": "reply_received",
+                "to_address": member.email,
+                "to_name": member.full_name,
+                "company_id": application.company_id,
+                "application_id": application.id,
+                "template": "reply_received",
+                "subject": "Reply from {candidate_name}: {reply_subject}",
+                "context": {
+                    **names,
+                    "staff_name": member.full_name,
+                    "link": f"{link}#replies",
+                    "reply_subject": one_line(reply.subject, 200) or "(no subject)",
+                    "reply_from": one_line(reply.from_address, 254),
+                    "attachment_count": len(reply.attachments or []),
+                    "dropped_count": len(reply.dropped or []),
+                },
+            }
+            for member in recipients
+        ]
+    )

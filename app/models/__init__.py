@@ -5,12 +5,13 @@ from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
+from app.models.idempotency import IdempotencyKey
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
-from app.models.idempotency import IdempotencyKey
+from app.models.replies import InboundMessage, ReplyAddress
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -24,6 +25,7 @@ __all__ = [
     "EmailTemplate",
     "EmploymentType",
     "IdempotencyKey",
+    "InboundMessage",
     "Job",
     "JobQuestion",
     "JobStageCount",
@@ -34,6 +36,7 @@ __all__ = [
     "PrivacyNotice",
     "QuestionKind",
     "RejectionReason",
+    "ReplyAddress",
     "RevokedToken",
     "Role",
     "StageChange",

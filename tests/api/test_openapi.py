@@ -42,6 +42,12 @@ EXPECTED = {
     "/api/v1/email-templates/{key}": {"get", "put", "delete"},
     "/api/v1/email-templates/{key}/preview": {"post"},
 }
+# Replies by email.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/replies": {"get"},
+    "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
+    "/api/v1/applications/{application_id}/reply-address": {"delete"},
+}
 
 
 def _spec(client) -> dict:

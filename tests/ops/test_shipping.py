@@ -29,16 +29,16 @@ def procfile() -> dict[str, str]:
 
 def test_compose_has_the_whole_topology_with_one_migration_step():
     services = compose()["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "clock"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "clock", "inbound"}
     assert services["migrate"]["command"] == ["flask", "deploy"]
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker", "clock"):
+    for name in ("web", "worker", "clock", "inbound"):
         depends = services[name]["depends_on"]
         assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
         assert depends["db"]["condition"] == depends["redis"]["condition"] == "service_healthy", name
         assert "flask deploy" not in " ".join(services[name]["command"]), name  # replicas never migrate
         assert services[name]["volumes"] == ["app-data:/data"], name
-    for name in ("db", "redis", "worker", "clock"):
+    for name in ("db", "redis", "worker", "clock", "inbound"):
         assert services[name]["healthcheck"]["test"], name  # web uses the image's HEALTHCHECK
     for name in ("db", "redis"):
         assert re.fullmatch(r"[a-z]+:\d+\.\d+(\.\d+)?-bookworm", services[name]["image"]), name
@@ -47,7 +47,7 @@ def test_compose_has_the_whole_topology_with_one_migration_step():
 
 def test_procfile_runs_the_same_processes_as_compose():
     services, entries = compose()["services"], procfile()
-    assert set(entries) == {"web", "worker", "clock"}
+    assert set(entries) == {"web", "worker", "clock", "inbound"}
     for name in entries:
         assert " ".join(services[name]["command"]) in entries[name], name
     assert entries["web"].startswith("flask deploy && ")  # one migration, under the advisory lock

@@ -1,4 +1,4 @@
-"""The production topology, run from the Procfile with honcho: web (gunicorn), worker and clock.
+"""The production topology, run from the Procfile with honcho: web (gunicorn), worker, clock and inbound.
 
 On a fresh PostgreSQL database, the shared Redis under this test's own key
 prefix and a real SMTP server (aiosmtpd): the web process migrates (`flask
@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import signal
+import smtplib
 import subprocess
 import sys
 import time
@@ -65,7 +66,7 @@ def wait_for(predicate, what: str, output, deadline: float = 120.0):
 def test_procfile_topology_serves_delivers_mail_and_stops(
     new_pg_database, redis_url, redis_prefix, smtp_server, tmp_path
 ):
-    port = free_port()
+    port, inbound_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     env_file = tmp_path / "topology.env"
     settings = {
@@ -90,6 +91,8 @@ def test_procfile_topology_serves_delivers_mail_and_stops(
         "ARGON2_MEMORY_COST": "8192",
         "ARGON2_PARALLELISM": "1",
         "PYTHONUNBUFFERED": "1",
+        "MAIL_REPLY_DOMAIN": "replies.topology.example",
+        "MAIL_INBOUND_PORT": str(inbound_port),
     }
     env_file.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "PYTEST"))}
@@ -144,6 +147,18 @@ def test_procfile_topology_serves_delivers_mail_and_stops(
         assert len(delivered) == 1
         assert "/set-password/" in delivered[0][2].get_body(("plain",)).get_content()
 
+        # The reply receiver answers SMTP and refuses an address that is no live reply address.
+        def refused_forgery():
+            try:
+                with smtplib.SMTP("127.0.0.1", inbound_port, timeout=10) as client:
+                    client.ehlo()
+                    client.mail("someone@example.com")
+                    return client.rcpt("reply+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@replies.topology.example")[0]
+            except OSError:
+                return None
+
+        assert wait_for(refused_forgery, "the reply receiver to answer", output) == 550
+
         # The clock ticked (the sweep's run is recorded), and metrics from both gunicorn workers merge.
         def scraped():
             body = call(base, "GET", "/metrics")[1]
@@ -175,7 +190,7 @@ def test_procfile_topology_serves_delivers_mail_and_stops(
             honcho.wait()
 
     log = output()
-    for process in ("web.1", "worker.1", "clock.1"):
+    for process in ("web.1", "worker.1", "clock.1", "inbound.1"):
         assert f"{process} stopped (rc=0)" in log, log[-4000:]
     assert "clock stopped" in log  # the clock finished its tick and left on SIGTERM
     # The web and the clock log no error. (The worker may: its maintenance step sweeps at start,

@@ -16,6 +16,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     privacy,
     questions,
     reasons,
+    replies,
     routes,
     stage_templates,
     team,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, ValidationFailed
-from app.services import applications, board, questions, rejection_reasons
+from app.services import applications, board, questions, rejection_reasons, replies
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.forms import NoteForm, RejectForm
@@ -27,6 +27,8 @@ def _page(application, note_form: NoteForm, status: int = 200):
         moves=applications.allowed_moves(current_user, application),
         note_form=note_form,
         can_manage_link=current_user.role in EDITORS,
+        replies=replies.for_activity(application.company_id, application.id),
+        replies_on=bool(current_app.config.get("MAIL_REPLY_DOMAIN")),
     ), status
 
 
