@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -97,3 +99,25 @@ def query(url: str, sql: str, **params) -> list:
             return list(conn.execute(text(sql), params))
     finally:
         engine.dispose()
+
+
+def scratch(postgres: str | None):
+    """A scratch database: a SQLite file, or a throwaway database on the PostgreSQL server `postgres`.
+
+    Returns its URL and a function that removes it.
+    """
+    if not postgres:
+        folder = tempfile.mkdtemp(prefix="ats-bench-db-")
+        return f"sqlite:///{folder}/bench.db", lambda: None
+    base = make_url(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"ats_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop

@@ -23,7 +23,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from email.message import EmailMessage
@@ -32,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench import database  # noqa: E402 (after the path is set)
 
 DOMAIN = "replies.bench.example"
 
@@ -44,24 +45,7 @@ def free_port() -> int:
 
 def scratch_database(postgres: str | None):
     """A database URL, and a function that removes it."""
-    if not postgres:
-        folder = tempfile.mkdtemp(prefix="ats-bench-db-")
-        return f"sqlite:///{folder}/bench.db", lambda: None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"ats_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return database.scratch(postgres)
 
 
 def seed(app) -> tuple[int, int, str]:

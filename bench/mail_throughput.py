@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import database  # noqa: E402 (after the path is set)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -174,24 +176,7 @@ def cleanup_redis(url: str, prefix: str) -> None:
 
 def scratch_database(args):
     """A database URL for one round, and a function that removes it."""
-    if not args.postgres:
-        folder = tempfile.mkdtemp(prefix="ats-bench-db-")
-        return f"sqlite:///{folder}/bench.db", lambda: None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(args.postgres.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"ats_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return database.scratch(args.postgres)
 
 
 def main() -> None:

@@ -12,22 +12,27 @@ from app.models import User
 from app.services import applications
 
 
+def mail_settings(redis_url: str, redis_prefix: str, smtp_server) -> dict:
+    """Redis for the queue, SMTP to the test's aiosmtpd server, immediate retries and sweeps."""
+    return {
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": smtp_server.port,
+        "MAIL_MAX_ATTEMPTS": 3,
+        "MAIL_RETRY_INTERVALS": "0",
+        "MAIL_SWEEP_GRACE": 0,
+    }
+
+
 @pytest.fixture
 def mail_app(app, make_app, redis_url, redis_prefix, smtp_server):
     """An app on the test database with the RQ queue on the real Redis and SMTP to aiosmtpd.
 
     Retries are immediate (interval 0) so one burst of the worker runs every attempt.
     """
-    made = make_app(
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=redis_prefix,
-        MAIL_BACKEND="smtp",
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        MAIL_MAX_ATTEMPTS=3,
-        MAIL_RETRY_INTERVALS="0",
-        MAIL_SWEEP_GRACE=0,
-    )
+    made = make_app(**mail_settings(redis_url, redis_prefix, smtp_server))
     add_test_routes(made)
     with made.app_context():
         yield made

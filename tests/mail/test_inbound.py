@@ -22,7 +22,7 @@ from app.mail.inbound import make_controller
 from app.models import Application, InboundMessage, OutboxMessage, ReplyAddress, StoredFile
 from app.services import replies
 from tests.api.conftest import pdf_bytes
-from tests.mail.conftest import add_test_routes, login, work
+from tests.mail.conftest import add_test_routes, login, mail_settings, work
 from tests.plugins.services import _closed_port
 
 DOMAIN = "replies.ats.example"
@@ -32,14 +32,7 @@ DOMAIN = "replies.ats.example"
 def reply_app(app, make_app, redis_url, redis_prefix, smtp_server):
     """The mail app of tests/mail (Redis, the worker, SMTP to aiosmtpd) with replies on."""
     made = make_app(
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=redis_prefix,
-        MAIL_BACKEND="smtp",
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        MAIL_MAX_ATTEMPTS=3,
-        MAIL_RETRY_INTERVALS="0",
-        MAIL_SWEEP_GRACE=0,
+        **mail_settings(redis_url, redis_prefix, smtp_server),
         MAIL_REPLY_DOMAIN=DOMAIN,
         MAIL_INBOUND_MAX_BYTES=1024 * 1024,
         STORAGE_BACKEND="database",
