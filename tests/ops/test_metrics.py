@@ -83,7 +83,12 @@ def test_periodic_task_lag_is_reported_per_task(redis_app):
     calls = []
     periodic.registry.add("test.lagging", 1, lambda app: calls.append(1))
     try:
-        assert sorted(periodic.tick(redis_app)) == ["api.idempotency_cleanup", "jobs.close_due", "mail.sweep", "test.lagging"]
+        assert sorted(periodic.tick(redis_app)) == [
+            "api.idempotency_cleanup",
+            "jobs.close_due",
+            "mail.sweep",
+            "test.lagging",
+        ]
         time.sleep(1.5)  # the task was due again 0.5 s ago; nothing ran it
         found = scrape(redis_app.test_client())
     finally:
