@@ -27,6 +27,7 @@ from sqlalchemy import Row
 from app.models import OutboxMessage
 
 PRODUCT = "ATS"
+CUSTOM_TEMPLATE = "staff_message"  # a message staff wrote (app/mail/custom_message.py), not a file
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 _env = Environment(
@@ -95,6 +96,10 @@ def render_message(
     Raises on an unknown template, a missing field or a template error: the caller
     treats that as a permanent failure of the message.
     """
+    if template == CUSTOM_TEMPLATE:  # typed by staff: rendered in the sandbox (app/mail/custom_message.py)
+        from app.mail import custom_message
+
+        return custom_message.render(context, replies_read=replies_read)
     found = resolve_template(company_id, template)
     fields = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
     fields.setdefault("product", PRODUCT)

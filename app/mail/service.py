@@ -58,8 +58,11 @@ def _own_message(actor: User, message_id: int) -> OutboxMessage:
 
 
 def _locked_waiting(actor: User, message_id: int) -> OutboxMessage:
-    """A message still waiting to go, its row locked against a delivery starting meanwhile."""
-    message = _own_message(actor, message_id)
+    return lock_waiting(_own_message(actor, message_id))
+
+
+def lock_waiting(message: OutboxMessage) -> OutboxMessage:
+    """The message still waiting to go, its row locked against a delivery starting meanwhile (else 409)."""
     db.session.refresh(message, with_for_update=True)
     if message.status != MessageStatus.PENDING:
         raise Conflict(f"This message is {message.status}: only a message waiting to go can be changed.")
@@ -68,7 +71,10 @@ def _locked_waiting(actor: User, message_id: int) -> OutboxMessage:
 
 def cancel_message(actor: User, message_id: int) -> OutboxMessage:
     """A waiting message (a delayed rejection, or one not sent yet) will not be sent."""
-    message = _locked_waiting(actor, message_id)
+    return cancel_locked(_locked_waiting(actor, message_id), actor)
+
+
+def cancel_locked(message: OutboxMessage, actor: User) -> OutboxMessage:
     message.status = MessageStatus.CANCELLED.value
     message.last_error = f"Cancelled by {actor.full_name}."
     db.session.flush()
@@ -77,7 +83,10 @@ def cancel_message(actor: User, message_id: int) -> OutboxMessage:
 
 def send_now(actor: User, message_id: int) -> OutboxMessage:
     """A delayed message goes out now instead of at its due time."""
-    message = _locked_waiting(actor, message_id)
+    return send_locked_now(_locked_waiting(actor, message_id))
+
+
+def send_locked_now(message: OutboxMessage) -> OutboxMessage:
     message.due_at = None
     db.session.flush()
     schedule(db.session(), [message.id])

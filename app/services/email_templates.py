@@ -362,6 +362,9 @@ def _body(check: Checker, field: str, value, *, required: bool, max_len: int) ->
     return value
 
 
+text_body = _body  # a message's body, checked the same way (app/services/messages.py)
+
+
 def _checked_sources(check: Checker, subject, text_body, html_body) -> tuple[str, str, str | None]:
     """The three sources, checked: lengths, one-line subject, and `templating.check` with lines."""
     subject = check.line("subject", subject, required=True, max_len=templating.SUBJECT_MAX)

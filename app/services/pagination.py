@@ -65,12 +65,15 @@ def inline_limit(n: int):
     return literal_column(str(int(n)))
 
 
-def paginate_desc(session, stmt: Select, id_column, *, limit: int | None, cursor: str | None) -> Page:
-    """Newest first by `id_column`; `stmt` must select one entity."""
+def paginate_desc(
+    session, stmt: Select, id_column, *, limit: int | None, cursor: str | None, rows: bool = False
+) -> Page:
+    """Newest first by `id_column`; `stmt` must select one entity (`rows`: plain rows of columns instead)."""
     size = clamp_limit(limit)
     after = decode_cursor(cursor)
     if after is not None:
         stmt = stmt.where(id_column < after)
-    rows = list(session.scalars(stmt.order_by(id_column.desc()).limit(size + 1)).unique())
-    next_cursor = encode_cursor(rows[size - 1].id) if len(rows) > size else None
-    return Page(items=rows[:size], next_cursor=next_cursor, limit=size)
+    stmt = stmt.order_by(id_column.desc()).limit(size + 1)
+    found = list(session.execute(stmt).all() if rows else session.scalars(stmt).unique())
+    next_cursor = encode_cursor(found[size - 1].id) if len(found) > size else None
+    return Page(items=found[:size], next_cursor=next_cursor, limit=size)

@@ -48,6 +48,12 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
     "/api/v1/applications/{application_id}/reply-address": {"delete"},
 }
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/messages": {"get", "post"},
+    "/api/v1/applications/{application_id}/messages/{message_id}/cancel": {"post"},
+    "/api/v1/applications/{application_id}/messages/{message_id}/send-now": {"post"},
+    "/api/v1/applications/{application_id}/activity": {"get"},
+}
 
 
 def _spec(client) -> dict:
