@@ -738,3 +738,72 @@ CASES += [
     Case("POST", "/dashboard/applications/<int:application_id>/reply-address/revoke", "recruiter",
          lambda w: f"/dashboard/applications/{_with_reply_address(w)}/reply-address/revoke", ok=(302,)),
 ]  # fmt: skip
+
+
+# Messages to candidates and the activity timeline: each source one statement, merged in Python.
+def _with_activity(w: World) -> int:
+    """The world's application with 30 more notes, replies, moves and messages each time (grown: more)."""
+    from app.services import messages
+
+    _with_replies(w)
+    now = utcnow()
+    db.session.execute(insert(Note), [{"application_id": w.application, "author_id": w.manager, "body": "N",
+                                       "created_at": now}] * 30)  # fmt: skip
+    db.session.commit()
+    for _ in range(3):
+        messages.send(_admin(w), w.application, subject="Hi {{ candidate.first_name }}", body="Hello",
+                      send_at=now + timedelta(hours=1))  # fmt: skip
+    db.session.commit()
+    return w.application
+
+
+def _waiting_message(w: World) -> str:
+    """A staff message to the world's application, waiting an hour: its path under the application."""
+    from app.services import messages
+
+    view = messages.send(_admin(w), w.application, subject="Later", body="Hello",
+                         send_at=utcnow() + timedelta(hours=1))  # fmt: skip
+    db.session.commit()
+    return f"{w.application}/messages/{view.id}"
+
+
+MESSAGE_BODY = {"subject": "About {{ job.title }}", "body": "Hello {{ candidate.first_name }}"}
+CASES += [
+    Case("POST", f"{A}/applications/<int:application_id>/messages", "manager",
+         lambda w: f"{A}/applications/{w.application}/messages", lambda w: MESSAGE_BODY, (201,)),
+    Case("GET", f"{A}/applications/<int:application_id>/messages", "recruiter",
+         lambda w: f"{A}/applications/{_with_activity(w)}/messages?limit=50"),
+    Case("POST", f"{A}/applications/<int:application_id>/messages/<int:message_id>/cancel", "admin",
+         lambda w: f"{A}/applications/{_waiting_message(w)}/cancel"),
+    Case("POST", f"{A}/applications/<int:application_id>/messages/<int:message_id>/send-now", "admin",
+         lambda w: f"{A}/applications/{_waiting_message(w)}/send-now"),
+    Case("GET", f"{A}/applications/<int:application_id>/activity", "manager",
+         lambda w: f"{A}/applications/{_with_activity(w)}/activity?limit=50"),
+    Case("GET", f"{A}/applications/<int:application_id>/activity", "recruiter",
+         lambda w: f"{A}/applications/{_with_activity(w)}/activity?limit=5&cursor={_activity_cursor(w)}"),
+]  # fmt: skip
+
+
+def _activity_cursor(w: World) -> str:
+    from app.services import activity
+    from app.services.applications import get_application
+
+    page = activity.timeline_of(get_application(_admin(w), w.application), limit=10)
+    return page.next_cursor
+
+
+CASES += [
+    Case("GET", "/dashboard/applications/<int:application_id>", "recruiter",
+         lambda w: f"/dashboard/applications/{_with_activity(w)}?template=stage_offer"),
+    Case("GET", "/dashboard/applications/<int:application_id>", "manager",
+         lambda w: f"/dashboard/applications/{_with_activity(w)}?before={_activity_cursor(w)}"),
+    Case("POST", "/dashboard/applications/<int:application_id>/messages", "manager",
+         lambda w: f"/dashboard/applications/{w.application}/messages", lambda w: MESSAGE_BODY, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/messages", "recruiter",
+         lambda w: f"/dashboard/applications/{w.application}/messages",
+         lambda w: {"subject": "Hi", "body": "{{ candidate.salary }}"}, (422,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/messages/<int:message_id>/cancel", "recruiter",
+         lambda w: f"/dashboard/applications/{_waiting_message(w)}/cancel", ok=(302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/messages/<int:message_id>/send-now", "recruiter",
+         lambda w: f"/dashboard/applications/{_waiting_message(w)}/send-now", ok=(302,)),
+]  # fmt: skip

@@ -42,13 +42,17 @@ class SafeForm(FlaskForm):
             field.validators = [storable, *field.validators]
 
 
-def show_errors(form: FlaskForm, error: DomainError, rename: dict[str, str] | None = None) -> None:
+def show_errors(
+    form: FlaskForm, error: DomainError, rename: dict[str, str] | None = None, *, rollback: bool = True
+) -> None:
     """Attach `error.errors` to the matching fields; anything else goes above the form.
 
     The request is rolled back first: a service may have flushed part of the
-    change before it found the problem.
+    change before it found the problem (`rollback=False` when the service checks
+    before it writes, so the page keeps what it loaded).
     """
-    db.session.rollback()
+    if rollback:
+        db.session.rollback()
     rename = rename or {}
     matched = False
     for name, messages in (error.errors or {}).items():

@@ -1,4 +1,4 @@
-"""One application in the dashboard: details, history, notes, moves, rejection, resume."""
+"""One application in the dashboard: details, its activity, notes, moves, rejection, resume."""
 
 from __future__ import annotations
 
@@ -7,27 +7,35 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, ValidationFailed
-from app.services import applications, board, questions, rejection_reasons, replies
+from app.services import activity, applications, board, messages, questions, rejection_reasons
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.forms import NoteForm, RejectForm
+from app.web.dashboard.message_forms import MessageForm, prefilled
 from app.web.downloads import send_resume
 from app.web.formtools import flash_error, show_errors
 from app.web.helpers import stage_label
 from app.web.login import safe_next, staff_required
 
 
-def _page(application, note_form: NoteForm, status: int = 200):
+def application_page(
+    application, *, note_form: NoteForm | None = None, message_form: MessageForm | None = None, status: int = 200
+):
+    """The page: details, the activity timeline (a keyset page of it), the note and message forms."""
+    try:
+        timeline = activity.timeline_of(application, cursor=request.args.get("before") or None)
+    except ValidationFailed:
+        abort(404)
     return render_template(
         "dashboard/application.html",
         application=application,
-        history=applications.history_of(current_user, application),
-        notes=applications.list_notes(current_user, application.id),
+        timeline=timeline,
         answers=questions.answers_of(current_user, application),
         moves=applications.allowed_moves(current_user, application),
-        note_form=note_form,
+        note_form=note_form or NoteForm(),
+        message_form=message_form or prefilled(application.id, request.args.get("template")),
+        template_choices=messages.template_choices(),
         can_manage_link=current_user.role in EDITORS,
-        replies=replies.for_activity(application.company_id, application.id),
         replies_on=bool(current_app.config.get("MAIL_REPLY_DOMAIN")),
     ), status
 
@@ -35,7 +43,7 @@ def _page(application, note_form: NoteForm, status: int = 200):
 @bp.get("/applications/<int:application_id>")
 @staff_required
 def application(application_id: int):
-    return _page(applications.get_application(current_user, application_id), NoteForm())
+    return application_page(applications.get_application(current_user, application_id))
 
 
 @bp.post("/applications/<int:application_id>/notes")
@@ -50,7 +58,7 @@ def add_note(application_id: int):
         else:
             flash("Note added.", "success")
             return redirect(url_for("dashboard.application", application_id=application_id, _anchor="notes"))
-    return _page(applications.get_application(current_user, application_id), form, 422)
+    return application_page(applications.get_application(current_user, application_id), note_form=form, status=422)
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["GET", "POST"])
