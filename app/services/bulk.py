@@ -34,17 +34,18 @@ from app.mail.events import stage_change_messages
 from app.mail.outbox import add_messages
 from app.models import Application, MessageStatus, Note, OutboxMessage, StageChange, User
 from app.models.base import utcnow
-from app.services import stage_counts, undo
+from app.services import messages, stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
 
-ACTIONS = ("move", "reject", "note")
+ACTIONS = ("move", "reject", "note", "email")
 CHUNK = 100
 MAX_ID = 2_147_483_647
 BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
 
 NOT_FOUND = "That application was not found."
 STALE = "The application changed meanwhile; reload it and try again."
+NO_EMAIL = "The candidate has no email address."
 EMAILED = "The candidate has already been emailed about this move, so it cannot be undone."
 
 
@@ -66,7 +67,7 @@ class Failure:
     """An application left as it was, and why."""
 
     id: int
-    code: str  # not_found | stale | illegal | invalid | forbidden | not_undoable
+    code: str  # not_found | stale | illegal | invalid | forbidden | not_undoable | no_email
     detail: str
     current_stage: str | None = None
     allowed: list[str] | None = None
@@ -112,14 +113,19 @@ def run(
     reason: str | None = None,
     reason_id: int | None = None,
     note: str | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+    send_at=None,
 ) -> BulkResult:
     """Apply one action to many applications of the actor's company.
 
     `items`: application ids, or (id, expected version) pairs (a changed version
     is reported `stale`). `action`: "move" (to the stage key `to`), "reject"
     (`reason`, `reason_id` or both; an optional private `note`) or "note" (adds
-    `note` as a staff note). Moves are for recruiters and admins; notes for the
-    company's staff, hiring managers included. Ids of other companies, or of no
+    `note` as a staff note) or "email" (`subject` and `body`, with merge fields
+    filled per candidate, now or at `send_at`; see app/services/messages.py).
+    Moves are for recruiters and admins; notes and emails for the company's
+    staff, hiring managers included. Ids of other companies, or of no
     application, are reported `not_found`, as an unknown one would be.
     """
     actor = require_user(actor)
@@ -128,13 +134,16 @@ def run(
     check = Checker()
     check.choice("action", action, ACTIONS, required=True)
     check.raise_if_any()
-    if action != "note" and actor.role not in EDITORS:
+    if action not in ("note", "email") and actor.role not in EDITORS:
         raise Forbidden("Only recruiters and admins can move applications between stages.")
     wanted = _items(check, items)
     if action == "note":
         note = check.text("note", note, required=True, max_len=10000)
         check.raise_if_any()
         return _add_notes(actor, wanted, note)
+    if action == "email":
+        check.raise_if_any()
+        return _email_all(actor, wanted, messages.check_draft(subject, body, send_at))
     to = _destination(check, action, to)
     note = check.text("note", note, max_len=5000) or None
     if to == workflow.FINAL_KEYS[0]:  # rejected
@@ -373,6 +382,30 @@ def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> 
                 result.succeeded.append(Done(app_id, application.stage, application.version))
     if rows:
         db.session.execute(insert(Note.__table__), rows)
+    return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
+
+
+def _email_all(actor: User, wanted: list[tuple[int, int | None]], draft: messages.Draft) -> BulkResult:
+    """One message per candidate (merge fields filled for each), all queued by one INSERT after the last chunk."""
+    result = BulkResult(action="email", batch_id=None)
+    expected = dict(wanted)
+    rows = []
+    ids = sorted(expected)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = _load(actor, chunk, lock=False)
+        for app_id in chunk:
+            application = found.get(app_id)
+            if application is None:
+                result.failed.append(Failure(app_id, "not_found", NOT_FOUND))
+            elif (stale := _stale(application, expected[app_id])) is not None:
+                result.failed.append(stale)
+            elif not application.candidate.email:
+                result.failed.append(Failure(app_id, "no_email", NO_EMAIL, current_stage=application.stage))
+            else:
+                rows.append(messages.outbox_message(application, actor, draft))
+                result.succeeded.append(Done(app_id, application.stage, application.version))
+    add_messages(rows)
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
 
 

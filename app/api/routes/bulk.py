@@ -29,10 +29,11 @@ def bulk_out(result: bulk.BulkResult) -> dict:
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="Bad input: nothing was done.")
 @blp.doc(security=BEARER)
 def run(data):
-    """Move, reject or add a note to many applications of your company at once.
+    """Move, reject, add a note to or email many applications of your company at once.
 
     `move` (to the stage `to`) and `reject` (`reason`, `reason_id` or both) are for
-    recruiters and admins; `note` for the company's staff. Each application gets its
+    recruiters and admins; `note` and `email` (`subject` and `body` with merge fields
+    filled per candidate, optionally `send_at`) for the company's staff. Each application gets its
     own history row and its own candidate email, as a single move would. Each one
     either goes through or is listed in `failed` with a `code`; the others are done
     all the same. Ids of other companies' applications read as `not_found`. Bad
@@ -53,6 +54,9 @@ def run(data):
             reason=data.get("reason"),
             reason_id=data.get("reason_id"),
             note=data.get("note"),
+            subject=data.get("subject"),
+            body=data.get("body"),
+            send_at=data.get("send_at"),
         )
     except ValidationFailed as error:
         if error.errors and "ids" in error.errors and field != "ids":

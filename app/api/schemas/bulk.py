@@ -25,7 +25,10 @@ class BulkIn(ma.Schema):
     action = fields.String(
         required=True,
         validate=validate.OneOf(ACTIONS),
-        metadata={"description": "`move` to the stage `to`, `reject` with a reason, or add `note` as a staff note."},
+        metadata={
+            "description": "`move` to the stage `to`, `reject` with a reason, add `note` as a staff note, "
+            "or `email` the candidates (`subject`, `body`)."
+        },
     )
     ids = fields.List(StrictInt(validate=validate.Range(1, MAX_ID)), metadata={"description": IDS_DOC})
     applications = fields.List(
@@ -52,6 +55,20 @@ class BulkIn(ma.Schema):
         metadata={"description": "`note`: the note (required). Moves: a private note on each history row."},
     )
 
+    subject = Text(
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "`email`: the subject; merge fields (`{{ job.title }}`...) are filled per candidate."},
+    )
+    body = Text(
+        allow_none=True,
+        validate=validate.Length(max=20_000),
+        metadata={"description": "`email`: the text, with merge fields as in email templates."},
+    )
+    send_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "`email`: send at this time (within 90 days); left out: now."}
+    )
+
     @ma.validates_schema
     def _one_list(self, data, **kwargs):
         if ("ids" in data) == ("applications" in data):
@@ -68,11 +85,11 @@ class BulkFailedOut(ma.Schema):
     id = fields.Integer(required=True)
     code = fields.String(
         required=True,
-        validate=validate.OneOf(("not_found", "stale", "illegal", "invalid", "forbidden", "not_undoable")),
+        validate=validate.OneOf(("not_found", "stale", "illegal", "invalid", "forbidden", "not_undoable", "no_email")),
         metadata={
             "description": "`not_found` (no such application in your company), `stale` (its version changed), "
             "`illegal` (its job's pipeline has no such move; see `allowed`), `invalid` (`to` is not a stage of "
-            "its job), `forbidden` or `not_undoable` (undo)."
+            "its job), `forbidden`, `not_undoable` (undo) or `no_email` (the candidate has no address)."
         },
     )
     detail = fields.String(required=True)
