@@ -807,3 +807,9 @@ CASES += [
     Case("POST", "/dashboard/applications/<int:application_id>/messages/<int:message_id>/send-now", "recruiter",
          lambda w: f"/dashboard/applications/{_waiting_message(w)}/send-now", ok=(302,)),
 ]  # fmt: skip
+CASES += [
+    Case("POST", f"{A}/applications/bulk", "manager", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "email", "ids": w.fresh_applications(), **MESSAGE_BODY}),
+    Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "manager", lambda w: f"/dashboard/jobs/{w.job}/bulk",
+         lambda w: {"all": "y", "stage": "interview", "action": "email", **MESSAGE_BODY}, (302,)),
+]  # fmt: skip

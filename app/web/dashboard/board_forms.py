@@ -16,10 +16,12 @@ class UndoForm(SafeForm):
 class BulkForm(SafeForm):
     """The board's bulk bar; the selected ids come as repeated `ids` fields (checkboxes on the cards)."""
 
-    action = StringField()  # move | reject | note: the button pressed
+    action = StringField()  # move | reject | note | email: the button pressed
     to = StringField()
     reason_id = IntegerField(validators=[Optional()])
     note = TextAreaField(validators=[Length(max=10000)])
+    subject = StringField()  # email: checked with its body by the service (app/services/messages.py)
+    body = TextAreaField()
     all = BooleanField()  # every application matching the filters below, not the ticked ones
     stage = StringField()
     flagged = BooleanField()
