@@ -13,6 +13,7 @@ carries the application's reply address.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.mail import templating
@@ -20,7 +21,8 @@ from app.mail.compose import CUSTOM_TEMPLATE, Rendered
 
 TEMPLATE = CUSTOM_TEMPLATE  # not a file: compose.render_message hands such rows to `render`
 KIND = "staff_message"
-FOOTER = "\n\n--\n"  # where the system layout's text footer starts (mail/_layout.txt)
+# The system layout's text footer (mail/_layout.txt): "--" on its own line, then one line.
+FOOTER = re.compile(r"\n*^--\n[^\n]*\n?\Z", re.MULTILINE)
 
 
 def snapshot(subject: str, body: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +32,10 @@ def snapshot(subject: str, body: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 def render(context: dict[str, Any], *, replies_read: bool = False) -> Rendered:
     """The email: subject and text rendered in the sandbox, the HTML made from the text, in the layout."""
+    body = context["body"]
+    body = body if body.endswith("\n") else body + "\n"  # a blank line before the footer (line numbers unchanged)
     return templating.render_message(
-        context["subject"], context["body"], None, context.get("fields") or {}, replies_read=replies_read
+        context["subject"], body, None, context.get("fields") or {}, replies_read=replies_read
     )
 
 
@@ -39,5 +43,4 @@ def body_as_sent(text_body: str | None) -> str:
     """The text the person read, without the system footer (what candidates see on their pages)."""
     if not text_body:
         return ""
-    body, found, _footer = text_body.rpartition(FOOTER)
-    return body if found else text_body
+    return FOOTER.sub("", text_body).rstrip("\n")

@@ -303,38 +303,19 @@ class Received:
     sent_at: datetime
 
 
-def received(application_id: int, limit: int = 50) -> list[Received]:
-    """The messages staff wrote to the application's candidate that went out, newest first: one SELECT.
+def received(application: Application, limit: int = 50) -> list[Received]:
+    """The emails that went out to the application's candidate, newest first: one SELECT.
 
-    Only what was sent (never waiting or cancelled ones, never staff alerts or notes);
-    the caller has checked that the reader is the applicant.
+    Only what was sent (never waiting or cancelled ones, never the staff's alerts or
+    notes), each body as the person read it. The caller has opened the application as
+    the person: their account (`applications.get_application`) or its private link.
     """
     table = OutboxMessage.__table__
     rows = db.session.execute(
         select(table.c.id, table.c.subject, table.c.text_body, table.c.sent_at)
-        .where(table.c.application_id == application_id, table.c.kind == KIND,
-               table.c.status == MessageStatus.SENT.value)
+        .where(table.c.application_id == application.id, table.c.company_id == application.company_id,
+               table.c.status == MessageStatus.SENT.value, to_candidate(table))
         .order_by(table.c.id.desc())
         .limit(limit)
     ).all()  # fmt: skip
     return [Received(row.id, row.subject, custom_message.body_as_sent(row.text_body), row.sent_at) for row in rows]
-
-
-# --- Starting from a template -------------------------------------------------------------------
-
-
-def template_choices() -> list[tuple[str, str]]:
-    """(key, label) of the company templates a message may start from (no query: the keys are fixed)."""
-    return [(key, email_templates.DEFAULTS[key].label) for key in email_templates.KEYS]
-
-
-def starting_from(actor: User, application_id: int, key: Any) -> tuple[str, str]:
-    """The subject and text of the company's template `key` in effect, to pre-fill a message: one SELECT.
-
-    The application must be one the actor may write about; an unknown key is not found.
-    """
-    application = _writable(actor, application_id)
-    if key not in email_templates.KEYS:
-        raise NotFound("There is no email template by that name.")
-    template = email_templates.effective(application.company_id, key)
-    return template.subject, template.text
