@@ -319,3 +319,23 @@ def received(application: Application, limit: int = 50) -> list[Received]:
         .limit(limit)
     ).all()  # fmt: skip
     return [Received(row.id, row.subject, custom_message.body_as_sent(row.text_body), row.sent_at) for row in rows]
+
+
+# --- Starting from a template -------------------------------------------------------------------
+
+
+def template_choices() -> list[tuple[str, str]]:
+    """(key, label) of the company templates a message may start from (no query: the keys are fixed)."""
+    return [(key, email_templates.DEFAULTS[key].label) for key in email_templates.KEYS]
+
+
+def starting_from(actor: User, application_id: int, key: Any) -> tuple[str, str]:
+    """The subject and text of the company's template `key` in effect, to pre-fill a message: one SELECT.
+
+    The application must be one the actor may write about; an unknown key is not found.
+    """
+    application = _writable(actor, application_id)
+    if key not in email_templates.KEYS:
+        raise NotFound("There is no email template by that name.")
+    template = email_templates.effective(application.company_id, key)
+    return template.subject, template.text
