@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -361,12 +362,9 @@ def _write(
     return changes
 
 
-def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> BulkResult:
-    """One staff note per application, in one INSERT."""
-    result = BulkResult(action="note", batch_id=None)
+def _fresh(actor: User, wanted: list[tuple[int, int | None]], result: BulkResult) -> Iterator[Application]:
+    """The applications found and at the version given, chunk by chunk (one SELECT each); the others failed."""
     expected = dict(wanted)
-    now = utcnow()
-    rows = []
     ids = sorted(expected)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -378,8 +376,17 @@ def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> 
             elif (stale := _stale(application, expected[app_id])) is not None:
                 result.failed.append(stale)
             else:
-                rows.append({"application_id": app_id, "author_id": actor.id, "body": body, "created_at": now})
-                result.succeeded.append(Done(app_id, application.stage, application.version))
+                yield application
+
+
+def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> BulkResult:
+    """One staff note per application, in one INSERT."""
+    result = BulkResult(action="note", batch_id=None)
+    now = utcnow()
+    rows = []
+    for application in _fresh(actor, wanted, result):
+        rows.append({"application_id": application.id, "author_id": actor.id, "body": body, "created_at": now})
+        result.succeeded.append(Done(application.id, application.stage, application.version))
     if rows:
         db.session.execute(insert(Note.__table__), rows)
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
@@ -388,23 +395,13 @@ def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> 
 def _email_all(actor: User, wanted: list[tuple[int, int | None]], draft: messages.Draft) -> BulkResult:
     """One message per candidate (merge fields filled for each), all queued by one INSERT after the last chunk."""
     result = BulkResult(action="email", batch_id=None)
-    expected = dict(wanted)
     rows = []
-    ids = sorted(expected)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        found = _load(actor, chunk, lock=False)
-        for app_id in chunk:
-            application = found.get(app_id)
-            if application is None:
-                result.failed.append(Failure(app_id, "not_found", NOT_FOUND))
-            elif (stale := _stale(application, expected[app_id])) is not None:
-                result.failed.append(stale)
-            elif not application.candidate.email:
-                result.failed.append(Failure(app_id, "no_email", NO_EMAIL, current_stage=application.stage))
-            else:
-                rows.append(messages.outbox_message(application, actor, draft))
-                result.succeeded.append(Done(app_id, application.stage, application.version))
+    for application in _fresh(actor, wanted, result):
+        if not application.candidate.email:
+            result.failed.append(Failure(application.id, "no_email", NO_EMAIL, current_stage=application.stage))
+            continue
+        rows.append(messages.outbox_message(application, actor, draft))
+        result.succeeded.append(Done(application.id, application.stage, application.version))
     add_messages(rows)
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
 

@@ -78,10 +78,7 @@ def delivery_status(status: str, due_at: datetime | None, now: datetime | None =
 
 def _writable(actor: User | None, application_id: int) -> Application:
     """The company's application, for staff who may write to its candidate; anyone else: not found."""
-    actor = require_user(actor)
-    application = db.session.get(Application, application_id) if _is_id(application_id) else None
-    if application is None or not is_member(actor, application.company_id):
-        raise NotFound("That application was not found.")
+    application = staff_application(actor, application_id)
     require_role(actor, *WRITERS, action="write to candidates")
     return application
 

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.extensions import db
 from app.models import Candidate, OutboxMessage
 from tests import bulk
 from tests.api.conftest import ApiClient, assert_problem
-from tests.mail.conftest import mail_settings, work
+from tests.mail.conftest import work
 
 EMAIL = {"action": "email", "subject": "News about {{ job.title }}", "body": "Dear {{ candidate.full_name }}, hello."}
-DOMAIN = "replies.example"
-
-
-@pytest.fixture
-def mail_app(app, make_app, redis_url, redis_prefix, smtp_server):
-    """Redis for the queue, SMTP to aiosmtpd, replies on: the worker sends what a request queued."""
-    made = make_app(**mail_settings(redis_url, redis_prefix, smtp_server), MAIL_REPLY_DOMAIN=DOMAIN)
-    with made.app_context():
-        yield made
-        db.session.rollback()
 
 
 def _run(api, who, ids, count_statements=None, **extra):

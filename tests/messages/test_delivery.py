@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from app.extensions import db
 from app.services import replies
 from tests.api.conftest import ApiClient
-from tests.mail.conftest import mail_settings, work
-
-DOMAIN = "replies.example"
-
-
-@pytest.fixture
-def mail_app(app, make_app, redis_url, redis_prefix, smtp_server):
-    made = make_app(**mail_settings(redis_url, redis_prefix, smtp_server), MAIL_REPLY_DOMAIN=DOMAIN)
-    with made.app_context():
-        yield made
-        db.session.rollback()
+from tests.mail.conftest import work
+from tests.messages.conftest import DOMAIN
 
 
 def test_the_worker_sends_it_with_the_reply_address_and_the_reply_joins_the_timeline(
