@@ -28,7 +28,7 @@ validation). Lists take `limit` (at most 100) and `cursor`, and answer `{items, 
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, JWT, the OpenAPI document and the API's error handling."""
-    from app.api import idempotency, key_auth
+    from app.api import idempotency, key_auth, rate_limits
     from app.api.auth import init_jwt
     from app.api.core import Api
     from app.api.docs import bp as docs_bp
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(api_keys_routes.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
+    rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)
     app.register_blueprint(docs_bp)

@@ -189,3 +189,30 @@ def test_the_openapi_document_names_each_operations_scope(api):
     assert jobs["get"]["x-required-scope"] == "jobs:read" and jobs["post"]["x-required-scope"] == "jobs:write"
     assert {"apiKey": []} in jobs["get"]["security"]
     assert "x-required-scope" not in spec["paths"]["/api/v1/api-keys"]["post"]
+
+
+def test_api_requests_are_limited_per_credential_with_headers(app_with):
+    from app.api.auth import issue_tokens
+    from app.services import api_keys as keys
+    from tests.factories import Factory
+
+    app = app_with(API_RATE_LIMIT="3 per minute", API_ADDRESS_RATE_LIMIT="100 per minute")
+    tenant = Factory().tenant()
+    key = keys.create_key(tenant["admin"], name="Busy", scopes=["jobs:read"]).secret
+    db.session.commit()
+    client = app.test_client()
+    answers = [client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {key}"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["X-RateLimit-Limit"] == "3" and answers[1].headers["X-RateLimit-Remaining"] == "1"
+    refused = answers[3]
+    assert refused.mimetype == "application/problem+json" and int(refused.headers["Retry-After"]) > 0
+    with app.test_request_context():
+        other = issue_tokens(tenant["recruiter"])["access_token"]
+    assert client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+def test_api_requests_are_limited_per_address(app_with):
+    app = app_with(API_RATE_LIMIT="100 per minute", API_ADDRESS_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    codes = [client.get("/api/v1/jobs", headers={"Authorization": f"Bearer forged{n}"}).status_code for n in range(3)]
+    assert codes[-1] == 429
