@@ -173,7 +173,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Rate limits
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: app/core/rate_limits.inject_headers writes them (never over another answer's Retry-After).
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = _str("LOGIN_RATE_LIMIT", "10 per minute")
     # Failed sign-ins per account (web and API together), then refused until the window moves on.
     ACCOUNT_LOGIN_FAILURE_LIMIT = _str("ACCOUNT_LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
