@@ -523,12 +523,19 @@ def text_to_html(text: str) -> Markup:
 
 
 def render_message(
-    subject: str, text: str, html: str | None, values: Mapping[str, Any], *, product: str = PRODUCT
+    subject: str,
+    text: str,
+    html: str | None,
+    values: Mapping[str, Any],
+    *,
+    product: str = PRODUCT,
+    replies_read: bool = False,
 ) -> Rendered:
     """A whole email from a template's three sources: rendered, then put in the system layout.
 
     Without an HTML source the HTML part is made from the text. Raises
     MailTemplateError (every problem of every part) when a source cannot be used.
+    `replies_read`: the message carries a reply address, so the footer says replies reach the team.
     """
     errors: list[str] = []
     parts: dict[str, str] = {}
@@ -546,6 +553,6 @@ def render_message(
     body_html = Markup(parts["html"]) if "html" in parts else text_to_html(parts["text"])  # noqa: S704
     return Rendered(
         subject=title,
-        text=_TEXT_LAYOUT.render(body=parts["text"], product=product, subject=title),
-        html=_HTML_LAYOUT.render(body=body_html, product=product, subject=title),
+        text=_TEXT_LAYOUT.render(body=parts["text"], product=product, subject=title, replies_read=replies_read),
+        html=_HTML_LAYOUT.render(body=body_html, product=product, subject=title, replies_read=replies_read),
     )
