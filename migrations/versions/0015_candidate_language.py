@@ -1,7 +1,7 @@
 """languages for mail: a candidate's preferred language and a company's default one
 
 Revision ID: 0015_candidate_language
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 00:20:00
 
 `candidates.preferred_language` (NULL: the company's) and
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015_candidate_language"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 
