@@ -147,12 +147,14 @@ class CompanyProfileForm(SafeForm):
 
     def profile_fields(self) -> dict:
         """The form's values as `companies.update_company` takes them."""
-        return {
+        fields = {
             "name": self.name.data or "",
             "website": (self.website.data or "").strip() or None,
             "description": self.description.data or None,
-            "default_language": (self.default_language.data or "").strip(),
         }
+        if (self.default_language.data or "").strip():  # left empty: unchanged
+            fields["default_language"] = self.default_language.data.strip()
+        return fields
 
 
 class JobStatusForm(SafeForm):
