@@ -63,19 +63,41 @@ NAME_MAX = 60
 _STAFF_MOVERS = frozenset({"recruiter", "admin"})
 
 
+# Categories whose stages email the candidate on entry unless the stage says otherwise.
+EMAIL_CATEGORIES = ("screening", "interview", "offer", "hired", "rejected")
+MAX_EMAIL_DELAY_MINUTES = 30 * 24 * 60
+# A stage's email settings (None: the default rule), stored on the stage only when set.
+EMAIL_SETTINGS = ("email", "email_template", "email_delay_minutes")
+
+
 @dataclass(frozen=True)
 class Stage:
+    """A stage of a pipeline, with how entering it emails the candidate.
+
+    `email`: whether entering it emails the candidate (None: entering a new
+    category of EMAIL_CATEGORIES does); `email_template`: the email template key
+    sent (None: the category's, `stage_<category>`); `email_delay_minutes`: how
+    long the email waits (None: no wait, a rejection MAIL_REJECTION_DELAY).
+    """
+
     key: str
     name: str
     category: str
     internal: bool = False
+    email: bool | None = None
+    email_template: str | None = None
+    email_delay_minutes: int | None = None
 
     @property
     def final(self) -> bool:
         return self.category in FINAL_STAGES
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "name": self.name, "category": self.category, "internal": self.internal}
+        out = {"key": self.key, "name": self.name, "category": self.category, "internal": self.internal}
+        for name in EMAIL_SETTINGS:
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        return out
 
 
 STANDARD_STAGES: tuple[Stage, ...] = tuple(Stage(key, CATEGORY_LABELS[key], key) for key in PIPELINE)
@@ -198,7 +220,17 @@ class Pipeline:
 
 def _freeze(stages: Iterable[Mapping | Stage]) -> tuple[Stage, ...]:
     return tuple(
-        s if isinstance(s, Stage) else Stage(s["key"], s["name"], s["category"], bool(s.get("internal", False)))
+        s
+        if isinstance(s, Stage)
+        else Stage(
+            s["key"],
+            s["name"],
+            s["category"],
+            bool(s.get("internal", False)),
+            s.get("email"),
+            s.get("email_template"),
+            s.get("email_delay_minutes"),
+        )
         for s in stages
     )
 
@@ -269,13 +301,53 @@ def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str
             errors.setdefault(f"{where}.internal", []).append("Must be true or false.")
         if isinstance(key, str):
             used.add(key)
-        clean.append({"key": key, "name": name, "category": category, "internal": internal is True})
+        stage = {"key": key, "name": name, "category": category, "internal": internal is True}
+        stage.update(_email_settings(item, category, where, errors))
+        clean.append(stage)
     if errors:
         return clean, errors
     problem = _order_problem([stage["category"] for stage in clean])
     if problem:
         errors[field] = [problem]
     return clean, errors
+
+
+def _email_settings(item: Mapping, category, where: str, errors: dict[str, list[str]]) -> dict:
+    """A stage's email settings as given (missing or null: the default), checked."""
+    from app.mail.default_templates import DEFAULTS  # the keys a stage may send
+
+    out: dict = {}
+    email = item.get("email")
+    if email is not None:
+        if isinstance(email, bool):
+            out["email"] = email
+        else:
+            errors.setdefault(f"{where}.email", []).append("Must be true, false or left out (the default).")
+    template = item.get("email_template")
+    if template is not None and template != "":
+        if isinstance(template, str) and template in DEFAULTS:
+            out["email_template"] = template
+        else:
+            errors.setdefault(f"{where}.email_template", []).append(f"Must be one of: {', '.join(DEFAULTS)}.")
+    elif out.get("email") and category not in EMAIL_CATEGORIES:
+        errors.setdefault(f"{where}.email_template", []).append("Choose which email a stage of this category sends.")
+    delay = item.get("email_delay_minutes")
+    if delay is not None and delay != "":
+        if isinstance(delay, int) and not isinstance(delay, bool) and 0 <= delay <= MAX_EMAIL_DELAY_MINUTES:
+            out["email_delay_minutes"] = delay
+        else:
+            errors.setdefault(f"{where}.email_delay_minutes", []).append(
+                f"A whole number of minutes from 0 to {MAX_EMAIL_DELAY_MINUTES}."
+            )
+    return out
+
+
+def email_default(pipeline: Pipeline, from_stage: str | None, to_stage: str) -> bool:
+    """Whether entering `to_stage` emails by default: it enters a new category that tells the candidate."""
+    category = pipeline.category(to_stage)
+    if category not in EMAIL_CATEGORIES:
+        return False
+    return from_stage is None or pipeline.category(from_stage) != category
 
 
 def _order_problem(categories: list[str]) -> str | None:

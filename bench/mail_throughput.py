@@ -2,11 +2,16 @@
 
     .venv/bin/python bench/mail_throughput.py --messages 1000 --workers 1 2
     .venv/bin/python bench/mail_throughput.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/mail_throughput.py --company-templates --postgres postgresql://...
 
 Seeds N pending outbox messages in a scratch database (a SQLite file, or a
 throwaway PostgreSQL database) as requests write them: a template and a
 snapshot of its merge fields, rendered by the worker when it sends
-(`--prerendered` stores rendered bodies instead, as requests used to), enqueues one job per message on a scratch
+(`--prerendered` stores rendered bodies instead, as requests used to;
+`--company-templates` writes candidate emails as apply and moves do,
+`company:<key>` with a merge-field snapshot in three languages, rendered from
+a company's own templates stored in the database, found by one SELECT per
+message and compiled once per source), enqueues one job per message on a scratch
 Redis prefix, starts a local aiosmtpd server, then runs W worker processes in
 burst mode (`run_worker(app, burst=True)`, the code `python worker.py` runs).
 The rate is N / (last worker done - first worker started): process start-up
@@ -67,7 +72,51 @@ def work(config_json: str) -> None:
     print(json.dumps({"start": start, "end": time.time()}))
 
 
-def seed(app, count: int, prerendered: bool = False) -> list[int]:
+# A company's own templates (the overrides rows): screening in English and German, the confirmation in English.
+COMPANY_TEMPLATES = (
+    ("stage_screening", "en", "{{ candidate.first_name }}, {{ company.name }} is reading your application",
+     "Dear {{ candidate.first_name }},\n\n{{ stage.name }} for {{ job.title }} has begun.\n"
+     "{% if status_link %}Follow it: {{ status_link }}{% endif %}\n\n{{ sender.name }}\n",
+     "<p>Dear {{ candidate.first_name }},</p><p>{{ stage.name }} for <b>{{ job.title }}</b> has begun.</p>"),
+    ("stage_screening", "de", "{{ candidate.first_name }}, {{ company.name }} liest Ihre Bewerbung",
+     "Hallo {{ candidate.first_name }},\n\n{{ stage.name }} für {{ job.title }} hat begonnen.\n", None),
+    ("application_received", "en", "Thanks, {{ candidate.first_name }}",
+     "We have your application for {{ job.title }}.\n{% for answer in answers %}- {{ answer.label }}: "
+     "{{ answer.value }}\n{% endfor %}", None),
+)  # fmt: skip
+LANGUAGES = ("en", "de", "fr")  # fr: no template in it, so the company's (en) one
+
+
+def seed_company(app) -> int:
+    """A company with its own templates stored in the database; its id."""
+    from app.extensions import db
+    from app.models import Company, EmailTemplate
+
+    company = Company(name="Bench Co", slug=f"bench-{uuid.uuid4().hex[:8]}", default_language="en")
+    db.session.add(company)
+    db.session.flush()
+    for key, language, subject, text, html in COMPANY_TEMPLATES:
+        db.session.add(EmailTemplate(company_id=company.id, key=key, language=language, subject=subject,
+                                     text_body=text, html_body=html))  # fmt: skip
+    db.session.flush()
+    return company.id
+
+
+def company_message(i: int) -> dict:
+    """A candidate email as apply and moves write it: `company:<key>` and a merge-field snapshot."""
+    from app.mail import templating
+
+    key = "application_received" if i % 4 == 0 else "stage_screening"
+    context = templating.context(
+        candidate_name=f"User {i}", job_title="Backend Engineer", company_name="Bench Co", stage_name="Screening",
+        stage_category="screening", status_link=f"https://x.example/me/applications/{i}", sender_name="Sam",
+        answers=[{"label": "Start", "value": "May"}] if key == "application_received" else (),
+    )  # fmt: skip
+    context.update(language=LANGUAGES[i % 3], company_language="en")
+    return {"kind": key, "subject": "Your application", "template": f"company:{key}", "context": context}
+
+
+def seed(app, count: int, prerendered: bool = False, company_templates: bool = False) -> list[int]:
     from flask_migrate import upgrade
 
     from app.extensions import db
@@ -83,16 +132,17 @@ def seed(app, count: int, prerendered: bool = False) -> list[int]:
 
     with app.app_context():
         upgrade()
+        company_id = seed_company(app) if company_templates else None
+        make = company_message if company_templates else content
         rows = [
             OutboxMessage(
-                company_id=None,
-                kind="bench",
+                company_id=company_id,
                 to_address=f"user{i}@bench.example",
                 to_name=f"User {i}",
                 message_id=new_message_id(app.config["MAIL_DEFAULT_SENDER"]),
                 status="pending",
                 attempts=0,
-                **content(i),
+                **{"kind": "bench", **make(i)},
             )
             for i in range(count)
         ]
@@ -124,7 +174,7 @@ def run_round(args, database_url: str, workers: int) -> dict:
     config = overrides(args, database_url, prefix, smtp_port, instance)
     app = make_app(config)
     try:
-        ids = seed(app, args.messages, args.prerendered)
+        ids = seed(app, args.messages, args.prerendered, args.company_templates)
         from app.mail import queue
 
         queue.enqueue(app, ids)
@@ -148,6 +198,7 @@ def run_round(args, database_url: str, workers: int) -> dict:
             "seconds": round(elapsed, 2),
             "msgs_per_s": round(len(received) / elapsed, 1),
             "rendered_by": "request" if args.prerendered else "worker",
+            "templates": "company (database)" if args.company_templates else "system files",
         }
     finally:
         controller.stop()
@@ -187,6 +238,9 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="a PostgreSQL server URL; a scratch database is made on it")
     parser.add_argument(
         "--prerendered", action="store_true", help="store rendered bodies (rendering in the request, as before)"
+    )
+    parser.add_argument(
+        "--company-templates", action="store_true", help="candidate emails from a company's stored templates"
     )
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -2,8 +2,10 @@
 
 A request writes a message's template name and a snapshot of its merge fields
 (`context`, plain JSON); the worker renders it at send time with
-`render_message`, which finds the template through `resolve_template` (the one
-place a per-company template will be looked up).
+`render_message`. A template named `company:<key>` is the company's own email
+template for that key (`email_templates.effective`, in the sandbox, falling
+back to the built-in default); any other name is a system template under
+app/mail/templates/mail/ (`resolve_template`).
 
 Names and subjects come from users (candidate names, job titles). The services
 already refuse CR/LF in them; here every header value is flattened to one line
@@ -74,10 +76,19 @@ class MailTemplate:
     subject: Template | None = None
 
 
-def resolve_template(company_id: int | None, name: str) -> MailTemplate:
-    """The template `name` for this company's mail: for now, the default from app/mail/templates/mail/.
+# Outbox templates named `company:<key>` are rendered from the company's email template `key`.
+COMPANY_PREFIX = "company:"
 
-    The one place a company's own template is to be looked up (falling back to this default).
+
+def company_template(key: str) -> str:
+    """The outbox `template` of a message rendered from the company's email template `key`."""
+    return f"{COMPANY_PREFIX}{key}"
+
+
+def resolve_template(company_id: int | None, name: str) -> MailTemplate:
+    """The system template `name` (app/mail/templates/mail/): staff alerts, account mail, status links.
+
+    Companies do not edit these; their candidate emails are `company:<key>` templates (see render_message).
     """
     return _default_template(name)
 
@@ -88,10 +99,18 @@ def _default_template(name: str) -> MailTemplate:
 
 
 def render_message(
-    company_id: int | None, template: str, context: dict[str, Any], subject: str, *, replies_read: bool = False
+    company_id: int | None,
+    template: str,
+    context: dict[str, Any],
+    subject: str,
+    *,
+    replies_read: bool = False,
+    connection=None,
 ) -> Rendered:
     """Render a message from its template and its snapshot of merge fields (the worker, at send time).
 
+    `company:<key>`: the company's template in effect for the snapshot's language
+    (one SELECT, on `connection` when given), rendered in the sandbox; else a system template.
     `replies_read`: the message carries a reply address, so the footer says replies reach the team.
     Raises on an unknown template, a missing field or a template error: the caller
     treats that as a permanent failure of the message.
@@ -100,6 +119,18 @@ def render_message(
         from app.mail import custom_message
 
         return custom_message.render(context, replies_read=replies_read)
+    if template.startswith(COMPANY_PREFIX):
+        from app.services import email_templates
+
+        if company_id is None:
+            raise ValueError("A company template needs the message's company.")
+        return email_templates.render_effective(
+            company_id,
+            template.removeprefix(COMPANY_PREFIX),
+            context,
+            replies_read=replies_read,
+            connection=connection,
+        )
     found = resolve_template(company_id, template)
     fields = {key: one_line(value, 2000) if isinstance(value, str) else value for key, value in context.items()}
     fields.setdefault("product", PRODUCT)
@@ -132,23 +163,48 @@ LINK_REMOVED = "[link removed after sending]"
 _STATUS_LINK = re.compile(r"[^\s\"'<>]*/status/[A-Za-z0-9_-]{20,100}")
 
 
-def scrubbed_bodies(kind: str, text_body: str, html_body: str | None) -> dict[str, str | None]:
+def scrubbed_bodies(kind: str, text_body: str, html_body: str | None, context: Any = None) -> dict[str, str | None]:
     """The bodies to keep once the message is sent: each private status link replaced by LINK_REMOVED.
 
     The link is a key to the person's application; the person's mailbox holds it,
-    our copy need not. Empty when the kind carries no link or nothing matched.
+    our copy need not. A company's template may write the link its own way (as
+    the text of a link, through a filter), so besides every whole link, each
+    link token found in the snapshot (`context`) is removed wherever it appears.
+    Empty when the kind carries no link or nothing matched.
     """
     if kind not in STATUS_LINK_KINDS:
         return {}
-    text = _STATUS_LINK.sub(LINK_REMOVED, text_body)
-    html = _STATUS_LINK.sub(LINK_REMOVED, html_body) if html_body else html_body
+    tokens = _link_tokens(context)
+
+    def scrub(body: str) -> str:
+        body = _STATUS_LINK.sub(LINK_REMOVED, body)
+        for token in tokens:
+            body = body.replace(token, LINK_REMOVED)
+        return body
+
+    text = scrub(text_body)
+    html = scrub(html_body) if html_body else html_body
     if text == text_body and html == html_body:
         return {}
     return {"text_body": text, "html_body": html}
 
 
+def _link_tokens(context: Any) -> set[str]:
+    """The status link tokens in a snapshot, whatever its shape (nested merge fields or flat names)."""
+    if isinstance(context, str):
+        return {match.group(0).rpartition("/status/")[2] for match in _STATUS_LINK.finditer(context)}
+    if isinstance(context, dict):
+        context = list(context.values())
+    if isinstance(context, list):
+        return set().union(*(_link_tokens(value) for value in context)) if context else set()
+    return set()
+
+
 def scrubbed_context(kind: str, context: Any) -> Any:
-    """The snapshot to keep once the message is sent: the same, with every status link in it replaced."""
+    """The snapshot to keep once the message is sent: the same, with every status link in it replaced.
+
+    Any shape: the merge fields of a company template (`status_link`) or a system template's names (`link`).
+    """
     if kind not in STATUS_LINK_KINDS or context is None:
         return context
     if isinstance(context, str):

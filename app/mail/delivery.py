@@ -102,7 +102,7 @@ def deliver(message_id: int) -> str:
             attempts = row.attempts
             reply_to = _reply_to(app, conn, row)
             try:
-                content = _content(row, replies_read=reply_to is not None)
+                content = _content(row, conn, replies_read=reply_to is not None)
             except Exception as error:  # a template or snapshot that cannot render: no retry will help
                 outcome, error_text = "failed", f"Rendering failed: {describe(error)}"[:1000]
                 values = {"status": MessageStatus.FAILED.value, "last_error": error_text}
@@ -147,11 +147,16 @@ def _send(app, row, content: Rendered, message_id: int, reply_to: str | None) ->
     return "sent", None, {}
 
 
-def _content(row, *, replies_read: bool = False) -> Rendered:
-    """The subject and bodies to send: rendered now from the snapshot, or as they were written."""
+def _content(row, conn, *, replies_read: bool = False) -> Rendered:
+    """The subject and bodies to send: rendered now from the snapshot, or as they were written.
+
+    A company template is looked up on the claim's connection (one SELECT).
+    """
     if row.template is None:
         return Rendered(subject=row.subject, text=row.text_body, html=row.html_body)
-    return render_message(row.company_id, row.template, row.context or {}, row.subject, replies_read=replies_read)
+    return render_message(
+        row.company_id, row.template, row.context or {}, row.subject, replies_read=replies_read, connection=conn
+    )
 
 
 def _reply_to(app, conn, row) -> str | None:
@@ -175,7 +180,7 @@ def _kept(row, content: Rendered) -> dict:
         scrubbed = scrubbed_context(row.kind, row.context)
         if scrubbed != row.context:
             kept["context"] = scrubbed
-    kept.update(scrubbed_bodies(row.kind, content.text, content.html))
+    kept.update(scrubbed_bodies(row.kind, content.text, content.html, row.context))
     return kept
 
 

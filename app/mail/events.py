@@ -10,26 +10,46 @@ snapshot.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 
 from app import signals, workflow
-from app.mail.compose import one_line
+from app.mail.compose import company_template, one_line
+from app.mail.default_templates import APPLICATION_RECEIVED, DEFAULTS, REJECTED
 from app.mail.outbox import add_message, add_messages
 from app.models import Application, Company, StageChange, User
 from app.models.base import utcnow
-from app.services import questions, tokens
+from app.services import email_templates, questions, tokens
 
-CANDIDATE_STAGES = ("screening", "interview", "offer", "hired", "rejected")
-# Subjects are str.format over the message's snapshot (formatted when it is queued).
-STAGE_SUBJECTS = {
-    "screening": "Your application for {job_title} is being reviewed",
-    "interview": "Your application for {job_title}: next step, interview",
-    "offer": "Good news about your application for {job_title}",
-    "hired": "Welcome aboard: {job_title} at {company_name}",
-    "rejected": "Your application for {job_title} at {company_name}",
-}
+CANDIDATE_STAGES = workflow.EMAIL_CATEGORIES
+_FIELD = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+
+
+@lru_cache(maxsize=64)
+def subject_format(key: str) -> str:
+    """The default subject of an email template key as a str.format over a merge-field snapshot.
+
+    `{{ job.title }}` becomes `{job[title]}`: the subject written with a message
+    when it is queued (no template is rendered in the request). The worker sends
+    the subject of the company's template in effect, and stores it with the message.
+    """
+    source = DEFAULTS[REJECTED if email_templates.reason_of(key) is not None else key].subject
+    out, end = [], 0
+    for match in _FIELD.finditer(source):
+        out += [_literal(source[end : match.start()]), f"{{{match.group(1)}[{match.group(2)}]}}"]
+        end = match.end()
+    return "".join([*out, _literal(source[end:])])
+
+
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+# Subjects by category, over a snapshot of merge fields (kept for callers that name a category).
+STAGE_SUBJECTS = {category: subject_format(f"stage_{category}") for category in CANDIDATE_STAGES}
 
 
 def _base_url() -> str:
@@ -65,6 +85,22 @@ def _candidate_link(application: Application, status_token: str | None) -> str |
     return links(application.id)["candidate"] if application.candidate.user_id is not None else None
 
 
+def candidate_snapshot(application: Application, stage_key: str | None = None, **fields) -> dict:
+    """The snapshot of a candidate email: the documented merge fields and the languages to pick it in.
+
+    `language`: the candidate's, else the company's; `company_language`: the
+    company's (the next to try, before English). Reads only what the event has
+    loaded (application, job, company, candidate): no statement.
+    """
+    company = application.job.company
+    company_language = company.default_language or email_templates.DEFAULT_LANGUAGE
+    return {
+        **email_templates.merge_fields(application, stage_key, **fields),
+        "language": application.candidate.preferred_language or company_language,
+        "company_language": company_language,
+    }
+
+
 @signals.application_submitted.connect
 def on_application_submitted(
     application: Application, *, status_token: str | None = None, added_by: User | None = None, **_extra
@@ -79,14 +115,15 @@ def on_application_submitted(
         "to_name": candidate.full_name,
         "company_id": application.company_id,
         "application_id": application.id,
-        "template": "application_received",
-        "subject": "Your application for {job_title} at {company_name}",
-        "context": {
-            **names,
-            "link": _candidate_link(application, status_token),
-            "private": status_token is not None,
-            "answers": answers_copy(application),
-        },
+        "template": company_template(APPLICATION_RECEIVED),
+        "subject": subject_format(APPLICATION_RECEIVED),
+        "context": candidate_snapshot(
+            application,
+            workflow.for_job(application.job).first_key,
+            status_link=_candidate_link(application, status_token),
+            status_link_private=status_token is not None,
+            answers=answers_copy(application),
+        ),
     }
     # The confirmation and every staff alert in one INSERT.
     staff = _staff_messages(application, "new_application", "New application: {candidate_name} for {job_title}", names)
@@ -140,25 +177,46 @@ def _status_mail(application: Application, kind: str, subject: str, status_token
     add_messages([message])
 
 
-def candidate_email_for_move(application: Application, from_stage: str, to_stage: str) -> dict | None:
-    """The email a move would send the candidate ({"kind", "subject", "subject_format", "delay_seconds"}), or None.
+def candidate_email_for_move(
+    application: Application, from_stage: str | None, to_stage: str, *, reason_id: int | None = None
+) -> dict | None:
+    """The email a move would send the candidate, or None.
 
-    Entering a new category tells the candidate (screening, interview, offer,
-    hired, rejected); moving between two stages of one category does not.
-    People staff added themselves did not apply, and people without an address cannot be told.
+    {"kind", "template" (the email template key), "subject", "subject_format", "delay_seconds"}.
+    The stage entered decides (`workflow.Stage`): `email` (by default, entering
+    a new category of screening, interview, offer, hired, rejected tells the
+    candidate; moving between two stages of one category does not),
+    `email_template` (by default the category's; a rejection's is its reason's
+    when the company wrote one, else the rejection's) and `email_delay_minutes`
+    (by default none; a rejection waits MAIL_REJECTION_DELAY). People staff
+    added themselves did not apply, and people without an address cannot be told.
     """
     candidate, job = application.candidate, application.job
     if not candidate.email or application.added_by_id is not None:
         return None
     pipeline = workflow.for_job(job)
+    stage = pipeline.stage(to_stage)
     category = pipeline.category(to_stage)
-    if category not in CANDIDATE_STAGES or (from_stage is not None and pipeline.category(from_stage) == category):
+    wanted = stage.email if stage is not None and stage.email is not None else None
+    if wanted is None:
+        wanted = workflow.email_default(pipeline, from_stage, to_stage)
+    if not wanted:
         return None
-    delay = int(current_app.config.get("MAIL_REJECTION_DELAY", 0)) if category == "rejected" else 0
+    key = stage.email_template if stage is not None and stage.email_template else None
+    if key is None:
+        if category not in CANDIDATE_STAGES:
+            return None
+        key = email_templates.reason_key(reason_id) if category == "rejected" and reason_id else f"stage_{category}"
+    if stage is not None and stage.email_delay_minutes is not None:
+        delay = stage.email_delay_minutes * 60
+    else:
+        delay = int(current_app.config.get("MAIL_REJECTION_DELAY", 0)) if category == "rejected" else 0
+    subject = subject_format(key)
     return {
         "kind": f"stage_{category}",
-        "subject": STAGE_SUBJECTS[category].format(job_title=job.title, company_name=job.company.name),
-        "subject_format": STAGE_SUBJECTS[category],
+        "template": key,
+        "subject": subject.format_map({"job": {"title": job.title}, "company": {"name": job.company.name}}),
+        "subject_format": subject,
         "delay_seconds": delay,  # it waits this long (and can be cancelled or undone meanwhile)
     }
 
@@ -166,10 +224,10 @@ def candidate_email_for_move(application: Application, from_stage: str, to_stage
 def stage_change_messages(application: Application, change: StageChange) -> list[dict]:
     """The outbox messages (add_messages' dicts) a stage change sends."""
     candidate = application.candidate
-    names = _names(application)
-    email = candidate_email_for_move(application, change.from_stage, change.to_stage)
+    email = candidate_email_for_move(application, change.from_stage, change.to_stage, reason_id=change.reason_id)
     if email is not None:
-        # Only names and the stage reach the snapshot: never change.note or change.reason.
+        actor = change.actor if "actor" in change.__dict__ else None  # set by the move; never loaded here
+        # Only merge fields reach the snapshot: never change.note or change.reason.
         return [
             {
                 "kind": email["kind"],
@@ -179,19 +237,21 @@ def stage_change_messages(application: Application, change: StageChange) -> list
                 "application_id": application.id,
                 "stage_change_id": change.id,
                 "due_at": utcnow() + timedelta(seconds=email["delay_seconds"]) if email["delay_seconds"] else None,
-                "template": "stage_update",
+                "template": company_template(email["template"]),
                 "subject": email["subject_format"],
-                "context": {
-                    **names,
-                    "stage": email["kind"].removeprefix("stage_"),
-                    "link": _candidate_link(application, None),
-                },
+                "context": candidate_snapshot(
+                    application,
+                    change.to_stage,
+                    sender_name=actor.full_name if actor is not None else None,
+                    status_link=_candidate_link(application, None),
+                ),
             }
         ]
     if change.to_stage == "withdrawn":
         return _staff_messages(
-            application, "application_withdrawn", "Application withdrawn: {candidate_name} for {job_title}", names
-        )
+            application, "application_withdrawn", "Application withdrawn: {candidate_name} for {job_title}",
+            _names(application),
+        )  # fmt: skip
     return []
 
 

@@ -536,6 +536,7 @@ def render_message(
     Without an HTML source the HTML part is made from the text. `replies_read`: the
     footer says replies reach the team (the message carries a reply address). Raises
     MailTemplateError (every problem of every part) when a source cannot be used.
+    `replies_read`: the message carries a reply address, so the footer says replies reach the team.
     """
     errors: list[str] = []
     parts: dict[str, str] = {}

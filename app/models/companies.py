@@ -20,6 +20,8 @@ class Company(db.Model):
     # The logo's stored file (an unguessable key, new for every upload) and its checked type.
     logo_key: Mapped[str | None] = mapped_column(String(64))
     logo_content_type: Mapped[str | None] = mapped_column(String(50))
+    # The language of candidate emails for people who named none (email_templates.effective's fallback).
+    default_language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Active recruiters and admins: who hears of new applications. Read-only; loaded

@@ -360,7 +360,9 @@ def _write(
         ):
             set_committed_value(application, name, value)
         db.session.expire(application, ["stage_changes"])
-        changes.append(StageChange(id=change_id, **row))  # not added: the row is written already
+        change = StageChange(id=change_id, **row)  # not added: the row is written already
+        set_committed_value(change, "actor", actor)  # who sent the email it triggers (sender.name)
+        changes.append(change)
     return changes
 
 

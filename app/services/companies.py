@@ -19,7 +19,7 @@ from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
 STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
-PROFILE_FIELDS = ("name", "description", "website")
+PROFILE_FIELDS = ("name", "description", "website", "default_language")
 DESCRIPTION_MAX = 5000
 WEBSITE_MAX = 300
 
@@ -205,7 +205,11 @@ def require_company_admin(actor: User | None, company_id: int) -> Company:
 
 
 def update_company(actor: User, company_id: int, **fields) -> Company:
-    """The public profile: name, description and website (admins only). The slug, and so every URL, stays."""
+    """The profile: name, description, website and the default language of candidate emails (admins only).
+
+    The slug, and so every URL, stays. `default_language`: a tag such as en, de
+    or pt-br; candidates who named no language get the company's templates in it.
+    """
     company = require_company_admin(actor, company_id)
     check = Checker()
     for name in sorted(set(fields) - set(PROFILE_FIELDS)):
@@ -217,11 +221,22 @@ def update_company(actor: User, company_id: int, **fields) -> Company:
         clean["description"] = check.text("description", fields["description"], max_len=DESCRIPTION_MAX) or None
     if "website" in fields:
         clean["website"] = _website(check, fields["website"])
+    if "default_language" in fields:
+        clean["default_language"] = _language(check, fields["default_language"])
     check.raise_if_any()
     for key, value in clean.items():
         setattr(company, key, value)
     db.session.flush()
     return company
+
+
+def _language(check: Checker, value) -> str:
+    from app.services.email_templates import normalize_language
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        check.add("default_language", "This field is required.")
+        return "en"
+    return normalize_language(value, check, "default_language")
 
 
 def _website(check: Checker, value) -> str | None:

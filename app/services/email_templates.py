@@ -124,17 +124,21 @@ def normalize_language(value: Any, check: Checker | None = None, field: str = "l
     return DEFAULT_LANGUAGE
 
 
-def _languages(language: str) -> tuple[str, ...]:
-    return (language,) if language == DEFAULT_LANGUAGE else (language, DEFAULT_LANGUAGE)
+def _languages(*languages: str | None) -> tuple[str, ...]:
+    """The languages to try in order, each once, English last: (reader's, company's, "en")."""
+    chain = [lang for lang in (normalize_language(value) for value in languages if value) if lang]
+    return tuple(dict.fromkeys([*chain, DEFAULT_LANGUAGE]))
 
 
-def _resolve(rows: dict[tuple[str, str], Any], key: str, language: str):
+def _resolve(rows: dict[tuple[str, str], Any], key: str, languages: tuple[str, ...]):
     """(row or None, source, source_key, source_language) by the fallback order of `effective`.
 
-    The candidate's language first (a generic rejection in their language reads
-    better than a specific one in another), then the most specific key.
+    `languages`: in the order to try (`_languages`). The candidate's language
+    first (a generic rejection in their language reads better than a specific
+    one in another), then the most specific key.
     """
-    for lang in _languages(language):
+    language = languages[0]
+    for lang in languages:
         for candidate in fallback_keys(key):
             row = rows.get((candidate, lang))
             if row is not None:
@@ -147,36 +151,61 @@ def _resolve(rows: dict[tuple[str, str], Any], key: str, language: str):
 # --- The worker's look-up -----------------------------------------------------------------------
 
 
-def effective(company_id: int, key: str, language: str | None = DEFAULT_LANGUAGE) -> Effective:
+def effective(
+    company_id: int,
+    key: str,
+    language: str | None = DEFAULT_LANGUAGE,
+    *,
+    fallback_language: str | None = None,
+    connection=None,
+) -> Effective:
     """The template a message of `key` goes out with, for this company and language: one SELECT.
 
     Falls back from `stage_rejected.reason_<id>` to `stage_rejected`, from
-    `language` to "en", then to the built-in default. Raises KeyError for a key
-    no template exists for (invitations and resets are system mails).
+    `language` to `fallback_language` (the company's) to "en", then to the
+    built-in default. Raises KeyError for a key no template exists for
+    (invitations and resets are system mails). `connection`: run the SELECT on
+    it (the mail worker's claim) instead of the session.
     """
     if not is_known_key(key):
         raise KeyError(f"There is no email template {key!r}.")
-    language = normalize_language(language)
+    languages = _languages(language, fallback_language)
     rows = {
         (row.key, row.language): row
-        for row in db.session.execute(
+        for row in (connection or db.session).execute(
             select(EmailTemplate.key, EmailTemplate.language, EmailTemplate.subject, EmailTemplate.text_body,
                    EmailTemplate.html_body)
             .where(EmailTemplate.company_id == company_id, EmailTemplate.key.in_(fallback_keys(key)),
-                   EmailTemplate.language.in_(_languages(language)))
+                   EmailTemplate.language.in_(languages))
         )
     }  # fmt: skip
-    row, _source, source_key, _lang = _resolve(rows, key, language)
+    row, _source, source_key, _lang = _resolve(rows, key, languages)
     if row is not None:
         return Effective(row.subject, row.text_body, row.html_body)
     default = DEFAULTS[source_key]
     return Effective(default.subject, default.text, default.html)
 
 
-def render_effective(company_id: int, key: str, values: dict, language: str | None = DEFAULT_LANGUAGE) -> Rendered:
-    """`effective()` rendered with a snapshot of merge fields (see `merge_fields`), in the system layout."""
-    template = effective(company_id, key, language)
-    return templating.render_message(template.subject, template.text, template.html, values)
+def render_effective(
+    company_id: int, key: str, snapshot: dict, *, replies_read: bool = False, connection=None
+) -> Rendered:
+    """A queued message rendered as it goes out (the mail worker): `effective()` with its snapshot.
+
+    `snapshot`: the outbox row's `context` (`merge_fields` plus `language` and
+    `company_language`). Compiled templates are cached per source
+    (`templating._compiled`), so a company's template is parsed and checked once
+    per process. Raises MailTemplateError (or KeyError for an unknown key).
+    """
+    template = effective(
+        company_id,
+        key,
+        snapshot.get("language"),
+        fallback_language=snapshot.get("company_language"),
+        connection=connection,
+    )
+    return templating.render_message(
+        template.subject, template.text, template.html, snapshot, replies_read=replies_read
+    )
 
 
 # --- Merge fields of an application --------------------------------------------------------------
@@ -300,7 +329,7 @@ def _rows(company_id: int, keys: Iterable[str] | None, languages: tuple[str, ...
 
 
 def _view(key: str, label: str, language: str, rows: dict, reason_id: int | None = None) -> TemplateView:
-    found, source, source_key, source_language = _resolve(rows, key, language)
+    found, source, source_key, source_language = _resolve(rows, key, _languages(language))
     if found is None:
         default = DEFAULTS[source_key]
         return TemplateView(

@@ -223,6 +223,19 @@ def test_the_dashboard_profile_page_saves_and_shows_errors_beside_fields(world, 
     assert db.session.get(Company, world.company.id).logo_key is None
 
 
+def test_the_dashboard_profile_page_sets_the_language_of_candidate_emails(world, as_user):
+    client = as_user(world.admin)
+    assert 'name="default_language"' in client.get("/dashboard/company").get_data(as_text=True)
+    data = {"name": world.company.name, "website": "", "description": ""}
+    assert post(client, "/dashboard/company", {**data, "default_language": "De"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Company, world.company.id).default_language == "de"
+    bad = post(client, "/dashboard/company", {**data, "default_language": "not a tag"})
+    assert bad.status_code == 422 and 'id="default_language-error"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Company, world.company.id).default_language == "de"  # unchanged
+
+
 def test_only_admins_open_the_profile_page(world, as_user):
     assert as_user(world.recruiter).get("/dashboard/company").status_code == 403
 

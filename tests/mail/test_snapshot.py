@@ -43,14 +43,23 @@ def test_the_request_writes_a_snapshot_and_no_body(mail_app, factory, smtp_serve
     db.session.commit()
 
     (move,) = _rows("stage_screening")
-    assert (move.status, move.template, move.text_body, move.html_body) == ("pending", "stage_update", None, None)
+    assert (move.status, move.template, move.text_body, move.html_body) == (
+        "pending", "company:stage_screening", None, None,
+    )  # fmt: skip
     assert move.subject == f"Your application for {tenant['job'].title} is being reviewed"  # for the mail page
+    # The documented merge fields (email_templates.merge_fields) and the languages to pick the template in.
     assert move.context == {
-        "candidate_name": "Ada Lovelace",
-        "job_title": tenant["job"].title,
-        "company_name": tenant["company"].name,
-        "stage": "screening",
-        "link": f"{mail_app.config['BASE_URL'].rstrip('/')}/me/applications/{application.id}",
+        "candidate": {"first_name": "Ada", "full_name": "Ada Lovelace"},
+        "job": {"title": tenant["job"].title, "location": tenant["job"].location or ""},
+        "company": {"name": tenant["company"].name},
+        "stage": {"name": "Screening", "category": "screening"},
+        "status_link": f"{mail_app.config['BASE_URL'].rstrip('/')}/me/applications/{application.id}",
+        "status_link_private": False,
+        "application_link": f"{mail_app.config['BASE_URL'].rstrip('/')}/dashboard/applications/{application.id}",
+        "sender": {"name": tenant["recruiter"].full_name},
+        "answers": [],
+        "language": "en",
+        "company_language": "en",
     }
     alerts = _rows("new_application")
     assert {a.context["staff_name"] for a in alerts} == {tenant["recruiter"].full_name, tenant["admin"].full_name}

@@ -202,7 +202,9 @@ def test_render_message_reports_every_part():
 @pytest.mark.parametrize("link", ["https://ats.example/me/applications/7", None])
 def test_the_default_stage_templates_give_the_built_in_emails(category, link):
     names = {"candidate_name": "Ada <L>", "job_title": "Eng & Ops", "company_name": "Acme <Co>"}
-    subject = STAGE_SUBJECTS[category].format(**names)
+    subject = STAGE_SUBJECTS[category].format_map(
+        {"job": {"title": names["job_title"]}, "company": {"name": names["company_name"]}}
+    )
     builtin = render_builtin("stage_update", subject, stage=category, link=link, **names)
     default = DEFAULTS[f"stage_{category}"]
     assert check(default.subject) == check(default.text) == check(default.html, html=True) == []

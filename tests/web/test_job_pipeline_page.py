@@ -227,3 +227,22 @@ def test_pages_stay_within_the_statement_budget(world, as_user, count_statements
         assert response.status_code in (200, 302, 409, 422)
         assert log.count <= BUDGET, f"{method} {url}\n{log.report()}"
         db.session.remove()
+
+
+def test_each_stages_email_settings_are_edited_and_kept(world, as_user):
+    client = as_user(world.recruiter)
+    version = _job(world.job.id).pipeline_version
+    stages = kept(STANDARD, Screening={"email": "off"},
+                  Interview={"email_template": "stage_offer", "email_delay_minutes": "30"})  # fmt: skip
+    response = post(client, page_of(world.job), rows(stages, version=str(version)))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    by_key = {stage["key"]: stage for stage in _job(world.job.id).pipeline_stages}
+    assert by_key["screening"]["email"] is False and "email_template" not in by_key["screening"]
+    assert (by_key["interview"]["email_template"], by_key["interview"]["email_delay_minutes"]) == ("stage_offer", 30)
+    assert "email" not in by_key["offer"]  # left at the default
+    html = client.get(page_of(world.job)).get_data(as_text=True)
+    assert value_of(html, "stages-2-email_delay_minutes") == "30"  # shown again as saved
+    assert re.search(r'<option selected value="off">|<option value="off" selected', html)
+    bad = kept(STANDARD, Offer={"email_delay_minutes": "-5"})
+    response = post(client, page_of(world.job), rows(bad, version=str(_job(world.job.id).pipeline_version)))
+    assert response.status_code == 422 and "A whole number of minutes" in response.get_data(as_text=True)

@@ -37,6 +37,9 @@ def rows(stages, *, empty: int = 3, **fields) -> dict:
                 data[f"stages-{n}-{flag}"] = "y"
         if extra.get("key"):
             data[f"stages-{n}-key"] = extra["key"]
+        for setting in ("email", "email_template", "email_delay_minutes"):
+            if setting in extra:
+                data[f"stages-{n}-{setting}"] = str(extra[setting])
     for n in range(len(stages), len(stages) + empty):
         data.update({f"stages-{n}-name": "", f"stages-{n}-category": "", f"stages-{n}-position": str(n + 1)})
     return data

@@ -28,7 +28,7 @@ REASON = f"/rejection-reasons/<{ID}:reason_id>"
 
 
 def stage_out(stage: workflow.Stage, counts: dict[str, int] | None = None) -> dict:
-    out = {**stage.as_dict(), "final": stage.final}
+    out = {**dict.fromkeys(workflow.EMAIL_SETTINGS), **stage.as_dict(), "final": stage.final}
     if counts is not None:
         out["applications"] = counts.get(stage.key, 0)
     return out

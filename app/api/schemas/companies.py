@@ -29,6 +29,9 @@ class CompanyOut(ma.Schema):
     slug = fields.String(required=True)
     website = fields.String(required=True, allow_none=True)
     description = fields.String(required=True, allow_none=True)
+    default_language = fields.String(
+        required=True, metadata={"description": "The language of candidate emails for people who named none."}
+    )
     logo_url = fields.Method(
         "get_logo_url",
         required=True,
@@ -48,6 +51,14 @@ class CompanyPatch(ma.Schema):
     description = Text(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     website = Text(
         allow_none=True, validate=validate.Length(max=WEBSITE_MAX), metadata={"example": "https://acme.example"}
+    )
+    default_language = Text(
+        validate=validate.Length(max=16),
+        metadata={
+            "example": "de",
+            "description": "A language tag (en, de, pt-br): candidate emails use the company's templates in it "
+            "when the candidate named no language, falling back to English.",
+        },
     )
 
 

@@ -6,7 +6,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas.common import StrictBool, StrictInt, Text
-from app.workflow import CATEGORIES, KEY_PATTERN, MAX_STAGES, NAME_MAX
+from app.mail.default_templates import DEFAULTS
+from app.workflow import CATEGORIES, KEY_PATTERN, MAX_EMAIL_DELAY_MINUTES, MAX_STAGES, NAME_MAX
+
+EMAIL_DOC = (
+    "Whether entering this stage emails the candidate. Left out or null: entering a new category of "
+    "screening, interview, offer or hired does; moving between two stages of one category does not."
+)
+TEMPLATE_DOC = "The email template sent (a key of /email-templates); null: the category's (`stage_<category>`)."
+DELAY_DOC = "Minutes the email waits before it goes out (undoing the move withdraws it); null: none."
 
 KEY_DOC = "Unique within the pipeline; what `to` names when moving. Made from the name when left out; kept on edits."
 
@@ -21,6 +29,12 @@ class StageIn(ma.Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=NAME_MAX))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     internal = StrictBool(metadata={"description": "Candidates see the category's name instead of this stage's."})
+    email = StrictBool(allow_none=True, metadata={"description": EMAIL_DOC})
+    email_template = fields.String(allow_none=True, validate=validate.OneOf(tuple(DEFAULTS)),
+                                   metadata={"description": TEMPLATE_DOC})  # fmt: skip
+    email_delay_minutes = StrictInt(
+        allow_none=True, validate=validate.Range(0, MAX_EMAIL_DELAY_MINUTES), metadata={"description": DELAY_DOC}
+    )
 
 
 class StageOut(ma.Schema):
@@ -31,6 +45,9 @@ class StageOut(ma.Schema):
     final = fields.Boolean(
         required=True, metadata={"description": "Hired, rejected and withdrawn end the application."}
     )
+    email = fields.Boolean(required=True, allow_none=True, metadata={"description": EMAIL_DOC})
+    email_template = fields.String(required=True, allow_none=True, metadata={"description": TEMPLATE_DOC})
+    email_delay_minutes = fields.Integer(required=True, allow_none=True, metadata={"description": DELAY_DOC})
 
 
 STAGES_DOC = (

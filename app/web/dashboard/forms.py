@@ -135,17 +135,26 @@ class CompanyProfileForm(SafeForm):
         validators=[Length(max=5000)],
         description="Plain text; line breaks are kept. Shown on your careers page.",
     )
+    default_language = StringField(
+        "Language of candidate emails",
+        validators=[Length(max=16)],
+        description="A language tag such as en, de or pt-br. Candidates get your email templates in it "
+        "(English where you wrote none).",
+    )
     logo = FileField("Logo", description="PNG or JPEG, up to 512 KB. Square images look best.")
     remove_logo = BooleanField("Remove the current logo")
     submit = SubmitField("Save profile")
 
     def profile_fields(self) -> dict:
         """The form's values as `companies.update_company` takes them."""
-        return {
+        fields = {
             "name": self.name.data or "",
             "website": (self.website.data or "").strip() or None,
             "description": self.description.data or None,
         }
+        if (self.default_language.data or "").strip():  # left empty: unchanged
+            fields["default_language"] = self.default_language.data.strip()
+        return fields
 
 
 class JobStatusForm(SafeForm):

@@ -26,6 +26,7 @@ from wtforms.validators import Length, Optional
 from app import workflow
 from app.errors import DomainError
 from app.extensions import db
+from app.mail.default_templates import DEFAULTS
 from app.web.formtools import SafeForm, storable
 
 EMPTY_ROWS = 3  # rows offered to add stages
@@ -33,7 +34,12 @@ MAX_ROWS = workflow.MAX_STAGES + EMPTY_ROWS
 CATEGORY_CHOICES = [SelectChoice("", "Choose…")] + [
     SelectChoice(category, workflow.CATEGORY_LABELS[category]) for category in workflow.CATEGORIES
 ]
-ROW_FIELDS = ("name", "category", "internal")
+ROW_FIELDS = ("name", "category", "internal", "email", "email_template", "email_delay_minutes")
+EMAIL_CHOICES = [SelectChoice("", "Default"), SelectChoice("on", "Send"), SelectChoice("off", "Do not send")]
+TEMPLATE_CHOICES = [SelectChoice("", "The category's")] + [
+    SelectChoice(key, template.label) for key, template in DEFAULTS.items()
+]
+_EMAIL_VALUES = {"on": True, "off": False}
 
 
 class StageRowForm(Form):
@@ -44,6 +50,9 @@ class StageRowForm(Form):
     name = StringField("Stage name", validators=[Length(max=200)])
     category = SelectField("Category", choices=CATEGORY_CHOICES, validate_choice=False, default="")
     internal = BooleanField("Internal")
+    email = SelectField("Email on entry", choices=EMAIL_CHOICES, validate_choice=False, default="")
+    email_template = SelectField("Email template", choices=TEMPLATE_CHOICES, validate_choice=False, default="")
+    email_delay_minutes = IntegerField("Email delay (minutes)", validators=[Optional()])
     remove = BooleanField("Remove")
 
     def __init__(self, *args, **kwargs) -> None:
@@ -69,6 +78,8 @@ class StageRows:
             self.stages.pop_entry()
         for position, stage in enumerate(stages, 1):
             data = stage.as_dict() if isinstance(stage, workflow.Stage) else dict(stage)
+            email = data.get("email")
+            data["email"] = "" if email is None else ("on" if email else "off")
             self.stages.append_entry({**data, "position": position, "remove": False})
         self.add_empty_rows()
 
@@ -95,6 +106,9 @@ class StageRows:
                 "name": row.name.data or "",
                 "category": row.category.data or "",
                 "internal": bool(row.internal.data),
+                "email": _EMAIL_VALUES.get(row.email.data or ""),
+                "email_template": row.email_template.data or None,
+                "email_delay_minutes": row.email_delay_minutes.data,
             }
             if row.key.data:
                 spec["key"] = row.key.data
