@@ -12,7 +12,9 @@ from app.models.search import include_in_autogenerate
 
 def _diff():
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_in_autogenerate})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -64,6 +64,4 @@ class CandidateSearch(db.Model):
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's include_object: leave out the search objects only the migration knows."""
-    if name and (name in MIGRATION_ONLY or name.startswith(FTS_PREFIX)):
-        return False
-    return True
+    return not (name and (name in MIGRATION_ONLY or name.startswith(FTS_PREFIX)))
