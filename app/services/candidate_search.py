@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import Float, Select, and_, exists, func, literal, literal_column, or_, select
+from sqlalchemy import Float, Select, and_, column, exists, func, literal, literal_column, or_, select, table
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from app import workflow
@@ -35,6 +35,7 @@ from app.services.validation import Checker
 CONFIG = "english"
 HEADLINE = f'StartSel="{START}", StopSel="{STOP}", MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 FTS = literal_column("candidate_search_fts")
+FTS_TABLE = table("candidate_search_fts", column("rowid"))
 CARD = (
     Candidate.id,
     Candidate.full_name,
@@ -188,8 +189,8 @@ def _sqlite(company_id: int, match: str, where, after) -> Select:
     snippet = func.snippet(FTS, -1, START, STOP, " … ", 24).label("snippet")
     stmt = (
         select(*CARD, snippet, rank)
-        .select_from(FTS)
-        .join(Candidate, Candidate.id == literal_column("candidate_search_fts.rowid"))
+        .select_from(FTS_TABLE)
+        .join(Candidate, Candidate.id == FTS_TABLE.c.rowid)
         .where(FTS.op("MATCH")(match), Candidate.company_id == company_id)
     )
     if where is not None:
