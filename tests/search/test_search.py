@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.errors import Forbidden
 from app.extensions import db
-from app.models import Application, CandidateSearch, ResumeText
+from app.models import CandidateSearch, ResumeText
 from app.services.candidate_search import Filters, search
 
 
