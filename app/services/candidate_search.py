@@ -275,3 +275,12 @@ def export_rows(actor: User, *, q: str | None = None, filters: Filters | None = 
     ranked = q is not None
     result = db.session.execute(stmt.execution_options(yield_per=500))
     return (_hit(row, ranked) for row in result)
+
+
+def job_choices(actor: User, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, title) of the company's newest jobs, for the job filter; one statement."""
+    from app.models import Job
+
+    actor = _require_staff(actor)
+    stmt = select(Job.id, Job.title).where(Job.company_id == actor.company_id).order_by(Job.id.desc()).limit(limit)
+    return [(row.id, row.title) for row in db.session.execute(stmt)]
