@@ -72,3 +72,12 @@ def people(factory):
     )
     sweep()
     return {"a": a, "b": b, "ids": ids}
+
+
+@pytest.fixture
+def app_with_redis(app, make_app, redis_url, redis_prefix):
+    """An app whose after-commit hand-off goes to the real Redis, under this test's own prefix."""
+    made = make_app(REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix)
+    with made.app_context():
+        yield made
+        db.session.rollback()
