@@ -266,15 +266,25 @@ def search(
 
 
 def export_rows(actor: User, *, q: str | None = None, filters: Filters | None = None) -> Iterator[Hit]:
-    """Every candidate of the list or search, streamed from one statement."""
+    """Every candidate of the list or search, streamed from one statement.
+
+    The checks run now (a bad filter is a 422 before the first byte); the rows
+    are read while the response streams, on a connection of their own with a
+    server-side cursor, since the request's transaction has committed by then.
+    """
     actor = _require_staff(actor)
     q = clean_query(q)
     stmt = _statement(actor, q, filters or Filters(), None, None)
     if stmt is None:
         return iter(())
-    ranked = q is not None
-    result = db.session.execute(stmt.execution_options(yield_per=500))
-    return (_hit(row, ranked) for row in result)
+    return _stream(stmt, ranked=q is not None)
+
+
+def _stream(stmt: Select, *, ranked: bool) -> Iterator[Hit]:
+    with db.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=500).execute(stmt)
+        for row in result:
+            yield _hit(row, ranked)
 
 
 def job_choices(actor: User, limit: int = 500) -> list[tuple[int, str]]:
