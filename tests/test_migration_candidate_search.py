@@ -10,7 +10,7 @@ from tests.migration_data import WHEN, round_trip_on_postgres, round_trip_on_sql
 from tests.migration_data import insert as _insert
 from tests.migration_data import rows as _rows
 
-BEFORE = "0017_inbound_replies"
+BEFORE = "0024_api_keys"
 AFTER = "0019_candidate_search"
 SEEDED = ("candidate_search", "candidates", "companies")
 

@@ -1,7 +1,7 @@
 """candidate search: resume texts and one search document per candidate
 
 Revision ID: 0019_candidate_search
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 00:50:00
 
 PostgreSQL: `candidate_search.tsv` is a generated, weighted tsvector (name and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_candidate_search"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 
