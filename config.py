@@ -149,6 +149,9 @@ class Config:
     MAIL_RETRY_INTERVALS = _str("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
     MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers
     MAIL_SWEEP_GRACE = _int("MAIL_SWEEP_GRACE", 120)  # pending and untouched this long: re-enqueue
+    # Candidate search: how often the sweep indexes what no job did, and how long it leaves a change to its job.
+    SEARCH_SWEEP_INTERVAL = _int("SEARCH_SWEEP_INTERVAL", 60)
+    SEARCH_SWEEP_GRACE = _int("SEARCH_SWEEP_GRACE", 30)
     # Rejection emails wait this long (seconds) before they go out: a rejection at 2 a.m. or by a
     # mis-click can still be undone or cancelled. 0 sends them at once.
     MAIL_REJECTION_DELAY = _int("MAIL_REJECTION_DELAY", 2 * 3600)

@@ -93,6 +93,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
     mail.init_app(app)
+    from app.search import queue, tasks  # noqa: F401  (the index listeners and the periodic sweep)
+
     api.init_app(app)
     web.init_app(app)
 

@@ -151,6 +151,21 @@ def mail_throughput(s: dict) -> dict:
     return results
 
 
+def candidate_search(s: dict) -> list:
+    """p50/p99 of 1- and 3-word searches over 200,000 candidates: bench/candidate_search.py does the work."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, str(ROOT / "bench" / "candidate_search.py"), "--postgres", s["database_server"],
+               "--candidates", str(s["applications"])]  # fmt: skip
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    for row in rows:
+        print(f"  candidate search {row['query']}  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms", flush=True)
+    return rows
+
+
 def _cleanup_redis(url: str, prefix: str) -> None:
     import redis
 
@@ -209,6 +224,8 @@ def main() -> None:
                     results["scenarios"].append(measure(server.base, scenario, s, dataset, server, ctx.db_url))
         if not only or "mail" in only:
             results["mail"] = mail_throughput(s)
+        if not only or "candidate_search" in only:
+            results["candidate_search"] = candidate_search(s)
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)

@@ -92,6 +92,10 @@ def run_migrations_online():
             # The pragma only takes effect outside a transaction, so it is set first.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        # The search objects only the migration knows (tsvector, trigram index, FTS5 tables).
+        from app.models.search import include_in_autogenerate
+
+        conf_args.setdefault("include_object", include_in_autogenerate)
         try:
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 

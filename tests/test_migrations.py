@@ -7,11 +7,14 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.models.search import include_in_autogenerate
 
 
 def _diff():
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -278,6 +278,9 @@ A = "/api/v1"
 CASES = [
     # The API
     Case("GET", f"{A}/jobs", "anonymous", lambda w: f"{A}/jobs?limit=100"),
+    Case("GET", f"{A}/candidates", "recruiter", lambda w: f"{A}/candidates?limit=100&has_resume=false"),
+    Case("GET", f"{A}/candidates", "manager", lambda w: f"{A}/candidates?q=note+or+python&stage=applied&limit=100"),
+    Case("GET", f"{A}/candidates/export.csv", "recruiter", lambda w: f"{A}/candidates/export.csv?q=python"),
     Case("GET", f"{A}/jobs", "recruiter", lambda w: f"{A}/jobs?status=draft&limit=100"),
     Case("POST", f"{A}/jobs", "recruiter", lambda w: f"{A}/jobs", lambda w: {"title": f"Job {_n()}"}, (201,)),
     Case("GET", f"{A}/jobs/<int:job_id>", "anonymous", lambda w: f"{A}/jobs/{w.job}"),
@@ -371,6 +374,8 @@ CASES = [
     # The dashboard
     Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/"),
     Case("GET", "/dashboard/jobs", "manager", lambda w: "/dashboard/jobs"),
+    Case("GET", "/dashboard/candidates", "manager", lambda w: f"/dashboard/candidates?q=python&job_id={w.job}"),
+    Case("GET", "/dashboard/candidates/export.csv", "recruiter", lambda w: "/dashboard/candidates/export.csv"),
     Case("GET", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new"),
     Case("POST", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new",
          lambda w: {"title": f"Job {_n()}", "employment_type": "full_time", "status": "open"}, (302,)),

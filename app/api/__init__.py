@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     from app.api.problems import register_routing_errors
     from app.api.routes import api_keys as api_keys_routes
     from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
+    from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import messages as messages_routes
     from app.api.routes import replies as replies_routes
@@ -55,6 +56,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(replies_routes.blp)
     csrf.exempt(messages_routes.blp)  # messages to candidates and the activity timeline (app/services/messages.py)
     api.register_blueprint(messages_routes.blp)
+    csrf.exempt(candidates.blp)
+    api.register_blueprint(candidates.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

@@ -85,9 +85,12 @@ def sweep_once(app: Flask, interval: int) -> int:
 
 def make_worker(app: Flask, *, sweep_interval: int = 0, name: str | None = None) -> MailWorker:
     """A worker on its own Redis connection: RQ raises its read timeout above the wait for a job."""
+    from app.search.queue import queue_name as search_queue
+
     connection = new_client(app.config["REDIS_URL"])
+    # Mail first: RQ takes from the first queue that has a job, so resume extraction never holds up an email.
     return MailWorker(
-        [Queue(queue.queue_name(app), connection=connection)],
+        [Queue(queue.queue_name(app), connection=connection), Queue(search_queue(app), connection=connection)],
         connection=connection,
         app=app,
         sweep_interval=sweep_interval,

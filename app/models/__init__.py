@@ -13,6 +13,7 @@ from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.replies import InboundMessage, ReplyAddress
+from app.models.search import CandidateSearch, ResumeText
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -23,6 +24,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "Candidate",
+    "CandidateSearch",
     "Company",
     "EmailTemplate",
     "EmploymentType",
@@ -39,6 +41,7 @@ __all__ = [
     "QuestionKind",
     "RejectionReason",
     "ReplyAddress",
+    "ResumeText",
     "RevokedToken",
     "Role",
     "StageChange",

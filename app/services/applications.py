@@ -363,6 +363,7 @@ def add_note(actor: User, application_id: int, body) -> Note:
     db.session.add(note)
     db.session.flush()
     note.author = actor
+    signals.note_added.send(note, application=application)
     return note
 
 

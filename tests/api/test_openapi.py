@@ -24,6 +24,8 @@ EXPECTED = {
     "/api/v1/jobs/{job_id}/questions": {"get", "put"},
     "/api/v1/jobs/{job_id}/form": {"get"},
     "/api/v1/applications": {"get"},
+    "/api/v1/candidates": {"get"},
+    "/api/v1/candidates/export.csv": {"get"},
     "/api/v1/applications/{application_id}": {"get"},
     "/api/v1/applications/{application_id}/transitions": {"post"},
     "/api/v1/applications/{application_id}/history": {"get"},

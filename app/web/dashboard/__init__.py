@@ -9,6 +9,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     applications,
     board,
     board_bulk,
+    candidate_search,
     candidates,
     company,
     email_templates,

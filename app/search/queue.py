@@ -1,0 +1,106 @@
+"""What changed, held on the session and handed to the search queue after the commit.
+
+The listeners below run inside the change's transaction and only note ids on
+the session (no statement); the jobs go to Redis once the outermost
+transaction commits. Without Redis nothing runs in the request: the periodic
+sweep (`search.sweep`) indexes what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import redis
+from flask import Flask
+from rq import Queue
+
+from app import signals
+from app.after_commit import run_after_commit
+from app.extensions import db
+from app.redis_client import redis_client
+
+log = logging.getLogger(__name__)
+
+_PENDING = "search_pending"
+EXTRACT_JOB = "app.search.jobs.extract_job"
+INDEX_JOB = "app.search.jobs.index_job"
+
+
+def queue_name(app: Flask) -> str:
+    return f"{app.config['REDIS_KEY_PREFIX']}search"
+
+
+def schedule(*, candidate_ids=(), resume_keys=()) -> None:
+    """Index these candidates (extract these resumes first) once the current transaction commits."""
+    pending = db.session().info.setdefault(_PENDING, {"candidates": set(), "resumes": set()})
+    pending["candidates"].update(candidate_ids)
+    pending["resumes"].update(resume_keys)
+
+
+def enqueue(app: Flask, pending: dict) -> int:
+    """One job per resume (it indexes its candidate after) and one for the other candidates; never raises."""
+    client = redis_client(app)
+    if client is None:
+        return 0  # the sweep does it
+    from app.mail.queue import key_stem
+
+    stem = key_stem(app)
+    jobs = [
+        Queue.prepare_data(
+            EXTRACT_JOB,
+            (key,),
+            job_id=f"{stem}search-x-{uuid.uuid4().hex[:12]}",
+            timeout=120,
+            result_ttl=600,
+            failure_ttl=24 * 3600,
+            description=f"resume text {key[:8]}",
+        )
+        for key in sorted(pending["resumes"])
+    ]
+    if pending["candidates"]:
+        ids = sorted(pending["candidates"])
+        jobs.append(
+            Queue.prepare_data(
+                INDEX_JOB,
+                (ids,),
+                job_id=f"{stem}search-i-{uuid.uuid4().hex[:12]}",
+                timeout=120,
+                result_ttl=600,
+                failure_ttl=24 * 3600,
+                description=f"index {len(ids)} candidate(s)",
+            )
+        )
+    try:
+        Queue(queue_name(app), connection=client).enqueue_many(jobs)
+    except redis.RedisError as error:
+        log.warning("search: the queue is unavailable (%s); the sweep will index", type(error).__name__)
+        return 0
+    return len(jobs)
+
+
+def _after_commit(app: Flask, pending: dict) -> None:
+    try:
+        enqueue(app, pending)
+    except Exception:  # the data is committed; indexing must not fail the request
+        log.exception("search: enqueueing failed; the sweep will index")
+
+
+run_after_commit(_PENDING, _after_commit)
+
+
+@signals.application_submitted.connect
+def _on_submitted(application, **_extra) -> None:
+    schedule(
+        candidate_ids=[application.candidate_id], resume_keys=[application.resume_key] if application.resume_key else []
+    )
+
+
+@signals.note_added.connect
+def _on_note(note, application=None, **_extra) -> None:
+    schedule(candidate_ids=[application.candidate_id])
+
+
+@signals.candidate_changed.connect
+def _on_candidate(candidate, **_extra) -> None:
+    schedule(candidate_ids=[candidate.id])
