@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     from app.api.problems import register_routing_errors
     from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
     from app.api.routes import email_templates as templates
+    from app.api.routes import notifications as notifications_routes
     from app.api.routes import replies as replies_routes
     from app.extensions import csrf
 
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
+    csrf.exempt(notifications_routes.blp)  # notifications and the caller's settings
+    api.register_blueprint(notifications_routes.blp)
     idempotency.document(api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)

@@ -34,7 +34,7 @@ from app.mail.events import stage_change_messages
 from app.mail.outbox import add_messages
 from app.models import Application, MessageStatus, Note, OutboxMessage, StageChange, User
 from app.models.base import utcnow
-from app.services import stage_counts, undo
+from app.services import mentions, stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
 
@@ -353,8 +353,9 @@ def _write(
 
 
 def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> BulkResult:
-    """One staff note per application, in one INSERT."""
+    """One staff note per application, in one INSERT. Mentions stay plain text: a bulk note notifies no one."""
     result = BulkResult(action="note", batch_id=None)
+    body = mentions.plain(body)
     expected = dict(wanted)
     now = utcnow()
     rows = []

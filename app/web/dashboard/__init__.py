@@ -13,6 +13,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     email_templates,
     job_pipeline,
     jobs,
+    notifications,
     privacy,
     questions,
     reasons,
