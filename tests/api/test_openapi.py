@@ -48,6 +48,13 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
     "/api/v1/applications/{application_id}/reply-address": {"delete"},
 }
+# Notifications and the caller's settings.
+EXPECTED |= {
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/{notification_id}/read": {"post"},
+    "/api/v1/notifications/read-all": {"post"},
+    "/api/v1/me/settings": {"get", "patch"},
+}
 
 
 def _spec(client) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas.common import PageArgs, page_schema
+from app.api.schemas.common import PageArgs, StrictBool, page_schema
 
 KINDS = ("mention", "reply")
 
@@ -45,4 +45,4 @@ class SettingsOut(ma.Schema):
 
 
 class SettingsPatch(ma.Schema):
-    digest = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": "true or false."})
+    digest = StrictBool(metadata={"description": "true or false."})
