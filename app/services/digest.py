@@ -26,6 +26,7 @@ from app.mail.compose import one_line
 from app.mail.outbox import add_messages
 from app.models import STAFF_ROLES, Application, Candidate, Job, Notification, NotificationKind, User
 from app.models.base import utcnow
+from app.services.notifications import with_context
 
 BATCH = 200  # members claimed per transaction
 SHOWN = 10  # items of each list written into one email (the totals say how many more)
@@ -104,30 +105,19 @@ def _waiting(user_ids: list[int], now: datetime) -> dict[int, tuple[int, list]]:
         )
         .subquery()
     )
-    found: dict[int, tuple[int, list]] = {}
-    for row in db.session.execute(select(ranked).where(ranked.c.n <= SHOWN).order_by(ranked.c.user_id, ranked.c.n)):
-        found.setdefault(row.user_id, (row.total, []))[1].append(row)
-    return found
+    return _per_member(ranked)
 
 
 def _mentions(user_ids: list[int]) -> dict[int, tuple[int, list]]:
     """{member: (total, the SHOWN newest)} unread mentions (one SELECT for the whole batch)."""
-    author = aliased(User)
     ranked = (
-        select(
+        with_context(
             Notification.user_id,
             Notification.application_id,
             Notification.note_id,
-            author.full_name.label("actor_name"),
-            Candidate.full_name.label("candidate_name"),
-            Job.title.label("job_title"),
             func.row_number().over(partition_by=Notification.user_id, order_by=Notification.id.desc()).label("n"),
             func.count().over(partition_by=Notification.user_id).label("total"),
         )
-        .join(Application, Application.id == Notification.application_id)
-        .join(Candidate, Candidate.id == Application.candidate_id)
-        .join(Job, Job.id == Application.job_id)
-        .outerjoin(author, author.id == Notification.actor_id)
         .where(
             Notification.user_id.in_(user_ids),
             Notification.kind == NotificationKind.MENTION,
@@ -135,6 +125,11 @@ def _mentions(user_ids: list[int]) -> dict[int, tuple[int, list]]:
         )
         .subquery()
     )
+    return _per_member(ranked)
+
+
+def _per_member(ranked) -> dict[int, tuple[int, list]]:
+    """{member: (total, their first SHOWN rows)} from a subquery ranked per member (`n`, `total`)."""
     found: dict[int, tuple[int, list]] = {}
     for row in db.session.execute(select(ranked).where(ranked.c.n <= SHOWN).order_by(ranked.c.user_id, ranked.c.n)):
         found.setdefault(row.user_id, (row.total, []))[1].append(row)

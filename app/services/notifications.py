@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, func, insert, select, update
+from sqlalchemy import ScalarSelect, Select, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from app import signals
@@ -125,31 +125,37 @@ def unread_count_column(user_id_column) -> ScalarSelect:
     return select(func.count()).select_from(capped).scalar_subquery()
 
 
-def page(actor: User, *, unread: bool = False, limit: int | None = None, cursor: str | None = None) -> Page:
-    """The caller's notifications, newest first (keyset on id), with what they point at: one SELECT."""
-    actor = _require_staff(actor)
-    size = clamp_limit(limit)
-    after = decode_cursor(cursor)
+def with_context(*columns) -> Select:
+    """SELECT `columns` of notifications with what they point at: `actor_name`, `candidate_name`, `job_title`."""
     author = aliased(User)
-    stmt = (
+    return (
         select(
-            Notification.id,
-            Notification.kind,
-            Notification.application_id,
-            Notification.note_id,
-            Notification.actor_id,
+            *columns,
             author.full_name.label("actor_name"),
             Candidate.full_name.label("candidate_name"),
             Job.title.label("job_title"),
-            Notification.created_at,
-            Notification.read_at,
         )
         .join(Application, Application.id == Notification.application_id)
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(Job, Job.id == Application.job_id)
         .outerjoin(author, author.id == Notification.actor_id)
-        .where(Notification.user_id == actor.id, Notification.company_id == actor.company_id)
     )
+
+
+def page(actor: User, *, unread: bool = False, limit: int | None = None, cursor: str | None = None) -> Page:
+    """The caller's notifications, newest first (keyset on id), with what they point at: one SELECT."""
+    actor = _require_staff(actor)
+    size = clamp_limit(limit)
+    after = decode_cursor(cursor)
+    stmt = with_context(
+        Notification.id,
+        Notification.kind,
+        Notification.application_id,
+        Notification.note_id,
+        Notification.actor_id,
+        Notification.created_at,
+        Notification.read_at,
+    ).where(Notification.user_id == actor.id, Notification.company_id == actor.company_id)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
     if after is not None:
