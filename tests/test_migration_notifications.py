@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from app.extensions import db
 from tests.migration_data import WHEN, insert, round_trip_on_postgres, round_trip_on_sqlite, rows, user
 
-BEFORE = "0017_inbound_replies"
+BEFORE = "0024_api_keys"
 AFTER = "0018_notifications"
 
 

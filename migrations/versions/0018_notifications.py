@@ -1,7 +1,7 @@
 """notifications: in-app notifications per member, and the daily digest's per-user settings
 
 Revision ID: 0018_notifications
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 00:30:00
 
 `notifications` holds what a member is told about (a mention in a note, a
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018_notifications"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 
