@@ -96,7 +96,7 @@ def test_once_a_day_from_the_morning_on_and_never_to_those_who_opted_out(app, wo
     assert digest.run(NOW + timedelta(days=2)) == 2  # the admin has nothing unread any more: no email
 
 
-def test_the_digest_is_a_periodic_task():
+def test_the_digest_is_a_periodic_task(app):
     task = next(task for task in registry if task.name == "mail.digest")
     assert task.every == "DIGEST_INTERVAL"
 
