@@ -162,6 +162,11 @@ class Config:
     MAIL_INBOUND_HOST = _str("MAIL_INBOUND_HOST", "127.0.0.1")
     MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 2525)
     MAIL_INBOUND_MAX_BYTES = _int("MAIL_INBOUND_MAX_BYTES", 10 * 1024 * 1024)
+    # The daily digest (staff, opt-out): sent from this hour on (UTC), at most once in 20 hours, checked
+    # every DIGEST_INTERVAL seconds (0 turns it off); "waiting" = in a non-final stage this many days.
+    DIGEST_HOUR = _int("DIGEST_HOUR", 8)
+    DIGEST_WAITING_DAYS = _int("DIGEST_WAITING_DAYS", 3)
+    DIGEST_INTERVAL = _int("DIGEST_INTERVAL", 3600)
     BASE_URL = _base_url()
     # Web sessions
     SESSION_COOKIE_HTTPONLY = True

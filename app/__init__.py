@@ -46,6 +46,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import db_events, models, public_cache  # noqa: F401  (SQLite foreign keys; one metadata; cache bumps)
     from app.extensions import bootstrap, csrf, db, limiter, migrate
+    from app.services import notifications  # noqa: F401  (its signal receivers: in-app notifications)
 
     db.init_app(app)
     from app.db_pool import ping_after_idle

@@ -16,5 +16,5 @@ password_reset_requested = _events.signal("password-reset-requested")  # sender:
 application_repeated = _events.signal("application-repeated")  # sender: Application, status_token=str
 status_link_issued = _events.signal("status-link-issued")  # sender: Application, status_token=str
 reply_received = _events.signal("reply-received")  # sender: InboundMessage (stored), notify=bool
-note_added = _events.signal("note-added")  # sender: Note, application=Application
+note_added = _events.signal("note-added")  # sender: Note, application=Application, mentioned=[User] (not the author)
 candidate_changed = _events.signal("candidate-changed")  # sender: Candidate (its details were edited)

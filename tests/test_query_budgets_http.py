@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, update
 
 from app.api.auth import issue_tokens
 from app.extensions import db
@@ -836,4 +836,51 @@ CASES += [
          lambda w: {"action": "email", "ids": w.fresh_applications(), **MESSAGE_BODY}),
     Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "manager", lambda w: f"/dashboard/jobs/{w.job}/bulk",
          lambda w: {"all": "y", "stage": "interview", "action": "email", **MESSAGE_BODY}, (302,)),
+]  # fmt: skip
+
+
+# Notifications: a member's list (a keyset page), marking read, the settings, mentions in notes.
+def _with_notifications(w: World) -> int:
+    """30 more notifications for the world's recruiter each time (the grown world has more); the newest id."""
+    from app.models import Notification
+
+    rows = [{"user_id": w.recruiter, "company_id": w.company, "kind": "mention", "application_id": w.application,
+             "note_id": None, "actor_id": w.manager, "created_at": utcnow()} for _ in range(30)]  # fmt: skip
+    db.session.execute(insert(Notification), rows)
+    db.session.commit()
+    return db.session.query(func.max(Notification.id)).scalar()
+
+
+_DIGEST = itertools.cycle([False, True])  # every PATCH changes the setting, so every one writes
+
+
+def _mentions(w: World) -> dict:
+    return {"body": f"Ask @[R](user:{w.recruiter}) and @[A](user:{w.admin}) {_n()}"}
+
+
+CASES += [
+    Case("GET", f"{A}/notifications", "recruiter",
+         lambda w: f"{A}/notifications?limit=50&unread=true" if _with_notifications(w) else ""),
+    Case("POST", f"{A}/notifications/<int:notification_id>/read", "recruiter",
+         lambda w: f"{A}/notifications/{_with_notifications(w)}/read", ok=(204,)),
+    Case("POST", f"{A}/notifications/read-all", "recruiter",
+         lambda w: f"{A}/notifications/read-all" if _with_notifications(w) else ""),
+    Case("GET", f"{A}/me/settings", "manager", lambda w: f"{A}/me/settings"),
+    Case("PATCH", f"{A}/me/settings", "manager", lambda w: f"{A}/me/settings",
+         lambda w: {"digest": next(_DIGEST)}),
+    Case("POST", f"{A}/applications/<int:application_id>/notes", "manager",
+         lambda w: f"{A}/applications/{w.application}/notes", _mentions, (201,)),
+    Case("GET", "/dashboard/notifications", "recruiter",
+         lambda w: "/dashboard/notifications" if _with_notifications(w) else ""),
+    Case("POST", "/dashboard/notifications/<int:notification_id>/read", "recruiter",
+         lambda w: f"/dashboard/notifications/{_with_notifications(w)}/read", ok=(302,)),
+    Case("POST", "/dashboard/notifications/read-all", "recruiter",
+         lambda w: "/dashboard/notifications/read-all" if _with_notifications(w) else "", ok=(302,)),
+    Case("GET", "/dashboard/settings", "manager", lambda w: "/dashboard/settings"),
+    Case("POST", "/dashboard/settings", "manager", lambda w: "/dashboard/settings", lambda w: {"digest": "y"},
+         (302,)),
+    Case("GET", "/dashboard/mentions/members", "manager", lambda w: "/dashboard/mentions/members"),
+    Case("POST", "/dashboard/applications/<int:application_id>/notes", "manager",
+         lambda w: f"/dashboard/applications/{w.application}/notes", _mentions, (302,)),
+    Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/" if _with_notifications(w) else ""),
 ]  # fmt: skip

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import messages as messages_routes
+    from app.api.routes import notifications as notifications_routes
     from app.api.routes import replies as replies_routes
     from app.extensions import csrf
 
@@ -58,6 +59,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(messages_routes.blp)
     csrf.exempt(candidates.blp)
     api.register_blueprint(candidates.blp)
+    csrf.exempt(notifications_routes.blp)  # notifications and the caller's settings
+    api.register_blueprint(notifications_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

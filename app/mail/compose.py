@@ -243,7 +243,7 @@ def _address(name: str, addr: str) -> Address:
 # Messages about an application that go to its staff, not to the person: they never carry the
 # application's reply address (a colleague's answer is not the candidate's reply, and an
 # out-of-office answer to a reply notification must not come back as another reply).
-STAFF_KINDS = frozenset({"new_application", "application_withdrawn", "reply_received"})
+STAFF_KINDS = frozenset({"new_application", "application_withdrawn", "reply_received", "mention", "digest"})
 
 
 def build_email(

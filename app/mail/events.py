@@ -325,25 +325,11 @@ def on_reply_received(reply, *, notify: bool = True, **_extra) -> None:
     """
     if not notify:
         return
-    from sqlalchemy import select
+    from app.services.replies import who_is_told
 
-    from app.extensions import db
-    from app.models import OutboxMessage
-
-    application = db.session.get(Application, reply.application_id)
+    application, recipients = who_is_told(reply)
     if application is None:
         return
-    recipients: list[User] = []
-    if reply.outbox_message_id is not None:
-        writer = db.session.scalar(
-            select(User)
-            .join(OutboxMessage, OutboxMessage.sent_by_id == User.id)
-            .where(OutboxMessage.id == reply.outbox_message_id)
-        )
-        if writer is not None and writer.active and writer.is_staff and writer.company_id == application.company_id:
-            recipients = [writer]
-    if not recipients:
-        recipients = recruiting_staff(application.job.company)
     names = _names(application)
     link = links(application.id)["dashboard"]
     add_messages(
@@ -367,5 +353,30 @@ def on_reply_received(reply, *, notify: bool = True, **_extra) -> None:
                 },
             }
             for member in recipients
+        ]
+    )
+
+
+@signals.note_added.connect
+def on_note_added(note, *, application: Application, mentioned: list[User], **_extra) -> None:
+    """Each member mentioned in the note hears of it by email (never the note's text: it stays in the dashboard)."""
+    if not mentioned:
+        return
+    names = _names(application)
+    author = note.author.full_name if note.author is not None else "A colleague"
+    link = f"{links(application.id)['dashboard']}#note-{note.id}"
+    add_messages(
+        [
+            {
+                "kind": "mention",
+                "to_address": member.email,
+                "to_name": member.full_name,
+                "company_id": application.company_id,
+                "application_id": application.id,
+                "template": "mention",
+                "subject": "{actor_name} mentioned you: {candidate_name} for {job_title}",
+                "context": {**names, "staff_name": member.full_name, "actor_name": author, "link": link},
+            }
+            for member in mentioned
         ]
     )

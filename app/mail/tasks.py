@@ -18,3 +18,11 @@ def sweep_pending(app: Flask) -> int:
     from app.mail.sweep import sweep
 
     return sweep()
+
+
+@periodic("mail.digest", every="DIGEST_INTERVAL")
+def send_digests(_app: Flask) -> int:
+    """Each staff member whose morning has come gets the daily digest, once a day (app/services/digest.py)."""
+    from app.services import digest
+
+    return digest.run()

@@ -8,6 +8,7 @@ from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
 from app.models.jobs import EmploymentType, Job, JobStatus
+from app.models.notifications import Notification, NotificationKind
 from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
@@ -36,6 +37,8 @@ __all__ = [
     "JobStatus",
     "MessageStatus",
     "Note",
+    "Notification",
+    "NotificationKind",
     "OutboxMessage",
     "PrivacyNotice",
     "QuestionKind",

@@ -139,6 +139,13 @@ class Note(db.Model):
 
     author: Mapped[User | None] = relationship(lazy="joined")
 
+    @property
+    def mentioned_ids(self) -> list[int]:
+        """The members `@[Name](user:12)` mentions in the text name (app/services/mentions.py)."""
+        from app.services.mentions import ids_in
+
+        return ids_in(self.body)
+
 
 class JobStageCount(db.Model):
     """How many of a job's applications stand in each stage.

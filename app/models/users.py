@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -50,6 +50,9 @@ class User(db.Model):
     # Set when the person proved they hold the address (a status link's account);
     # only then are a company's candidate records with this email linked to the account.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The daily digest (staff): off when opted out; when the last one was claimed (at most one a day).
+    digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(lazy="joined")
 

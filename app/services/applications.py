@@ -15,7 +15,7 @@ from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
 from app.models import Application, Candidate, Job, Note, RejectionReason, Role, StageChange, User
 from app.models.base import utcnow
-from app.services import questions, resumes, stage_counts
+from app.services import mentions, questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
 from app.services.pagination import Page, clamp_limit, encode_cursor, paginate_desc
@@ -354,16 +354,22 @@ def _require_staff_view(actor: User, application_id: int) -> Application:
 
 
 def add_note(actor: User, application_id: int, body) -> Note:
-    """Staff of the company, hiring managers included."""
+    """Staff of the company, hiring managers included.
+
+    `@[Name](user:12)` mentions an active member of the company: they get a notification and an email.
+    """
     application = _require_staff_view(actor, application_id)
     check = Checker()
     body = check.text("body", body, required=True, max_len=10000)
     check.raise_if_any()
-    note = Note(application_id=application.id, author_id=actor.id, body=body)
+    # Mentions of the company's active staff stay (and are told, in this transaction); others become plain text.
+    resolved = mentions.resolve(application.company_id, body)
+    note = Note(application_id=application.id, author_id=actor.id, body=resolved.body)
     db.session.add(note)
     db.session.flush()
     note.author = actor
-    signals.note_added.send(note, application=application)
+    told = [member for member in resolved.mentioned if member.id != actor.id]
+    signals.note_added.send(note, application=application, mentioned=told)
     return note
 
 

@@ -35,7 +35,7 @@ from app.mail.events import stage_change_messages
 from app.mail.outbox import add_messages
 from app.models import Application, MessageStatus, Note, OutboxMessage, StageChange, User
 from app.models.base import utcnow
-from app.services import messages, provenance, stage_counts, undo
+from app.services import mentions, messages, provenance, stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
 
@@ -384,8 +384,9 @@ def _fresh(actor: User, wanted: list[tuple[int, int | None]], result: BulkResult
 
 
 def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> BulkResult:
-    """One staff note per application, in one INSERT."""
+    """One staff note per application, in one INSERT. Mentions stay plain text: a bulk note notifies no one."""
     result = BulkResult(action="note", batch_id=None)
+    body = mentions.plain(body)
     now = utcnow()
     key_id = provenance.api_key_id()
     rows = []

@@ -228,6 +228,33 @@ def on_reply_stored(reply: InboundMessage, *, notify: bool = True) -> None:
     signals.reply_received.send(reply, notify=notify)
 
 
+def who_is_told(reply: InboundMessage) -> tuple[Application | None, list[User]]:
+    """The reply's application and the staff told of it: the active member of the company who wrote
+    the message answered, else the company's active recruiters and admins.
+
+    Worked out once per reply (the mail and the in-app notification ask both); one SELECT for the
+    writer when the answered message is known, one for the recruiting staff otherwise.
+    """
+    cached = getattr(reply, "_who_is_told", None)
+    if cached is not None:
+        return cached
+    application = db.session.get(Application, reply.application_id)
+    recipients: list[User] = []
+    if application is not None:
+        if reply.outbox_message_id is not None:
+            writer = db.session.scalar(
+                select(User)
+                .join(OutboxMessage, OutboxMessage.sent_by_id == User.id)
+                .where(OutboxMessage.id == reply.outbox_message_id)
+            )
+            if writer is not None and writer.active and writer.is_staff and writer.company_id == application.company_id:
+                recipients = [writer]
+        if not recipients:
+            recipients = list(application.job.company.recruiting_staff)
+    reply._who_is_told = (application, recipients)
+    return application, recipients
+
+
 def _unique(targets: list[Target]) -> list[Target]:
     by_application: dict[int, Target] = {}
     for target in targets:

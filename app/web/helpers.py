@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
 
 from app import workflow
 from app.models import Job
+from app.services import mentions
+from app.services.notifications import UNREAD_SHOWN_MAX
 
 EMPLOYMENT_LABELS = {
     "full_time": "Full time",
@@ -99,6 +101,12 @@ def show_mail_link() -> bool:
     return "mail_admin.outbox" in current_app.view_functions and can_see_mail(current_user)
 
 
+def unread_notifications() -> str:
+    """The signed-in member's unread count for the navigation, read with the user (no query): "" when none."""
+    count = g.get("unread_notifications") or 0
+    return "" if not count else ("99+" if count > UNREAD_SHOWN_MAX else str(count))
+
+
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         stage_label=stage_label,
@@ -113,4 +121,7 @@ def init_templates(app: Flask) -> None:
         stage_tone=stage_tone,
         job_status_tone=lambda value: JOB_STATUS_TONES.get(value, "secondary"),
     )
-    app.jinja_env.globals.update(show_mail_link=show_mail_link, pipeline_of=workflow.for_job)
+    app.jinja_env.filters["mentions"] = mentions.render
+    app.jinja_env.globals.update(
+        show_mail_link=show_mail_link, pipeline_of=workflow.for_job, unread_notifications=unread_notifications
+    )

@@ -26,6 +26,7 @@ def init_login(app: Flask) -> None:
         # across requests: the user and CSRF token are always this request's own.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+        g.pop("unread_notifications", None)
 
 
 def _send_to_login():
@@ -54,7 +55,8 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, raw_version = (user_id or "").partition(":")
     if not (raw_id.isdigit() and raw_version.isdigit()):
         return None
-    return accounts.get_active_user(int(raw_id), int(raw_version))
+    user, g.unread_notifications = accounts.get_active_user_and_unread(int(raw_id), int(raw_version))
+    return user
 
 
 def start_session(user: User) -> None:

@@ -58,6 +58,13 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/messages/{message_id}/send-now": {"post"},
     "/api/v1/applications/{application_id}/activity": {"get"},
 }
+# Notifications and the caller's settings.
+EXPECTED |= {
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/{notification_id}/read": {"post"},
+    "/api/v1/notifications/read-all": {"post"},
+    "/api/v1/me/settings": {"get", "patch"},
+}
 
 
 def _spec(client) -> dict:

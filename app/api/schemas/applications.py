@@ -251,7 +251,15 @@ class ApplicationDetailOut(ApplicationOut):
 
 class NoteOut(ma.Schema):
     id = fields.Integer(required=True)
-    body = fields.String(required=True)
+    body = fields.String(
+        required=True, metadata={"description": "`@[Name](user:12)` mentions an active member of the company."}
+    )
+    mentions = fields.List(
+        fields.Integer(),
+        required=True,
+        attribute="mentioned_ids",
+        metadata={"description": "The ids of the members the note mentions, in order."},
+    )
     author = fields.Nested(UserRef, required=True, allow_none=True)
     created_at = fields.DateTime(required=True)
 

@@ -16,6 +16,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     job_pipeline,
     jobs,
     messages,
+    notifications,
     privacy,
     questions,
     reasons,

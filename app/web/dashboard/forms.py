@@ -194,7 +194,10 @@ class RejectForm(SafeForm):
 
 class NoteForm(SafeForm):
     body = TextAreaField(
-        "Add a note", validators=[DataRequired(REQUIRED)], description="Only your company's staff can read notes."
+        "Add a note",
+        validators=[DataRequired(REQUIRED)],
+        description="Only your company's staff can read notes. Type @ to mention a colleague "
+        "(or write @[Name](user:id)): they are notified.",
     )
     submit = SubmitField("Add note")
 
