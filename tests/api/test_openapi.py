@@ -48,6 +48,9 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
     "/api/v1/applications/{application_id}/reply-address": {"delete"},
 }
+EXPECTED |= {
+    f"/api/v1/reports/{name}": {"get"} for name in ("funnel", "time-in-stage", "time-to-hire", "sources", "overview")
+}
 
 
 def _spec(client) -> dict:
