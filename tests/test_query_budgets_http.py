@@ -368,6 +368,12 @@ CASES = [
     Case("POST", f"{A}/email-templates/<key>/preview", "recruiter",
          lambda w: f"{A}/email-templates/{w.reason_key()}/preview",
          lambda w: {"application_id": w.application, **w.template()}),
+    Case("GET", f"{A}/reports/funnel", "manager", lambda w: f"{A}/reports/funnel"),
+    Case("GET", f"{A}/reports/funnel", "recruiter", lambda w: f"{A}/reports/funnel?job_id={w.job}&from=2020-01-01"),
+    Case("GET", f"{A}/reports/time-in-stage", "manager", lambda w: f"{A}/reports/time-in-stage?source=careers_page"),
+    Case("GET", f"{A}/reports/time-to-hire", "recruiter", lambda w: f"{A}/reports/time-to-hire?department=Sales"),
+    Case("GET", f"{A}/reports/sources", "admin", lambda w: f"{A}/reports/sources"),
+    Case("GET", f"{A}/reports/overview", "manager", lambda w: f"{A}/reports/overview"),
     # The dashboard
     Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/"),
     Case("GET", "/dashboard/jobs", "manager", lambda w: "/dashboard/jobs"),

@@ -106,6 +106,13 @@ def _scope(actor: User, filters: ReportFilters) -> sql.Filters:
     )
 
 
+def _aware(value: datetime | str) -> datetime:
+    """COALESCE loses the column type on SQLite: its text comes back as it was stored (naive UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -208,9 +215,10 @@ def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None
     start = scope.start or end - timedelta(weeks=VELOCITY_WEEKS)
     moves = sql.moves_between(scope, start, end)
     weeks = (end - start).total_seconds() / (7 * DAY)
+    rows = sql.open_jobs(scope)
     jobs = [
-        {"id": job_id, "title": title, "days_open": round((now - (opened or created)).total_seconds() / DAY, 1)}
-        for job_id, title, opened, created in sql.open_jobs(scope)
+        {"id": job_id, "title": title, "days_open": round((now - _aware(since)).total_seconds() / DAY, 1)}
+        for job_id, title, since, _ in rows
     ]
     return {
         "offers": offers,
@@ -219,9 +227,9 @@ def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None
         "offer_acceptance": _ratio(hires, hires + declined),
         "moves": moves,
         "velocity_per_week": round(moves / weeks, 2),
-        "velocity_from": start.date().isoformat(),
-        "velocity_to": (end - timedelta(days=1)).date().isoformat(),
+        "velocity_from": start.date(),
+        "velocity_to": (end - timedelta(days=1)).date(),
         "first_response": _days(sql.percentiles(sql.first_response_rows(scope)).get("all")),
-        "open_jobs": len(jobs),
+        "open_jobs": rows[0][3] if rows else 0,
         "jobs": jobs,
     }

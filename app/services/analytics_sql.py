@@ -205,16 +205,20 @@ def moves_between(f: Filters, start: datetime, end: datetime) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def open_jobs(f: Filters) -> list[tuple[int, str, datetime | None, datetime]]:
-    """(id, title, opened_at, created_at) of the open jobs the filters cover."""
-    stmt = select(Job.id, Job.title, Job.opened_at, Job.created_at).where(
+OPEN_JOBS_LISTED = 20
+
+
+def open_jobs(f: Filters) -> list[tuple[int, str, datetime, int]]:
+    """(id, title, open since, number of open jobs) of the longest-open jobs the filters cover."""
+    since = func.coalesce(Job.opened_at, Job.created_at)
+    stmt = select(Job.id, Job.title, since, func.count().over()).where(
         Job.company_id == f.company_id, Job.status == "open"
     )
     if f.job_id is not None:
         stmt = stmt.where(Job.id == f.job_id)
     if f.department is not None:
         stmt = stmt.where(Job.department == f.department)
-    return [tuple(row) for row in db.session.execute(stmt.order_by(Job.id))]
+    return [tuple(row) for row in db.session.execute(stmt.order_by(since, Job.id).limit(OPEN_JOBS_LISTED))]
 
 
 def percentiles(rows: Iterable[tuple[str, int, int, float]]) -> dict[str, dict]:

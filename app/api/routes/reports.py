@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_jwt_extended import jwt_required
 
 from app.api.auth import caller
@@ -32,7 +33,7 @@ def _report(path: str, schema, summary: str):
             blp.alt_response(422, response="UNPROCESSABLE_ENTITY"),
             blp.alt_response(404, response="NOT_FOUND"),
             blp.response(200, schema),
-            blp.arguments(ReportArgs, location="query"),
+            blp.arguments(ReportArgs, location="query", unknown=ma.RAISE),
             jwt_required(),
             blp.get(path),
         ):

@@ -13,6 +13,9 @@ DATE = {"format": "date", "description": "A day (YYYY-MM-DD, UTC): applications 
 class ReportArgs(ma.Schema):
     """Kept as text here: app/services/analytics.parse_filters checks them once for both front doors."""
 
+    class Meta:
+        unknown = ma.RAISE  # a misspelt filter is an error, not a silently wider report
+
     job_id = fields.String(metadata={"description": "One job of the company."})
     date_from = fields.String(data_key="from", metadata=DATE)
     date_to = fields.String(data_key="to", metadata={**DATE, "description": "A day: created on or before it."})
@@ -82,4 +85,4 @@ class OverviewOut(ma.Schema):
     velocity_to = fields.Date(required=True)
     first_response = fields.Nested(Durations, required=True)
     open_jobs = fields.Integer(required=True)
-    jobs = fields.List(fields.Nested(OpenJob), required=True)
+    jobs = fields.List(fields.Nested(OpenJob), required=True, metadata={"description": "The 20 open longest."})
