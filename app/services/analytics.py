@@ -138,7 +138,11 @@ def _reached(ranks: dict[int, int]) -> list[int]:
 
 
 def funnel(actor: User, filters: ReportFilters) -> dict:
-    by_source, outcomes, _ = _reach(_scope(actor, filters))
+    return _funnel_out(_reach(_scope(actor, filters)))
+
+
+def _funnel_out(reach) -> dict:
+    by_source, outcomes, _ = reach
     total: dict[int, int] = {}
     for ranks in by_source.values():
         for rank, n in ranks.items():
@@ -170,7 +174,10 @@ def _days(figures: dict | None) -> dict:
 
 
 def time_in_stage(actor: User, filters: ReportFilters) -> dict:
-    figures = sql.percentiles(sql.time_in_stage_rows(_scope(actor, filters)))
+    return _stages_out(sql.percentiles(sql.duration_rows(_scope(actor, filters), ["stages"])))
+
+
+def _stages_out(figures: dict) -> dict:
     return {
         "stages": [
             {"category": category, "label": CATEGORY_LABELS[category], **_days(figures.get(category))}
@@ -181,12 +188,15 @@ def time_in_stage(actor: User, filters: ReportFilters) -> dict:
 
 
 def time_to_hire(actor: User, filters: ReportFilters) -> dict:
-    figures = sql.percentiles(sql.time_to_hire_rows(_scope(actor, filters)))
-    return _days(figures.get("all"))
+    return _days(sql.percentiles(sql.duration_rows(_scope(actor, filters), ["hire"])).get("hire"))
 
 
 def sources(actor: User, filters: ReportFilters) -> dict:
-    by_source, _, _ = _reach(_scope(actor, filters))
+    return _sources_out(_reach(_scope(actor, filters)))
+
+
+def _sources_out(reach) -> dict:
+    by_source = reach[0]
     rows = []
     for source in sorted(by_source):
         reached = _reached(by_source[source])
@@ -207,8 +217,12 @@ def sources(actor: User, filters: ReportFilters) -> dict:
 
 def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None) -> dict:
     scope = _scope(actor, filters)
-    now = now or utcnow()
-    by_source, _, declined = _reach(scope)
+    durations = sql.percentiles(sql.duration_rows(scope, ["response"]))
+    return _overview_out(scope, _reach(scope), durations, now or utcnow())
+
+
+def _overview_out(scope: sql.Filters, reach, durations: dict, now: datetime) -> dict:
+    by_source, _, declined = reach
     offers = sum(n for ranks in by_source.values() for rank, n in ranks.items() if rank >= sql.RANK["offer"])
     hires = sum(n for ranks in by_source.values() for rank, n in ranks.items() if rank >= sql.RANK["hired"])
     end = scope.end or _midnight(now.date()) + timedelta(days=1)
@@ -229,7 +243,21 @@ def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None
         "velocity_per_week": round(moves / weeks, 2),
         "velocity_from": start.date(),
         "velocity_to": (end - timedelta(days=1)).date(),
-        "first_response": _days(sql.percentiles(sql.first_response_rows(scope)).get("all")),
+        "first_response": _days(durations.get("response")),
         "open_jobs": rows[0][3] if rows else 0,
         "jobs": jobs,
+    }
+
+
+def summary(actor: User, filters: ReportFilters, *, now: datetime | None = None) -> dict:
+    """Every report at once for the dashboard page: one reach and one durations statement shared."""
+    scope = _scope(actor, filters)
+    reach = _reach(scope)
+    durations = sql.percentiles(sql.duration_rows(scope, ["stages", "hire", "response"]))
+    return {
+        "funnel": _funnel_out(reach),
+        "time_in_stage": _stages_out(durations),
+        "time_to_hire": _days(durations.get("hire")),
+        "sources": _sources_out(reach),
+        "overview": _overview_out(scope, reach, durations, now or utcnow()),
     }

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Float, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -147,9 +147,8 @@ def ranked_values(durations, group) -> list[tuple[str, int, int, float]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def stage_durations(f: Filters):
+def stage_durations(moves):
     """(category, value) per application and category: seconds spent there over its finished stays."""
-    moves = effective_moves(f)
     timed = select(
         moves.c.application_id,
         moves.c.to_category,
@@ -167,32 +166,46 @@ def stage_durations(f: Filters):
     )
 
 
-def time_in_stage_rows(f: Filters):
-    durations = stage_durations(f)
-    return ranked_values(durations, durations.c.category)
-
-
-def _first_move_durations(f: Filters, condition) -> object:
-    moves = effective_moves(f)
+def _first_move_durations(moves, name: str, condition):
+    """(name, seconds from applying to the application's first move meeting `condition`)."""
     return (
         select(
-            literal("all").label("category"),
+            literal(name).label("category"),
             seconds_between(func.min(moves.c.applied_at), func.min(moves.c.created_at)).label("value"),
         )
         .where(condition(moves))
         .group_by(moves.c.application_id)
-        .subquery()
     )
 
 
-def time_to_hire_rows(f: Filters):
-    durations = _first_move_durations(f, lambda m: m.c.to_category == "hired")
-    return ranked_values(durations, durations.c.category)
+def _stage_kind(moves):
+    durations = stage_durations(moves)
+    return select(durations.c.category, durations.c.value)
 
 
-def first_response_rows(f: Filters):
+def _hire_kind(moves):
+    return _first_move_durations(moves, "hire", lambda m: m.c.to_category == "hired")
+
+
+def _response_kind(f: Filters):
     """Created -> the first move by staff (any move but the candidate's own withdrawal)."""
-    durations = _first_move_durations(f, lambda m: and_(m.c.from_stage.is_not(None), m.c.to_category != "withdrawn"))
+    return _first_move_durations(
+        f, "response", lambda m: and_(m.c.from_stage.is_not(None), m.c.to_category != "withdrawn")
+    )
+
+
+KINDS = {"stages": _stage_kind, "hire": _hire_kind, "response": _response_kind}
+
+
+def duration_rows(f: Filters, kinds: Iterable[str]) -> list[tuple[str, int, int, float]]:
+    """The ranked values for the asked kinds of durations, in one statement.
+
+    Groups: the category for "stages" (time in each), "hire" (applied -> hired),
+    "response" (applied -> first staff move).
+    """
+    moves = effective_moves(f)
+    parts = [KINDS[kind](moves) for kind in kinds]
+    durations = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     return ranked_values(durations, durations.c.category)
 
 

@@ -181,3 +181,15 @@ def test_tenancy_and_validation(history, factory):
     with pytest.raises(ValidationFailed) as bad:
         parse_filters({"from": "yesterday"})
     assert bad.value.errors == {"from": ["Must be a date as YYYY-MM-DD."]}
+
+
+def test_the_dashboard_summary_agrees_with_each_report(history):
+    manager, filters, now = history["hiring_manager"], ReportFilters(), T0 + timedelta(days=20)
+    summary = analytics.summary(manager, filters, now=now)
+    assert summary == {
+        "funnel": analytics.funnel(manager, filters),
+        "time_in_stage": analytics.time_in_stage(manager, filters),
+        "time_to_hire": analytics.time_to_hire(manager, filters),
+        "sources": analytics.sources(manager, filters),
+        "overview": analytics.overview(manager, filters, now=now),
+    }
