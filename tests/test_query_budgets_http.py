@@ -377,6 +377,9 @@ CASES = [
     # The dashboard
     Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/"),
     Case("GET", "/dashboard/jobs", "manager", lambda w: "/dashboard/jobs"),
+    Case("GET", "/dashboard/reports", "manager", lambda w: "/dashboard/reports"),
+    Case("GET", "/dashboard/reports", "recruiter", lambda w: f"/dashboard/reports?job_id={w.job}&from=2020-01-01"),
+    Case("GET", "/dashboard/reports/<name>.csv", "manager", lambda w: "/dashboard/reports/sources.csv?source=referral"),
     Case("GET", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new"),
     Case("POST", "/dashboard/jobs/new", "recruiter", lambda w: "/dashboard/jobs/new",
          lambda w: {"title": f"Job {_n()}", "employment_type": "full_time", "status": "open"}, (302,)),
