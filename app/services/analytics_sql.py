@@ -93,7 +93,7 @@ def effective_moves(f: Filters):
         .where(
             StageChange.company_id == f.company_id,
             StageChange.undo_of_id.is_(None),
-            ~exists().where(undo.undo_of_id == StageChange.id, undo.company_id == f.company_id),
+            ~exists().where(undo.undo_of_id == StageChange.id),  # the partial index of undo rows
             *_application_conditions(f),
         )
         .cte("moves")
