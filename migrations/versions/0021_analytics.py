@@ -1,7 +1,7 @@
 """analytics: the undo rows found from a small partial index
 
 Revision ID: 0021_analytics
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 01:20:00
 
 The reports leave out undone moves: every history row is checked against the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_analytics"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 
