@@ -321,6 +321,33 @@ def issue_token(ctx: Context) -> Scenario:
     return scenario
 
 
+REPORTS = ("funnel", "time-in-stage", "time-to-hire", "sources", "overview")
+
+
+def reports_api(ctx: Context) -> Scenario:
+    """The five reports over the recruiter's whole company, in turn."""
+    scenario = Scenario("reports_api", "Hiring reports API (five reports in turn, whole company)", "read")
+    token = ctx.recruiter_token()
+    if token is None:
+        scenario.unavailable = ctx.errors.get("token")
+        return scenario
+    scenario.lines = [_line(f"/api/v1/reports/{name}", token=token) for name in REPORTS]
+    return scenario
+
+
+def reports_page(ctx: Context) -> Scenario:
+    scenario = Scenario(
+        "reports_page", f"Reports page, largest company ({ctx.summary['big_company']['applications']})", "read"
+    )
+    cookie = ctx.cookie()
+    if cookie is None:
+        scenario.unavailable = ctx.errors.get("cookie")
+        return scenario
+    scenario.header = f"Cookie: {cookie}"
+    scenario.lines = [_line("/dashboard/reports")]
+    return scenario
+
+
 def for_large(ctx: Context) -> list[Scenario]:
     """Reads first (the data as seeded), then writes, then the deliberately slow token."""
     builders = (
@@ -331,6 +358,8 @@ def for_large(ctx: Context) -> list[Scenario]:
         lambda c: pipeline(c, deep=True),
         pipeline_board,
         dashboard,
+        reports_api,
+        reports_page,
         apply,
         guest_apply,
         stage_move,

@@ -34,7 +34,18 @@ def init_app(app: Flask) -> None:
     from app.api.docs import bp as docs_bp
     from app.api.problems import register_routing_errors
     from app.api.routes import api_keys as api_keys_routes
-    from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
+    from app.api.routes import (
+        applications,
+        auth,
+        bulk,
+        companies,
+        jobs,
+        pipelines,
+        privacy,
+        questions,
+        reports,
+        status_links,
+    )
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import messages as messages_routes
@@ -48,7 +59,20 @@ def init_app(app: Flask) -> None:
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
     api.spec.components.security_scheme("apiKey", API_KEY_SCHEME)
-    for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates):
+    modules = (
+        auth,
+        companies,
+        jobs,
+        applications,
+        bulk,
+        pipelines,
+        questions,
+        privacy,
+        status_links,
+        templates,
+        reports,
+    )
+    for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
     csrf.exempt(api_keys_routes.blp)

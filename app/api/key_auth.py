@@ -31,6 +31,7 @@ RESOURCES: dict[str, str] = {
     "api_status_links": "applications",
     "api_replies": "applications",
     "api_candidate_search": "candidates",
+    "api_reports": "reports",
     "api_messages": "applications",
 }
 # Resources with one scope for every method.

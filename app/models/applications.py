@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -99,6 +99,13 @@ class StageChange(db.Model):
         Index("ix_stage_changes_batch_id", "batch_id"),
         # Recent activity across a company, newest first.
         Index("ix_stage_changes_company_id_id", "company_id", "id"),
+        # The undo rows only: reports leave out the moves they undo (migration 0021).
+        Index(
+            "ix_stage_changes_undo_of_id",
+            "undo_of_id",
+            postgresql_where=text("undo_of_id IS NOT NULL"),
+            sqlite_where=text("undo_of_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -65,6 +65,9 @@ EXPECTED |= {
     "/api/v1/notifications/read-all": {"post"},
     "/api/v1/me/settings": {"get", "patch"},
 }
+EXPECTED |= {
+    f"/api/v1/reports/{name}": {"get"} for name in ("funnel", "time-in-stage", "time-to-hire", "sources", "overview")
+}
 
 
 def _spec(client) -> dict:

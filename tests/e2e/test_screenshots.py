@@ -139,7 +139,7 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     db.session.remove()
     paths = {
         name: os.path.join(screenshot_dir, f"{name}.png")
-        for name in ("job-board", "pipeline-board", "application-page", "guest-apply", "question-editor")
+        for name in ("job-board", "pipeline-board", "application-page", "guest-apply", "question-editor", "reports")
     }
 
     visitor = new_page()
@@ -179,6 +179,10 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     expect(staff.locator(".note-body")).to_contain_text("Pairing session went well")
     expect(staff.get_by_role("link", name="Resume")).to_be_visible()
     staff.screenshot(path=paths["application-page"], full_page=True)
+
+    staff.get_by_role("link", name="Reports").click()
+    expect(staff.locator("#funnel-title")).to_have_text("Applications reaching each stage")
+    staff.screenshot(path=paths["reports"], full_page=True)
 
     for path in paths.values():
         data = _png(path)

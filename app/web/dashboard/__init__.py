@@ -21,6 +21,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     questions,
     reasons,
     replies,
+    reports,
     routes,
     stage_templates,
     team,
