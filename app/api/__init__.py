@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     from app.api.problems import register_routing_errors
     from app.api.routes import api_keys as api_keys_routes
     from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
+    from app.api.routes import audit as audit_routes
     from app.api.routes import email_templates as templates
     from app.api.routes import replies as replies_routes
     from app.extensions import csrf
@@ -48,8 +49,9 @@ def init_app(app: Flask) -> None:
     for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates):
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
-    csrf.exempt(api_keys_routes.blp)
-    api.register_blueprint(api_keys_routes.blp)
+    for blp in (api_keys_routes.blp, audit_routes.blp):
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above

@@ -30,6 +30,7 @@ RESOURCES: dict[str, str] = {
     "api_bulk": "applications",
     "api_status_links": "applications",
     "api_replies": "applications",
+    "api_audit": "audit",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}
