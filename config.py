@@ -193,6 +193,10 @@ class Config:
     # Applying, per network address and per applicant email (guests and signed-in candidates alike).
     APPLY_RATE_LIMIT_IP = _str("APPLY_RATE_LIMIT_IP", "30 per hour")
     APPLY_RATE_LIMIT_EMAIL = _str("APPLY_RATE_LIMIT_EMAIL", "5 per hour")
+    # The audit log: rows are sealed into their company's HMAC chain this often (seconds). The key of
+    # the chain defaults to one derived from SECRET_KEY; set AUDIT_HMAC_KEY to keep it apart.
+    AUDIT_SEAL_INTERVAL = _int("AUDIT_SEAL_INTERVAL", 60)
+    AUDIT_HMAC_KEY = _str("AUDIT_HMAC_KEY") or None
     # Every API request, per credential (an API key or a token) and per client address.
     API_RATE_LIMIT = _str("API_RATE_LIMIT", "600 per minute")
     API_ADDRESS_RATE_LIMIT = _str("API_ADDRESS_RATE_LIMIT", "1200 per minute")

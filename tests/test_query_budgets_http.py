@@ -647,6 +647,10 @@ CASES += [
          lambda w: {"name": f"Key {_n()}", "scopes": ["jobs:read", "reports:read"]}),
     Case("POST", "/dashboard/api-keys/<int:key_id>/revoke", "admin",
          lambda w: f"/dashboard/api-keys/{_fresh_key(w)}/revoke", ok=(302,)),
+    # The audit log (admins).
+    Case("GET", f"{A}/audit-events", "admin", lambda w: f"{A}/audit-events?limit=100&action=api_key.created"),
+    Case("GET", "/dashboard/audit", "admin", lambda w: "/dashboard/audit"),
+    Case("GET", "/dashboard/audit.csv", "admin", lambda w: "/dashboard/audit.csv"),
 ]  # fmt: skip
 
 

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         reports,
         status_links,
     )
+    from app.api.routes import audit as audit_routes
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import messages as messages_routes
@@ -75,8 +76,9 @@ def init_app(app: Flask) -> None:
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
-    csrf.exempt(api_keys_routes.blp)
-    api.register_blueprint(api_keys_routes.blp)
+    for blp in (api_keys_routes.blp, audit_routes.blp):
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
     csrf.exempt(messages_routes.blp)  # messages to candidates and the activity timeline (app/services/messages.py)

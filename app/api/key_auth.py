@@ -33,6 +33,7 @@ RESOURCES: dict[str, str] = {
     "api_candidate_search": "candidates",
     "api_reports": "reports",
     "api_messages": "applications",
+    "api_audit": "audit",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

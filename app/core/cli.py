@@ -15,6 +15,9 @@ def register(app) -> None:
     app.cli.add_command(tick_command)
     app.cli.add_command(health_command)
     app.cli.add_command(backup_cli)
+    from app.core.audit_cli import audit_cli
+
+    app.cli.add_command(audit_cli)
 
 
 @click.command("deploy")

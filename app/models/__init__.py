@@ -2,6 +2,7 @@
 
 from app.models.api_keys import ApiKey
 from app.models.applications import Application, JobStageCount, Note, StageChange
+from app.models.audit import AuditEvent
 from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.email_templates import EmailTemplate
@@ -24,6 +25,7 @@ __all__ = [
     "ApiKey",
     "Application",
     "ApplicationAnswer",
+    "AuditEvent",
     "Candidate",
     "CandidateSearch",
     "Company",

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
 from app.security import hash_password, needs_rehash, verify_password
+from app.services import audit
 from app.services.attempts import PASSWORD_CHANGE, SIGN_IN
 from app.services.validation import Checker, normalize_email
 
@@ -66,8 +67,19 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalized)) if normalized else None
     if not verify_password(user.password_hash if user else None, password or "") or not user.active:
         SIGN_IN.failed(account)
+        # On its own connection: the request that refuses the sign-in commits nothing.
+        audit.record(
+            "auth.sign_in_failed",
+            actor_label=account,
+            company_id=user.company_id if user else None,
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
+            details={"reason": "inactive" if user and user.active is False else "credentials"},
+            own_connection=True,
+        )
         return None
     SIGN_IN.succeeded(account)
+    audit.record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -124,6 +136,7 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.auth_version += 1
     db.session.flush()
+    audit.record("auth.password_changed", actor=user, object_type="user", object_id=user.id)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

@@ -20,6 +20,7 @@ from app.errors import Forbidden, NotFound, Unauthorized
 from app.extensions import db
 from app.models import ApiKey, Role, User
 from app.models.base import utcnow
+from app.services import audit
 from app.services.access import require_member, require_role
 from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
@@ -34,6 +35,7 @@ SCOPES = (
     "candidates:write",
     "reports:read",
     "webhooks:manage",
+    "audit:read",
 )
 NAME_MAX = 100
 MAX_EXPIRY_DAYS = 3650
@@ -101,6 +103,8 @@ def create_key(actor: User, *, name, scopes, expires_in_days=None) -> NewKey:
     )
     db.session.add(key)
     db.session.flush()
+    details = {"name": key.name, "scopes": key.scopes, "expires_at": str(key.expires_at) if expires_at else None}
+    audit.record("api_key.created", actor=actor, object_type="api_key", object_id=key.id, details=details)
     return NewKey(key=key, secret=secret)
 
 
@@ -125,6 +129,9 @@ def revoke_key(actor: User, key_id: int) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         db.session.flush()
+        audit.record(
+            "api_key.revoked", actor=actor, object_type="api_key", object_id=key.id, details={"name": key.name}
+        )
     return key
 
 

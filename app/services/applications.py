@@ -15,7 +15,7 @@ from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
 from app.models import Application, Candidate, Job, Note, RejectionReason, Role, StageChange, User
 from app.models.base import utcnow
-from app.services import mentions, questions, resumes, stage_counts
+from app.services import audit, mentions, questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
 from app.services.pagination import Page, clamp_limit, encode_cursor, paginate_desc
@@ -383,4 +383,8 @@ def resume_file(actor: User, application_id: int) -> resumes.ResumeFile:
     application = get_application(actor, application_id)
     if not application.resume_key:
         raise NotFound("This application has no resume.")
+    audit.record(
+        "resume.downloaded", actor=actor, company_id=application.company_id, object_type="application",
+        object_id=application.id,
+    )  # fmt: skip
     return resumes.open_file(application.resume_key, application.resume_filename, application.resume_content_type)

@@ -13,6 +13,7 @@ from app import signals
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Company, Role, User
+from app.services import audit
 from app.services.access import is_member, require_member, require_role
 from app.services.accounts import new_user
 from app.services.pagination import Page, paginate_desc
@@ -159,6 +160,7 @@ def add_staff(actor: User, company_id: int, *, email, full_name, role, password:
         check.password("password", password)
     check.raise_if_any()
     user = new_user(email=email, full_name=full_name, role=Role(role), company_id=company_id, password=password)
+    audit.record("member.invited", actor=actor, object_type="user", object_id=user.id, details={"role": str(role)})
     signals.staff_invited.send(user, invited_by=actor)
     return user
 
@@ -178,11 +180,20 @@ def update_member(actor: User, company_id: int, user_id: int, *, role=None, acti
     demotes_admin = member.role == Role.ADMIN and ((role is not None and role != Role.ADMIN) or active is False)
     if demotes_admin and _active_admin_count(company_id) <= 1:
         raise Conflict("A company needs at least one active admin.")
-    if role is not None:
+    if role is not None and role != member.role:
+        audit.record(
+            "member.role_changed",
+            actor=actor,
+            object_type="user",
+            object_id=member.id,
+            details={"from": str(member.role), "to": role},
+        )
         member.role = role
     if active is not None and active != member.active:
         member.active = active
         member.auth_version += 1  # ends the member's sessions and tokens at once
+        action = "member.reactivated" if active else "member.deactivated"
+        audit.record(action, actor=actor, object_type="user", object_id=member.id)
     db.session.flush()
     return member
 

@@ -34,7 +34,7 @@ from app.mail.default_templates import APPLICATION_RECEIVED, DEFAULTS, REJECTED
 from app.models import Application, EmailTemplate, RejectionReason, Role, User
 from app.models.base import utcnow
 from app.models.email_templates import KEY_LENGTH
-from app.services import questions
+from app.services import audit, questions
 from app.services.access import require_member, require_role
 from app.services.validation import Checker
 
@@ -424,6 +424,7 @@ def save_template(
     stmt = _upsert().values(company_id=company_id, key=key, language=language, **values)
     stmt = stmt.on_conflict_do_update(index_elements=["company_id", "key", "language"], set_=values)
     row = db.session.scalars(stmt.returning(EmailTemplate).execution_options(populate_existing=True)).one()
+    audit.record("email_template.saved", actor=actor, object_type="email_template", object_id=f"{key}:{language}")
     return TemplateView(
         key, _key_label(key, reason_label), language, row.subject, row.text_body, row.html_body, True, "custom",
         key, language, row.updated_at, actor, reason_of(key),
@@ -451,6 +452,8 @@ def reset_template(actor: User, key: str, *, language: str | None = DEFAULT_LANG
             EmailTemplate.company_id == company_id, EmailTemplate.key == key, EmailTemplate.language == language
         )
     )
+    if result.rowcount:
+        audit.record("email_template.reset", actor=actor, object_type="email_template", object_id=f"{key}:{language}")
     return bool(result.rowcount)
 
 

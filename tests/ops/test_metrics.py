@@ -85,6 +85,7 @@ def test_periodic_task_lag_is_reported_per_task(redis_app):
     try:
         assert sorted(periodic.tick(redis_app)) == [
             "api.idempotency_cleanup",
+            "audit.seal",
             "jobs.close_due",
             "mail.digest",
             "mail.sweep",

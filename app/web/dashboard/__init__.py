@@ -7,6 +7,7 @@ bp = Blueprint("dashboard", __name__, template_folder="templates")
 from app.web.dashboard import (  # noqa: E402,F401
     api_keys,
     applications,
+    audit,
     board,
     board_bulk,
     candidate_search,

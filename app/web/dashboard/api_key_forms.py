@@ -18,6 +18,7 @@ SCOPE_HELP = {
     "candidates:write": "Change candidates",
     "reports:read": "Read reports",
     "webhooks:manage": "Manage webhooks and read the event feed",
+    "audit:read": "Read the audit log",
 }
 
 
