@@ -83,13 +83,14 @@ def register_input_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, mail, web
+    from app import api, mail, web, webhooks
     from app.feeds import bp as feeds_bp
     from app.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
     mail.init_app(app)
+    webhooks.init_app(app)
     api.init_app(app)
     web.init_app(app)
 

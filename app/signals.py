@@ -16,3 +16,6 @@ password_reset_requested = _events.signal("password-reset-requested")  # sender:
 application_repeated = _events.signal("application-repeated")  # sender: Application, status_token=str
 status_link_issued = _events.signal("status-link-issued")  # sender: Application, status_token=str
 reply_received = _events.signal("reply-received")  # sender: InboundMessage (stored), notify=bool
+job_created = _events.signal("job-created")  # sender: Job
+job_updated = _events.signal("job-updated")  # sender: Job, previous_status=str (the status before the change)
+jobs_closed = _events.signal("jobs-closed")  # sender: None, job_ids=list[int] (closed on their closing date)

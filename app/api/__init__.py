@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
     from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
     from app.api.routes import email_templates as templates
     from app.api.routes import replies as replies_routes
+    from app.api.routes import webhooks as webhooks_routes
     from app.extensions import csrf
+    from app.webhooks import openapi as webhooks_openapi
 
     init_jwt(app)
     idempotency.init_app(app)
@@ -39,6 +41,9 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
+    csrf.exempt(webhooks_routes.blp)  # webhooks and the event feed (app/services/webhooks.py)
+    api.register_blueprint(webhooks_routes.blp)
     idempotency.document(api.spec)
+    webhooks_openapi.document(api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)

@@ -15,6 +15,7 @@ from app.models.replies import InboundMessage, ReplyAddress
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
+from app.models.webhooks import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "STAFF_ROLES",
@@ -22,8 +23,10 @@ __all__ = [
     "ApplicationAnswer",
     "Candidate",
     "Company",
+    "DeliveryStatus",
     "EmailTemplate",
     "EmploymentType",
+    "Event",
     "IdempotencyKey",
     "InboundMessage",
     "Job",
@@ -44,4 +47,6 @@ __all__ = [
     "StoredFile",
     "User",
     "WebSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -37,6 +37,8 @@ from app.models.base import utcnow
 from app.services import stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
+from app.webhooks.listeners import stage_event
+from app.webhooks.record import record as record_events
 
 ACTIONS = ("move", "reject", "note")
 CHUNK = 100
@@ -234,6 +236,7 @@ def _move_all(
     now = utcnow()
     counts: dict[int, tuple] = {}  # job id -> (job, [(from, to), ...])
     emails: list[dict] = []
+    events: list = []
     ids = sorted(expected)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -254,10 +257,12 @@ def _move_all(
             result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
             counts.setdefault(application.job_id, (application.job, []))[1].append((move.from_stage, move.to_stage))
             emails.extend(stage_change_messages(application, change))
+            events.append(stage_event(application, change))
     for job_id in sorted(counts):
         job, pairs = counts[job_id]
         stage_counts.record_moves(job, pairs)
     add_messages(emails)
+    record_events(events)  # the moves' events and webhook deliveries: two statements for the whole bulk
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
 
 
