@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
 
 from app.api.auth import issue_tokens
 from app.extensions import db
@@ -737,4 +737,75 @@ CASES += [
          lambda w: f"/dashboard/applications/{_with_replies(w)}"),
     Case("POST", "/dashboard/applications/<int:application_id>/reply-address/revoke", "recruiter",
          lambda w: f"/dashboard/applications/{_with_reply_address(w)}/reply-address/revoke", ok=(302,)),
+]  # fmt: skip
+
+
+# Webhooks and the event feed: endpoints, their delivery log and replays, the feed.
+PUBLIC_URL = "https://93.184.215.14/hooks"  # a public address written as such: saved without a DNS look-up
+
+
+def _hook(w: World) -> int:
+    """A new endpoint of the company's with 60 more deliveries (and events) each time: the grown world has more."""
+    from app.models import Event, WebhookDelivery
+    from app.services import webhooks
+
+    endpoint = webhooks.create_endpoint(_admin(w), url=PUBLIC_URL, description=f"Hook {_n()}").endpoint
+    now = utcnow()
+    payload = {"id": w.application, "stage": "applied"}
+    events = [{"company_id": w.company, "type": "application.created", "occurred_at": now,
+               "object_type": "application", "object_id": w.application, "payload": payload}] * 60  # fmt: skip
+    event_ids = list(db.session.scalars(insert(Event).returning(Event.id), events))
+    rows = [{"company_id": w.company, "event_id": i, "endpoint_id": endpoint.id, "status": "delivered", "attempts": 1,
+             "due_at": now, "response_code": 200, "duration_ms": 5, "response_snippet": "ok", "created_at": now,
+             "updated_at": now} for i in event_ids]  # fmt: skip
+    db.session.execute(insert(WebhookDelivery), rows)
+    db.session.commit()
+    return endpoint.id
+
+
+def _hook_delivery(w: World) -> str:
+    from app.models import WebhookDelivery
+
+    endpoint_id = _hook(w)
+    delivery_id = db.session.scalar(
+        select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint_id).limit(1)
+    )
+    return f"{endpoint_id}/deliveries/{delivery_id}"
+
+
+def _feed_after(w: World) -> str:
+    """The feed from an event 60 back (the grown world has more before it)."""
+    from app.models import Event
+
+    _hook(w)
+    last = db.session.scalar(select(func.max(Event.id)))
+    return encode_cursor(last - 60)
+
+
+HOOK = "/webhooks/<int:endpoint_id>"
+CASES += [
+    Case("GET", f"{A}/webhooks", "admin", lambda w: f"{A}/webhooks?_={_hook(w)}"),
+    Case("POST", f"{A}/webhooks", "admin", lambda w: f"{A}/webhooks",
+         lambda w: {"url": PUBLIC_URL, "event_types": ["application.created"]}, (201,)),
+    Case("GET", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}"),
+    Case("PATCH", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}",
+         lambda w: {"description": "Renamed", "active": False}),
+    Case("DELETE", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}", ok=(204,)),
+    Case("POST", f"{A}{HOOK}/rotate-secret", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/rotate-secret"),
+    Case("POST", f"{A}{HOOK}/test", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/test", ok=(202,)),
+    Case("GET", f"{A}{HOOK}/deliveries", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/deliveries?limit=50"),
+    Case("POST", f"{A}{HOOK}/deliveries/<int:delivery_id>/replay", "admin",
+         lambda w: f"{A}/webhooks/{_hook_delivery(w)}/replay", ok=(202,)),
+    Case("GET", f"{A}/events", "recruiter", lambda w: f"{A}/events?limit=50&after={_feed_after(w)}"),
+    Case("GET", "/dashboard/webhooks", "admin", lambda w: f"/dashboard/webhooks?_={_hook(w)}"),
+    Case("POST", "/dashboard/webhooks", "admin", lambda w: "/dashboard/webhooks",
+         lambda w: {"url": PUBLIC_URL, "description": "New", "event_types": "job.opened"}, (201,)),
+    Case("GET", f"/dashboard{HOOK}", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}"),
+    Case("POST", f"/dashboard{HOOK}", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}",
+         lambda w: {"url": PUBLIC_URL, "description": "Edited", "active": "y"}, (302,)),
+    Case("POST", f"/dashboard{HOOK}/rotate-secret", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/rotate-secret"),
+    Case("POST", f"/dashboard{HOOK}/test", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/test", ok=(302,)),
+    Case("POST", f"/dashboard{HOOK}/deliveries/<int:delivery_id>/replay", "admin",
+         lambda w: f"/dashboard/webhooks/{_hook_delivery(w)}/replay", ok=(302,)),
+    Case("POST", f"/dashboard{HOOK}/delete", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/delete", ok=(302,)),
 ]  # fmt: skip

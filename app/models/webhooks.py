@@ -100,4 +100,4 @@ class WebhookDelivery(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[Event] = relationship(lazy="raise")
+    event: Mapped[Event] = relationship()

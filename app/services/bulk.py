@@ -38,6 +38,7 @@ from app.services import stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
 from app.webhooks.listeners import stage_event
+from app.webhooks.record import batched as batched_events
 from app.webhooks.record import record as record_events
 
 ACTIONS = ("move", "reject", "note")
@@ -408,6 +409,12 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
     if actor.role not in EDITORS or all(move.actor_id != actor.id for move in moves):
         raise Forbidden("Only the recruiter or admin who made these moves can undo them.")
     result = BulkResult(action="undo", batch_id=uuid.uuid4().hex)
+    with batched_events():  # every undo's event in one INSERT
+        _undo_chunks(actor, moves, result)
+    return result
+
+
+def _undo_chunks(actor: User, moves: list[StageChange], result: BulkResult) -> None:
     for start in range(0, len(moves), CHUNK):
         chunk = moves[start : start + CHUNK]
         ids = [move.application_id for move in chunk]
@@ -431,7 +438,6 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
             # Checked above: a refusal now (an email sent meanwhile) rolls the whole undo back.
             change = undo.revert(actor, application, last, before, change_id=move.id, batch_id=result.batch_id)
             result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
-    return result
 
 
 def _emailed(change_ids: list[int]) -> set[int]:

@@ -14,6 +14,8 @@ request: the clock's due task (`flask tick`) sends the deliveries.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask
@@ -27,6 +29,7 @@ from app.models.base import utcnow
 log = logging.getLogger(__name__)
 
 _PENDING = "webhook_company_ids"
+_BATCH = "webhook_event_batch"
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,32 @@ class NewEvent:
     payload: dict
 
 
+@contextmanager
+def batched() -> Iterator[None]:
+    """Collect the events recorded inside and write them in one INSERT at the end (a bulk undo)."""
+    session = db.session()
+    if _BATCH in session.info:  # already collecting: the outer block writes them
+        yield
+        return
+    session.info[_BATCH] = []
+    try:
+        yield
+    except BaseException:
+        session.info.pop(_BATCH, None)
+        raise
+    record(session.info.pop(_BATCH))
+
+
 def record(events: list[NewEvent]) -> list[int]:
-    """Write the events (and, by the trigger, their deliveries) in the current transaction; their ids."""
+    """Write the events (and, by the trigger, their deliveries) in the current transaction; their ids.
+
+    Inside `batched()` they are only collected (and no ids are returned).
+    """
     if not events:
+        return []
+    pending = db.session().info.get(_BATCH)
+    if pending is not None:
+        pending.extend(events)
         return []
     now = utcnow()
     rows = [

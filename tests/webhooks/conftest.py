@@ -10,6 +10,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from app.extensions import db
+from tests.api.conftest import api, token, world  # noqa: F401 (the API tests' fixtures)
 from tests.mail.conftest import add_test_routes, mail_settings
 
 
