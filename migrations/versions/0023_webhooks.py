@@ -1,7 +1,7 @@
 """webhooks and the event feed: events, webhook endpoints and their deliveries
 
 Revision ID: 0023_webhooks
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 00:30:00
 
 `events` holds what happened to a company's data (the feed, kept
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023_webhooks"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 

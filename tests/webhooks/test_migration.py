@@ -10,7 +10,7 @@ from tests.migration_data import insert as _insert
 from tests.migration_data import round_trip_on_postgres, round_trip_on_sqlite
 from tests.migration_data import rows as _rows
 
-BEFORE = "0017_inbound_replies"
+BEFORE = "0024_api_keys"
 AFTER = "0023_webhooks"
 WHEN = "2026-01-01 09:00:00"
 TABLES = ("webhook_deliveries", "events", "webhook_endpoints", "companies")
