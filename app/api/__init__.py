@@ -54,15 +54,11 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(api_keys_routes.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
-<<<<<<< HEAD
     csrf.exempt(webhooks_routes.blp)  # webhooks and the event feed (app/services/webhooks.py)
     api.register_blueprint(webhooks_routes.blp)
-    idempotency.document(api.spec)
-    webhooks_openapi.document(api.spec)
-=======
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)
->>>>>>> main
+    webhooks_openapi.document(api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)
