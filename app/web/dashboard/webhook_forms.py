@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,7 +20,7 @@ class EndpointForm(SafeForm):
     description = StringField("Description", validators=[Length(max=500)])
     event_types = SelectMultipleField(
         "Events",
-        choices=[(name, name) for name in sorted(EVENT_TYPES)],
+        choices=[SelectChoice(name, name) for name in sorted(EVENT_TYPES)],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         description="None ticked: every event.",
