@@ -218,6 +218,17 @@ class Config:
     READYZ_REQUIRE_WORKER = _bool("READYZ_REQUIRE_WORKER", True)  # with Redis, /readyz wants a worker heartbeat
     READYZ_WORKER_MAX_AGE = _int("READYZ_WORKER_MAX_AGE", 120)  # seconds
     TICK_INTERVAL = _int("TICK_INTERVAL", 10)  # seconds between the clock's ticks
+    # Webhooks (app/webhooks/): URLs must be https and resolve to public addresses; WEBHOOK_ALLOW_HTTP
+    # allows http (development), WEBHOOK_ALLOWED_HOSTS (comma-separated host names or CIDR ranges)
+    # allows listed internal hosts. Failed attempts are retried after WEBHOOK_RETRY_SCHEDULE (seconds,
+    # about a day in all); WEBHOOK_DISABLE_AFTER failures in a row disable the endpoint.
+    WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", False)
+    WEBHOOK_ALLOWED_HOSTS = _str("WEBHOOK_ALLOWED_HOSTS", "")
+    WEBHOOK_TIMEOUT = _float("WEBHOOK_TIMEOUT", 10.0)
+    WEBHOOK_RETRY_SCHEDULE = _str("WEBHOOK_RETRY_SCHEDULE", "10,60,300,900,1800,3600,7200,21600,50400")
+    WEBHOOK_DISABLE_AFTER = _int("WEBHOOK_DISABLE_AFTER", 30)
+    WEBHOOK_DUE_INTERVAL = _int("WEBHOOK_DUE_INTERVAL", 30)  # how often the clock hands on due deliveries
+    EVENT_RETENTION_DAYS = _int("EVENT_RETENTION_DAYS", 30)  # the feed and delivery log keep this long
 
     @classmethod
     def check(cls, config: dict) -> None:

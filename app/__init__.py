@@ -87,7 +87,7 @@ def register_input_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, mail, web
+    from app import api, mail, web, webhooks
     from app.feeds import bp as feeds_bp
     from app.public import bp as public_bp
 
@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     mail.init_app(app)
     from app.search import queue, tasks  # noqa: F401  (the index listeners and the periodic sweep)
 
+    webhooks.init_app(app)
     api.init_app(app)
     web.init_app(app)
 

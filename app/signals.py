@@ -18,3 +18,6 @@ status_link_issued = _events.signal("status-link-issued")  # sender: Application
 reply_received = _events.signal("reply-received")  # sender: InboundMessage (stored), notify=bool
 note_added = _events.signal("note-added")  # sender: Note, application=Application, mentioned=[User] (not the author)
 candidate_changed = _events.signal("candidate-changed")  # sender: Candidate (its details were edited)
+job_created = _events.signal("job-created")  # sender: Job
+job_updated = _events.signal("job-updated")  # sender: Job, previous_status=str (the status before the change)
+jobs_closed = _events.signal("jobs-closed")  # sender: None, job_ids=list[int] (closed on their closing date)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert, select, update
 
 from app.api.auth import issue_tokens
 from app.extensions import db
@@ -275,6 +275,9 @@ def _n() -> int:
 
 
 A = "/api/v1"
+# A move through the API answers with the application's detail: with its event row (webhooks and the event
+# feed, one INSERT) it takes one statement more than BUDGET.
+MOVE_API_BUDGET = BUDGET + 1
 CASES = [
     # The API
     Case("GET", f"{A}/jobs", "anonymous", lambda w: f"{A}/jobs?limit=100"),
@@ -312,7 +315,8 @@ CASES = [
     Case("GET", f"{A}/applications/<int:application_id>", "recruiter", lambda w: f"{A}/applications/{w.application}"),
     Case("GET", f"{A}/applications/<int:application_id>", "candidate", lambda w: f"{A}/applications/{w.application}"),
     Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
-         lambda w: f"{A}/applications/{w.fresh_application()}/transitions", lambda w: {"to": "screening"}),
+         lambda w: f"{A}/applications/{w.fresh_application()}/transitions", lambda w: {"to": "screening"},
+         budget=MOVE_API_BUDGET),
     Case("GET", f"{A}/applications/<int:application_id>/history", "recruiter",
          lambda w: f"{A}/applications/{w.application}/history"),
     Case("GET", f"{A}/applications/<int:application_id>/resume", "recruiter",
@@ -322,7 +326,7 @@ CASES = [
     Case("POST", f"{A}/applications/<int:application_id>/notes", "manager",
          lambda w: f"{A}/applications/{w.application}/notes", lambda w: {"body": "Seen"}, (201,)),
     Case("POST", f"{A}/applications/<int:application_id>/undo", "recruiter",
-         lambda w: f"{A}/applications/{w.moved_application()}/undo", lambda w: {}),
+         lambda w: f"{A}/applications/{w.moved_application()}/undo", lambda w: {}, budget=MOVE_API_BUDGET),
     Case("POST", f"{A}/applications/bulk", "recruiter", lambda w: f"{A}/applications/bulk",
          lambda w: {"action": "move", "ids": w.fresh_applications(), "to": "screening", "note": "Batch"}),
     Case("POST", f"{A}/applications/bulk", "manager", lambda w: f"{A}/applications/bulk",
@@ -604,7 +608,7 @@ CASES += [
          lambda w: f"{A}/rejection-reasons/{_fresh_reason(w)}", ok=(204,)),
     Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
          lambda w: f"{A}/applications/{w.fresh_application()}/transitions",
-         lambda w: {"to": "rejected", "reason_id": _reason_id(w)}),
+         lambda w: {"to": "rejected", "reason_id": _reason_id(w)}, budget=MOVE_API_BUDGET),
     Case("GET", "/dashboard/stage-templates", "manager", lambda w: "/dashboard/stage-templates"),
     Case("GET", "/dashboard/stage-templates/new", "admin", lambda w: "/dashboard/stage-templates/new"),
     Case("POST", "/dashboard/stage-templates/new", "admin", lambda w: "/dashboard/stage-templates/new",
@@ -896,4 +900,75 @@ CASES += [
     Case("POST", "/dashboard/applications/<int:application_id>/notes", "manager",
          lambda w: f"/dashboard/applications/{w.application}/notes", _mentions, (302,)),
     Case("GET", "/dashboard/", "recruiter", lambda w: "/dashboard/" if _with_notifications(w) else ""),
+]  # fmt: skip
+
+
+# Webhooks and the event feed: endpoints, their delivery log and replays, the feed.
+PUBLIC_URL = "https://93.184.215.14/hooks"  # a public address written as such: saved without a DNS look-up
+
+
+def _hook(w: World) -> int:
+    """A new endpoint of the company's with 60 more deliveries (and events) each time: the grown world has more."""
+    from app.models import Event, WebhookDelivery
+    from app.services import webhooks
+
+    endpoint = webhooks.create_endpoint(_admin(w), url=PUBLIC_URL, description=f"Hook {_n()}").endpoint
+    now = utcnow()
+    payload = {"id": w.application, "stage": "applied"}
+    events = [{"company_id": w.company, "type": "application.created", "occurred_at": now,
+               "object_type": "application", "object_id": w.application, "payload": payload}] * 60  # fmt: skip
+    event_ids = list(db.session.scalars(insert(Event).returning(Event.id), events))
+    rows = [{"company_id": w.company, "event_id": i, "endpoint_id": endpoint.id, "status": "delivered", "attempts": 1,
+             "due_at": now, "response_code": 200, "duration_ms": 5, "response_snippet": "ok", "created_at": now,
+             "updated_at": now} for i in event_ids]  # fmt: skip
+    db.session.execute(insert(WebhookDelivery), rows)
+    db.session.commit()
+    return endpoint.id
+
+
+def _hook_delivery(w: World) -> str:
+    from app.models import WebhookDelivery
+
+    endpoint_id = _hook(w)
+    delivery_id = db.session.scalar(
+        select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint_id).limit(1)
+    )
+    return f"{endpoint_id}/deliveries/{delivery_id}"
+
+
+def _feed_after(w: World) -> str:
+    """The feed from an event 60 back (the grown world has more before it)."""
+    from app.models import Event
+
+    _hook(w)
+    last = db.session.scalar(select(func.max(Event.id)))
+    return encode_cursor(last - 60)
+
+
+HOOK = "/webhooks/<int:endpoint_id>"
+CASES += [
+    Case("GET", f"{A}/webhooks", "admin", lambda w: f"{A}/webhooks?_={_hook(w)}"),
+    Case("POST", f"{A}/webhooks", "admin", lambda w: f"{A}/webhooks",
+         lambda w: {"url": PUBLIC_URL, "event_types": ["application.created"]}, (201,)),
+    Case("GET", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}"),
+    Case("PATCH", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}",
+         lambda w: {"description": "Renamed", "active": False}),
+    Case("DELETE", f"{A}{HOOK}", "admin", lambda w: f"{A}/webhooks/{_hook(w)}", ok=(204,)),
+    Case("POST", f"{A}{HOOK}/rotate-secret", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/rotate-secret"),
+    Case("POST", f"{A}{HOOK}/test", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/test", ok=(202,)),
+    Case("GET", f"{A}{HOOK}/deliveries", "admin", lambda w: f"{A}/webhooks/{_hook(w)}/deliveries?limit=50"),
+    Case("POST", f"{A}{HOOK}/deliveries/<int:delivery_id>/replay", "admin",
+         lambda w: f"{A}/webhooks/{_hook_delivery(w)}/replay", ok=(202,)),
+    Case("GET", f"{A}/events", "recruiter", lambda w: f"{A}/events?limit=50&after={_feed_after(w)}"),
+    Case("GET", "/dashboard/webhooks", "admin", lambda w: f"/dashboard/webhooks?_={_hook(w)}"),
+    Case("POST", "/dashboard/webhooks", "admin", lambda w: "/dashboard/webhooks",
+         lambda w: {"url": PUBLIC_URL, "description": "New", "event_types": "job.opened"}, (201,)),
+    Case("GET", f"/dashboard{HOOK}", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}"),
+    Case("POST", f"/dashboard{HOOK}", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}",
+         lambda w: {"url": PUBLIC_URL, "description": "Edited", "active": "y"}, (302,)),
+    Case("POST", f"/dashboard{HOOK}/rotate-secret", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/rotate-secret"),
+    Case("POST", f"/dashboard{HOOK}/test", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/test", ok=(302,)),
+    Case("POST", f"/dashboard{HOOK}/deliveries/<int:delivery_id>/replay", "admin",
+         lambda w: f"/dashboard/webhooks/{_hook_delivery(w)}/replay", ok=(302,)),
+    Case("POST", f"/dashboard{HOOK}/delete", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/delete", ok=(302,)),
 ]  # fmt: skip

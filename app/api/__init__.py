@@ -52,7 +52,9 @@ def init_app(app: Flask) -> None:
     from app.api.routes import messages as messages_routes
     from app.api.routes import notifications as notifications_routes
     from app.api.routes import replies as replies_routes
+    from app.api.routes import webhooks as webhooks_routes
     from app.extensions import csrf
+    from app.webhooks import openapi as webhooks_openapi
 
     init_jwt(app)
     key_auth.init_app(app)  # before the idempotency claim, which is scoped to the key
@@ -87,8 +89,11 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(candidates.blp)
     csrf.exempt(notifications_routes.blp)  # notifications and the caller's settings
     api.register_blueprint(notifications_routes.blp)
+    csrf.exempt(webhooks_routes.blp)  # webhooks and the event feed (app/services/webhooks.py)
+    api.register_blueprint(webhooks_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)
+    webhooks_openapi.document(api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)

@@ -32,6 +32,7 @@ RESOURCES: dict[str, str] = {
     "api_replies": "applications",
     "api_candidate_search": "candidates",
     "api_reports": "reports",
+    "api_webhooks": "webhooks",
     "api_messages": "applications",
     "api_audit": "audit",
 }

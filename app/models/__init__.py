@@ -19,6 +19,7 @@ from app.models.search import CandidateSearch, ResumeText
 from app.models.sessions import WebSession
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
+from app.models.webhooks import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "STAFF_ROLES",
@@ -29,8 +30,10 @@ __all__ = [
     "Candidate",
     "CandidateSearch",
     "Company",
+    "DeliveryStatus",
     "EmailTemplate",
     "EmploymentType",
+    "Event",
     "IdempotencyKey",
     "InboundMessage",
     "Job",
@@ -54,4 +57,6 @@ __all__ = [
     "StoredFile",
     "User",
     "WebSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

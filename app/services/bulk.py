@@ -38,6 +38,9 @@ from app.models.base import utcnow
 from app.services import mentions, messages, provenance, stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
+from app.webhooks.listeners import stage_event
+from app.webhooks.record import batched as batched_events
+from app.webhooks.record import record as record_events
 
 ACTIONS = ("move", "reject", "note", "email")
 CHUNK = 100
@@ -244,6 +247,7 @@ def _move_all(
     now = utcnow()
     counts: dict[int, tuple] = {}  # job id -> (job, [(from, to), ...])
     emails: list[dict] = []
+    events: list = []
     ids = sorted(expected)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -264,10 +268,12 @@ def _move_all(
             result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
             counts.setdefault(application.job_id, (application.job, []))[1].append((move.from_stage, move.to_stage))
             emails.extend(stage_change_messages(application, change))
+            events.append(stage_event(application, change))
     for job_id in sorted(counts):
         job, pairs = counts[job_id]
         stage_counts.record_moves(job, pairs)
     add_messages(emails)
+    record_events(events)  # the moves' events and webhook deliveries: two statements for the whole bulk
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
 
 
@@ -440,6 +446,12 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
     if actor.role not in EDITORS or all(move.actor_id != actor.id for move in moves):
         raise Forbidden("Only the recruiter or admin who made these moves can undo them.")
     result = BulkResult(action="undo", batch_id=uuid.uuid4().hex)
+    with batched_events():  # every undo's event in one INSERT
+        _undo_chunks(actor, moves, result)
+    return result
+
+
+def _undo_chunks(actor: User, moves: list[StageChange], result: BulkResult) -> None:
     for start in range(0, len(moves), CHUNK):
         chunk = moves[start : start + CHUNK]
         ids = [move.application_id for move in chunk]
@@ -463,7 +475,6 @@ def undo_batch(actor: User, batch_id: str) -> BulkResult:
             # Checked above: a refusal now (an email sent meanwhile) rolls the whole undo back.
             change = undo.revert(actor, application, last, before, change_id=move.id, batch_id=result.batch_id)
             result.succeeded.append(Done(application.id, application.stage, application.version, change.id))
-    return result
 
 
 def _emailed(change_ids: list[int]) -> set[int]:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, or_, select, update
 
+from app import signals
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Application, Job, JobStatus, User
@@ -153,6 +154,7 @@ def create_job(
     _apply_status(job, status)
     db.session.add(job)
     db.session.flush()
+    signals.job_created.send(job)
     return job
 
 
@@ -191,11 +193,13 @@ def update_job(actor: User, job_id: int, **fields) -> Job:
             "The closing date has passed.",
             errors={"closes_at": ["Move the closing date into the future (or clear it) to open the job again."]},
         )
+    previous_status = job.status
     for key, value in clean.items():
         setattr(job, key, value)
     if status is not None:
         _apply_status(job, status)
     db.session.flush()
+    signals.job_updated.send(job, previous_status=previous_status)
     return job
 
 
@@ -219,6 +223,7 @@ def close_due_jobs(now: datetime) -> list[int]:
         for job in db.session.identity_map.values():
             if isinstance(job, Job) and job.id in closed:
                 db.session.expire(job)
+        signals.jobs_closed.send(None, job_ids=closed)
     return closed
 
 

@@ -69,6 +69,16 @@ EXPECTED |= {
 EXPECTED |= {
     f"/api/v1/reports/{name}": {"get"} for name in ("funnel", "time-in-stage", "time-to-hire", "sources", "overview")
 }
+# Webhooks and the event feed.
+EXPECTED |= {
+    "/api/v1/webhooks": {"get", "post"},
+    "/api/v1/webhooks/{endpoint_id}": {"get", "patch", "delete"},
+    "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
+    "/api/v1/webhooks/{endpoint_id}/test": {"post"},
+    "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
+    "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay": {"post"},
+    "/api/v1/events": {"get"},
+}
 
 
 def _spec(client) -> dict:
@@ -127,3 +137,19 @@ def test_docs_are_served_without_a_cdn_or_inline_script(client):
         asset = client.get(url)
         assert asset.status_code == 200 and asset.data
         asset.close()
+
+
+def test_webhooks_section_describes_the_envelope_and_every_event_type(client):
+    from app.webhooks.catalog import EVENT_TYPES, PING
+
+    spec = _spec(client)
+    hooks = spec["x-webhooks"]
+    assert set(hooks) == {*EVENT_TYPES, PING}
+    created = hooks["application.created"]["post"]
+    assert {p["name"] for p in created["parameters"]} == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    ref = created["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    envelope = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert envelope["required"] == ["type", "timestamp", "data"]
+    assert envelope["properties"]["data"] == {"$ref": "#/components/schemas/ApplicationOut"}
+    job = hooks["job.closed"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert spec["components"]["schemas"][job.rsplit("/", 1)[1]]["properties"]["data"]["$ref"].endswith("/JobOut")

@@ -26,4 +26,5 @@ from app.web.dashboard import (  # noqa: E402,F401
     routes,
     stage_templates,
     team,
+    webhooks,
 )
