@@ -25,7 +25,20 @@ def init_app(app: Flask) -> None:
     from app.api.core import Api
     from app.api.docs import bp as docs_bp
     from app.api.problems import register_routing_errors
-    from app.api.routes import applications, auth, bulk, companies, jobs, pipelines, privacy, questions, status_links
+    from app.api.routes import (
+        applications,
+        auth,
+        bulk,
+        candidate_profiles,
+        companies,
+        jobs,
+        pipelines,
+        pools,
+        privacy,
+        questions,
+        status_links,
+        tags,
+    )
     from app.api.routes import email_templates as templates
     from app.api.routes import replies as replies_routes
     from app.extensions import csrf
@@ -34,7 +47,8 @@ def init_app(app: Flask) -> None:
     idempotency.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
-    for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates):
+    for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates,
+                   candidate_profiles, tags, pools):  # fmt: skip
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)

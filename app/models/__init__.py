@@ -13,6 +13,7 @@ from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.replies import InboundMessage, ReplyAddress
 from app.models.sessions import WebSession
+from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
 
@@ -21,6 +22,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "Candidate",
+    "CandidateTag",
     "Company",
     "EmailTemplate",
     "EmploymentType",
@@ -33,6 +35,7 @@ __all__ = [
     "MessageStatus",
     "Note",
     "OutboxMessage",
+    "PoolMember",
     "PrivacyNotice",
     "QuestionKind",
     "RejectionReason",
@@ -42,6 +45,8 @@ __all__ = [
     "StageChange",
     "StageTemplate",
     "StoredFile",
+    "Tag",
+    "TalentPool",
     "User",
     "WebSession",
 ]

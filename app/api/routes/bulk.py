@@ -53,6 +53,7 @@ def run(data):
             reason=data.get("reason"),
             reason_id=data.get("reason_id"),
             note=data.get("note"),
+            tag=data.get("tag"),
         )
     except ValidationFailed as error:
         if error.errors and "ids" in error.errors and field != "ids":

@@ -25,7 +25,10 @@ class BulkIn(ma.Schema):
     action = fields.String(
         required=True,
         validate=validate.OneOf(ACTIONS),
-        metadata={"description": "`move` to the stage `to`, `reject` with a reason, or add `note` as a staff note."},
+        metadata={
+            "description": "`move` to the stage `to`, `reject` with a reason, add `note` as a staff note, "
+            "or `add_tag` / `remove_tag` on the applications' candidates."
+        },
     )
     ids = fields.List(StrictInt(validate=validate.Range(1, MAX_ID)), metadata={"description": IDS_DOC})
     applications = fields.List(
@@ -51,6 +54,13 @@ class BulkIn(ma.Schema):
         validate=validate.Length(max=10000),
         metadata={"description": "`note`: the note (required). Moves: a private note on each history row."},
     )
+
+    tag = Text(
+        allow_none=True,
+        validate=validate.Length(max=50),
+        metadata={"description": "`add_tag` / `remove_tag`: the tag's name (any case). Adding an unknown name "
+                  "creates the tag (recruiters and admins)."},
+    )  # fmt: skip
 
     @ma.validates_schema
     def _one_list(self, data, **kwargs):

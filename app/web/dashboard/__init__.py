@@ -8,6 +8,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     applications,
     board,
     board_bulk,
+    candidate_profiles,
     candidates,
     company,
     email_templates,
@@ -19,5 +20,6 @@ from app.web.dashboard import (  # noqa: E402,F401
     replies,
     routes,
     stage_templates,
+    tags_pools,
     team,
 )

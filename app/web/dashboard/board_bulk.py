@@ -23,7 +23,9 @@ from app.web.formtools import flash_error
 from app.web.login import safe_next, staff_required
 
 SHOWN_FAILURES = 10
-DONE = {"move": "Moved {n} to {stage}.", "reject": "Rejected {n}.", "note": "Added the note to {n}."}
+DONE = {"move": "Moved {n} to {stage}.", "reject": "Rejected {n}.", "note": "Added the note to {n}.",
+        "add_tag": "Tagged {n} “{tag}”.", "remove_tag": "Took “{tag}” off {n}."}  # fmt: skip
+MOVES = ("move", "reject")
 
 
 def _applications(n: int) -> str:
@@ -56,7 +58,7 @@ def bulk_action(job_id: int):
     if not form.validate_on_submit() or action is None or ids is None:
         flash("That bulk action could not be read; reload the page and try again.", "danger")
         return redirect(back)
-    if action != "note" and current_user.role not in EDITORS:
+    if action in MOVES and current_user.role not in EDITORS:
         abort(403, description="Only recruiters and admins can move or reject applications.")
     limit = current_app.config["BULK_MAX"]
     if form.all.data:
@@ -76,7 +78,7 @@ def bulk_action(job_id: int):
     to = {"move": form.to.data or None, "reject": workflow.FINAL_KEYS[0]}.get(action)
     note = (form.note.data or "").strip() or None
     pipeline = workflow.for_job(job)
-    if action != "note" and form.confirm.data != "1":
+    if action in MOVES and form.confirm.data != "1":
         preview = board.bulk_preview(current_user, ids, to)
         if preview.emailed:
             reason = None
@@ -101,14 +103,17 @@ def bulk_action(job_id: int):
                 back=back,
             )
     try:
-        result = bulk.run(current_user, action=action, items=ids, to=to, reason_id=form.reason_id.data, note=note)
+        result = bulk.run(
+            current_user, action=action, items=ids, to=to, reason_id=form.reason_id.data, note=note,
+            tag=form.tag.data if action in bulk.TAG_ACTIONS else None,
+        )  # fmt: skip
     except DomainError as error:
         flash_error(error)
         return redirect(back)
     done = len(result.succeeded)
     if done:
-        text = DONE[action].format(n=_applications(done), stage=pipeline.label(to) if to else "")
-        if result.batch_id and action != "note":
+        text = DONE[action].format(n=_applications(done), stage=pipeline.label(to) if to else "", tag=form.tag.data)
+        if result.batch_id and action in MOVES:
             undo_url = url_for("dashboard.bulk_undo", batch_id=result.batch_id)
             flash({"text": text, "url": undo_url, "change_id": "", "next": back}, "undo")
         else:
