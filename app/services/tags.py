@@ -92,9 +92,14 @@ def create_tag(actor: User, *, name, colour=None) -> Tag:
     colour = _check_colour(check, colour)
     check.raise_if_any()
     _taken(actor.company_id, name)
-    if db.session.scalar(select(func.count()).where(Tag.company_id == actor.company_id)) >= MAX_TAGS:
+    return _make(actor.company_id, name, colour)
+
+
+def _make(company_id: int, name: str, colour: str | None) -> Tag:
+    """A new tag whose name is known to be free."""
+    if db.session.scalar(select(func.count()).where(Tag.company_id == company_id)) >= MAX_TAGS:
         raise Conflict(f"A company keeps at most {MAX_TAGS} tags; delete some first.")
-    tag = Tag(company_id=actor.company_id, name=name, key=key_of(name), colour=colour)
+    tag = Tag(company_id=company_id, name=name, key=key_of(name), colour=colour)
     db.session.add(tag)
     db.session.flush()
     return tag
@@ -140,7 +145,7 @@ def resolve(actor: User, name, *, create: bool) -> Tag:
         raise NotFound(f"There is no tag “{name}”.")
     if actor.role not in EDITORS:
         raise Forbidden("Only a recruiter or admin can create a new tag; pick one of the company's tags.")
-    return create_tag(actor, name=name)
+    return _make(actor.company_id, name, None)
 
 
 def tag_candidate(actor: User, candidate_id: int, name) -> Tag:

@@ -48,6 +48,16 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/replies/{reply_id}/attachments/{key}": {"get"},
     "/api/v1/applications/{application_id}/reply-address": {"delete"},
 }
+EXPECTED |= {
+    "/api/v1/candidates/{candidate_id}": {"get", "patch"},
+    "/api/v1/candidates/{candidate_id}/tags": {"post", "delete"},
+    "/api/v1/tags": {"get", "post"},
+    "/api/v1/tags/{tag_id}": {"patch", "delete"},
+    "/api/v1/pools": {"get", "post"},
+    "/api/v1/pools/{pool_id}": {"get", "patch", "delete"},
+    "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
+    "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
+}
 
 
 def _spec(client) -> dict:

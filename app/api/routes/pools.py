@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_jwt_extended import jwt_required
 
 from app.api.auth import caller
@@ -154,4 +155,6 @@ def remove_members(data, pool_id: int):
 @blp.doc(security=BEARER)
 def apply_member(data, pool_id: int, candidate_id: int):
     """Put a pool member into a job's pipeline as a "sourced" application (recruiters and admins)."""
-    return application_out(pools.apply_member(caller(), pool_id, candidate_id, data["job_id"]))
+    response = current_app.json.response(application_out(pools.apply_member(caller(), pool_id, candidate_id, **data)))
+    response.status_code = 201
+    return response
