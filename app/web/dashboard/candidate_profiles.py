@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from app.services import candidate_profiles, pools, tags
-from app.services.access import EDITORS
+from app.services.access import EDITORS, require_role
 from app.web.dashboard import bp
 from app.web.dashboard.profile_forms import CandidateForm, PoolPickForm, TagForm
 from app.web.formtools import flash_error, show_errors
@@ -31,14 +32,18 @@ def _form_for(candidate) -> CandidateForm:
     )
 
 
+def _offer_source(form: CandidateForm, source: str) -> None:
+    """An applicant's own source (careers page, job board...) is offered too, so it can be kept."""
+    if source not in [choice.value for choice in form.source.choices]:
+        form.source.choices = [SelectChoice(source, SOURCE_LABELS.get(source, source)), *form.source.choices]
+
+
 def _page(candidate_id: int, form: CandidateForm | None = None, *, warnings=None, status: int = 200):
     user = current_user._get_current_object()
     view = candidate_profiles.profile(user, candidate_id)
     can_edit = user.role in EDITORS
     form = form or _form_for(view.candidate)
-    if view.candidate.source not in dict(form.source.choices or []):
-        form.source.choices = [(view.candidate.source, SOURCE_LABELS.get(view.candidate.source, view.candidate.source)),
-                               *form.source.choices]  # fmt: skip
+    _offer_source(form, view.candidate.source)
     held = {pool.id for pool in view.pools}
     all_pools = [row[0] for row in pools.list_pools(user, limit=100).items] if can_edit else []
     return render_template(
@@ -65,7 +70,10 @@ def candidate_profile(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>")
 @staff_required
 def edit_candidate(candidate_id: int):
+    candidate = candidate_profiles.get_candidate(current_user, candidate_id)
+    require_role(current_user, *EDITORS, action="edit candidates")
     form = CandidateForm()
+    _offer_source(form, candidate.source)
     if form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         try:
