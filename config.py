@@ -173,7 +173,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Rate limits
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: app/core/rate_limits.inject_headers writes them (never over another answer's Retry-After).
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = _str("LOGIN_RATE_LIMIT", "10 per minute")
     # Failed sign-ins per account (web and API together), then refused until the window moves on.
     ACCOUNT_LOGIN_FAILURE_LIMIT = _str("ACCOUNT_LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
@@ -184,6 +185,9 @@ class Config:
     # Applying, per network address and per applicant email (guests and signed-in candidates alike).
     APPLY_RATE_LIMIT_IP = _str("APPLY_RATE_LIMIT_IP", "30 per hour")
     APPLY_RATE_LIMIT_EMAIL = _str("APPLY_RATE_LIMIT_EMAIL", "5 per hour")
+    # Every API request, per credential (an API key or a token) and per client address.
+    API_RATE_LIMIT = _str("API_RATE_LIMIT", "600 per minute")
+    API_ADDRESS_RATE_LIMIT = _str("API_ADDRESS_RATE_LIMIT", "1200 per minute")
     # JWT
     JWT_ACCESS_TOKEN_EXPIRES = _int("JWT_ACCESS_TOKEN_EXPIRES", 900)
     JWT_REFRESH_TOKEN_EXPIRES = _int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)
@@ -242,6 +246,9 @@ class TestingConfig(DevelopmentConfig):
     MAIL_BACKEND = "smtp"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # The suite makes thousands of API calls from one address; tests of the API limits set their own.
+    API_RATE_LIMIT = "100000 per minute"
+    API_ADDRESS_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

@@ -63,6 +63,9 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     limiter.init_app(app)
+    from app.core.rate_limits import inject_headers
+
+    app.after_request(inject_headers)
 
     from app.security import init_passwords
 

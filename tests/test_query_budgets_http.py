@@ -525,6 +525,14 @@ def _fresh_reason(w: World, archived: bool = False) -> int:
     return reason.id
 
 
+def _fresh_key(w: World) -> int:
+    from app.services import api_keys
+
+    made = api_keys.create_key(_admin(w), name=f"Key {_n()}", scopes=["jobs:read"])
+    db.session.commit()
+    return made.key.id
+
+
 _REMEMBERED: list[int] = []
 
 
@@ -614,6 +622,17 @@ CASES += [
     Case("POST", "/dashboard/applications/<int:application_id>/reject", "recruiter",
          lambda w: f"/dashboard/applications/{w.fresh_application()}/reject",
          lambda w: {"reason_id": str(_reason_id(w)), "note": "Filled internally"}, (302,)),
+    # API keys (admins, both doors).
+    Case("GET", f"{A}/api-keys", "admin", lambda w: f"{A}/api-keys?limit=100"),
+    Case("POST", f"{A}/api-keys", "admin", lambda w: f"{A}/api-keys",
+         lambda w: {"name": f"Key {_n()}", "scopes": ["jobs:read"]}, (201,)),
+    Case("GET", f"{A}/api-keys/<int:key_id>", "admin", lambda w: f"{A}/api-keys/{_fresh_key(w)}"),
+    Case("DELETE", f"{A}/api-keys/<int:key_id>", "admin", lambda w: f"{A}/api-keys/{_fresh_key(w)}"),
+    Case("GET", "/dashboard/api-keys", "admin", lambda w: "/dashboard/api-keys"),
+    Case("POST", "/dashboard/api-keys", "admin", lambda w: "/dashboard/api-keys",
+         lambda w: {"name": f"Key {_n()}", "scopes": ["jobs:read", "reports:read"]}),
+    Case("POST", "/dashboard/api-keys/<int:key_id>/revoke", "admin",
+         lambda w: f"/dashboard/api-keys/{_fresh_key(w)}/revoke", ok=(302,)),
 ]  # fmt: skip
 
 

@@ -9,9 +9,17 @@ from __future__ import annotations
 from flask import Flask
 
 SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+API_KEY_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "ats_ API key",
+    "description": "An API key made by an admin (`/api-keys`), limited to its scopes; each operation names the "
+    "scope it needs in `x-required-scope`. Send `On-Behalf-Of: <member id or email>` to act as that member.",
+}
 DESCRIPTION = """Drive the hiring flow from scripts.
 
-Get a token with `POST /api/v1/auth/token` and send it as `Authorization: Bearer <access_token>`.
+Get a token with `POST /api/v1/auth/token` and send it as `Authorization: Bearer <access_token>`,
+or send an API key made by an admin (`Authorization: Bearer ats_...`), limited to its scopes.
 Errors are `application/problem+json` (type, title, status, detail, and `errors` by field on
 validation). Lists take `limit` (at most 100) and `cursor`, and answer `{items, next_cursor}` with a
 `Link: <...>; rel="next"` header.
@@ -20,11 +28,12 @@ validation). Lists take `limit` (at most 100) and `cursor`, and answer `{items, 
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, JWT, the OpenAPI document and the API's error handling."""
-    from app.api import idempotency
+    from app.api import idempotency, key_auth, rate_limits
     from app.api.auth import init_jwt
     from app.api.core import Api
     from app.api.docs import bp as docs_bp
     from app.api.problems import register_routing_errors
+    from app.api.routes import api_keys as api_keys_routes
     from app.api.routes import (
         applications,
         auth,
@@ -44,15 +53,21 @@ def init_app(app: Flask) -> None:
     from app.extensions import csrf
 
     init_jwt(app)
+    key_auth.init_app(app)  # before the idempotency claim, which is scoped to the key
     idempotency.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
+    api.spec.components.security_scheme("apiKey", API_KEY_SCHEME)
     for module in (auth, companies, jobs, applications, bulk, pipelines, questions, privacy, status_links, templates,
                    candidate_profiles, tags, pools):  # fmt: skip
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
+    csrf.exempt(api_keys_routes.blp)
+    api.register_blueprint(api_keys_routes.blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)
     api.register_blueprint(replies_routes.blp)
+    rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
+    key_auth.document(app, api.spec)
     app.register_blueprint(docs_bp)
     register_routing_errors(app)

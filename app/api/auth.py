@@ -9,9 +9,12 @@ password change (which bumps `auth_version`) takes effect at once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 
-from flask import Flask, current_app
+import flask_jwt_extended
+from flask import Flask, current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token, get_current_user, get_jwt
 
 from app.api import blocklist
@@ -60,8 +63,30 @@ def revoke_current() -> None:
 
 
 def caller() -> User | None:
-    """The authenticated user, or None on an endpoint where a token is optional."""
-    return get_current_user()
+    """The authenticated user (the member an API key acts as), or None where a token is optional."""
+    actor = g.get("api_actor")
+    return actor if actor is not None else get_current_user()
+
+
+def jwt_required(optional: bool = False, **options) -> Callable:
+    """flask-jwt-extended's `jwt_required`, or nothing more when the request was made with an API key.
+
+    A key was checked (and its scope for this operation) in app/api/key_auth.py before the view.
+    """
+    token_required = flask_jwt_extended.jwt_required(optional=optional, **options)
+
+    def decorate(view: Callable) -> Callable:
+        with_token = token_required(view)
+
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.get("api_actor") is not None:
+                return view(*args, **kwargs)
+            return with_token(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def init_jwt(app: Flask) -> None:

@@ -32,6 +32,9 @@ class ProblemSchema(ma.Schema):
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Field name (dotted for nested fields) to its messages, on validation errors."},
     )
+    request_id = ma.fields.String(
+        metadata={"description": "The request's X-Request-ID: quote it when asking about this error."}
+    )
     current_stage = ma.fields.String(metadata={"description": "On a refused stage move: the stage now."})
     allowed = ma.fields.List(ma.fields.String(), metadata={"description": "On an illegal move: the moves possible."})
     version = ma.fields.Integer(metadata={"description": "On a stale move: the application's version now."})

@@ -64,6 +64,9 @@ def _fingerprint() -> str:
 
 def _scope() -> str | None:
     """The caller the key belongs to; None when the request carries no token (it is answered 401 anyway)."""
+    api_key = g.get("api_key")
+    if api_key is not None:  # checked by app/api/key_auth.py, which runs first
+        return f"key:{api_key.id}"
     verify_jwt_in_request(optional=True)  # an invalid, expired or revoked token is refused here, as by the view
     identity = get_jwt_identity()
     return f"user:{identity}" if identity is not None else None

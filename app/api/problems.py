@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from app.core.logging import current_request_id
 from app.errors import DomainError
 
 PROBLEM_JSON = "application/problem+json"
@@ -64,6 +65,9 @@ def problem(status: int, detail: str | None = None, *, errors=None, headers=None
 
 
 def problem_response(body: dict, headers=None) -> Response:
+    request_id = current_request_id()
+    if request_id:  # the same id as the X-Request-ID header and the log lines, for a support request
+        body = {**body, "request_id": request_id}
     response = Response(json.dumps(body), status=body["status"], mimetype=PROBLEM_JSON)
     for name, value in dict(headers or {}).items():
         if name.lower() != "content-type":

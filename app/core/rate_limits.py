@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+import time
+
+from flask import Response, current_app
 
 from app.extensions import limiter
 
@@ -15,3 +17,21 @@ def _register_limit() -> str:
 # default): a client looping on it slows every other request. Web and API
 # sign-ups from one address count together.
 register_limit = limiter.shared_limit(_register_limit, scope="register", methods=["POST"])
+
+
+def inject_headers(response: Response) -> Response:
+    """X-RateLimit-* on every limited answer; Retry-After only on a 429 that has none.
+
+    Flask-Limiter's own injection is off (RATELIMIT_HEADERS_ENABLED): it sets
+    Retry-After on every limited answer, overwriting the one a 409 or a 503
+    gives, and it would now reach every API answer.
+    """
+    current = limiter.current_limit if limiter.enabled else None
+    if current is None:
+        return response
+    response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
+    response.headers["X-RateLimit-Remaining"] = str(current.remaining)
+    response.headers["X-RateLimit-Reset"] = str(current.reset_at)
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
+    return response

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from app.models.api_keys import ApiKey
 from app.models.applications import Application, JobStageCount, Note, StageChange
 from app.models.candidates import Candidate
 from app.models.companies import Company
@@ -19,6 +20,7 @@ from app.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
+    "ApiKey",
     "Application",
     "ApplicationAnswer",
     "Candidate",

@@ -116,6 +116,8 @@ class StageChange(db.Model):
     undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("stage_changes.id", ondelete="SET NULL"))
     # The moves made by one bulk action share it.
     batch_id: Mapped[str | None] = mapped_column(String(32))
+    # Made through the API with this key (actor_id is the member it acted as).
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
@@ -131,6 +133,8 @@ class Note(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(db.Text)
+    # Written through the API with this key (author_id is the member it acted as).
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")

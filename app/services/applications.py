@@ -73,6 +73,7 @@ def list_applications(
     job_id: int | None = None,
     stage: str | None = None,
     flagged: bool = False,
+    updated_after: datetime | None = None,
     limit: int | None = None,
     cursor: str | None = None,
 ) -> Page[Application]:
@@ -81,6 +82,7 @@ def list_applications(
     `stage`: for one job of the staff's company, a stage key of its pipeline;
     otherwise a category (applied, screening, ... withdrawn).
     `flagged`: staff only, the applications a knockout rule flagged.
+    `updated_after`: only those changed since (a script catching up without reading everything).
     """
     actor = require_user(actor)
     if flagged and not actor.is_staff:
@@ -111,6 +113,8 @@ def list_applications(
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
         stmt = stmt.where(_stage_filter(stage, own_job))
+    if updated_after is not None:
+        stmt = stmt.where(Application.updated_at > updated_after)
     if flagged:
         scope = {"job_id": job_id} if job_id is not None else {"company_id": actor.company_id}
         stmt = stmt.where(Application.id.in_(questions.flagged_ids(**scope)))

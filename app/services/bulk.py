@@ -34,7 +34,7 @@ from app.mail.events import stage_change_messages
 from app.mail.outbox import add_messages
 from app.models import Application, MessageStatus, Note, OutboxMessage, StageChange, User
 from app.models.base import utcnow
-from app.services import stage_counts, undo
+from app.services import provenance, stage_counts, undo
 from app.services.access import EDITORS, require_user
 from app.services.validation import Checker
 
@@ -320,6 +320,7 @@ def _write(
         if done != len(group):  # the rows are locked (PostgreSQL) or the database is (SQLite): not expected
             raise StaleUpdate("Some of these applications changed meanwhile; nothing was changed. Try again.")
     rejecting = moves[0].to_stage == workflow.FINAL_KEYS[0]
+    key_id = provenance.api_key_id()
     rows = [
         {
             "application_id": move.application.id,
@@ -333,6 +334,7 @@ def _write(
             "reason_id": reason_id if rejecting else None,
             "undo_of_id": None,
             "batch_id": batch_id,
+            "api_key_id": key_id,
             "created_at": now,
         }
         for move in moves
@@ -375,7 +377,15 @@ def _add_notes(actor: User, wanted: list[tuple[int, int | None]], body: str) -> 
             elif (stale := _stale(application, expected[app_id])) is not None:
                 result.failed.append(stale)
             else:
-                rows.append({"application_id": app_id, "author_id": actor.id, "body": body, "created_at": now})
+                rows.append(
+                    {
+                        "application_id": app_id,
+                        "author_id": actor.id,
+                        "body": body,
+                        "api_key_id": provenance.api_key_id(),
+                        "created_at": now,
+                    }
+                )
                 result.succeeded.append(Done(app_id, application.stage, application.version))
     if rows:
         db.session.execute(insert(Note.__table__), rows)

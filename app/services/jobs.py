@@ -250,6 +250,7 @@ def list_jobs(
     remote: bool | None = None,
     employment_type: str | None = None,
     status: str | None = None,
+    updated_after: datetime | None = None,
     limit: int | None = None,
     cursor: str | None = None,
 ) -> Page[Job]:
@@ -281,6 +282,8 @@ def list_jobs(
         stmt = stmt.where(Job.remote.is_(remote))
     if employment_type is not None:
         stmt = stmt.where(Job.employment_type == employment_type)
+    if updated_after is not None:
+        stmt = stmt.where(Job.updated_at > updated_after)
     return paginate_desc(db.session, stmt, Job.id, limit=limit, cursor=cursor)
 
 

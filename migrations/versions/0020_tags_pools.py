@@ -1,7 +1,7 @@
 """candidate profiles: a version on candidates, tags, talent pools
 
 Revision ID: 0020_tags_pools
-Revises: 0017_inbound_replies
+Revises: 0024_api_keys
 Create Date: 2026-12-02 00:40:00
 
 `candidates.version` guards staff edits (optimistic; existing rows start at 1).
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0020_tags_pools"
-down_revision = "0017_inbound_replies"
+down_revision = "0024_api_keys"
 branch_labels = None
 depends_on = None
 

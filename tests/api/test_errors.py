@@ -116,3 +116,12 @@ def test_web_pages_keep_their_html_errors(client):
 def test_no_csrf_token_needed_for_bearer_requests(api, app):
     assert app.config["WTF_CSRF_ENABLED"] is True
     assert api.post("/auth/register", json=REGISTER).status_code == 201
+
+
+def test_problem_documents_carry_the_request_id(api):
+    response = api.get("/applications/1", headers={"X-Request-ID": "support-case-42"})
+    assert response.status_code == 401
+    assert response.headers["X-Request-ID"] == "support-case-42"
+    assert response.get_json()["request_id"] == "support-case-42"
+    made_up = api.get("/applications/1")
+    assert made_up.get_json()["request_id"] == made_up.headers["X-Request-ID"]

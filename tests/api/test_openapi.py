@@ -35,6 +35,8 @@ EXPECTED = {
     "/api/v1/jobs/{job_id}/pipeline": {"get", "put"},
     "/api/v1/rejection-reasons": {"get", "post"},
     "/api/v1/rejection-reasons/{reason_id}": {"patch", "delete"},
+    "/api/v1/api-keys": {"get", "post"},
+    "/api/v1/api-keys/{key_id}": {"get", "delete"},
     "/api/v1/applications/bulk": {"post"},
     "/api/v1/applications/bulk/{batch_id}/undo": {"post"},
     "/api/v1/applications/{application_id}/status-link": {"post", "delete"},

@@ -9,7 +9,7 @@ from app.extensions import db
 from tests.migration_data import WHEN, round_trip_on_postgres, round_trip_on_sqlite, rows, run, user
 from tests.migration_data import insert as _insert
 
-BEFORE = "0017_inbound_replies"
+BEFORE = "0024_api_keys"
 AFTER = "0020_tags_pools"
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_jwt_extended import jwt_required
 from flask_limiter.util import get_remote_address
 
-from app.api.auth import caller, issue_tokens, refresh_access, revoke_current
+from app.api.auth import caller, issue_tokens, jwt_required, refresh_access, revoke_current
 from app.api.core import BEARER, Blueprint, ProblemSchema
 from app.api.lists import no_content
 from app.api.problems import PROBLEM_JSON, problem_response

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_jwt_extended import jwt_required
 from marshmallow import RAISE
 
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import LINK_HEADER, page_response
 from app.api.schemas.companies import (

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask_jwt_extended import jwt_required
-
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, Blueprint
 from app.api.lists import no_content
 from app.api.schemas.email_templates import (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_jwt_extended import jwt_required
-
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, OPTIONAL_BEARER, Blueprint
 from app.api.schemas.questions import ApplicationFormOut, QuestionsIn, QuestionsOut
 from app.public_cache import cached_for_anonymous

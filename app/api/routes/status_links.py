@@ -7,9 +7,8 @@ Staff never see it: a new one goes by email, and the previous one stops working.
 from __future__ import annotations
 
 from flask import current_app
-from flask_jwt_extended import jwt_required
 
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import no_content
 from app.api.schemas.applications import StatusLinkSentOut

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.render import actor_ref, origin_out, resume_out, stage_fields
-from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema
+from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictInt, Text, UserRef, page_schema, updated_after_field
 from app.api.schemas.questions import AnswerOut
 from app.models import Application
 from app.models.candidates import SOURCES
@@ -266,11 +266,13 @@ class ApplicationListArgs(PageArgs):
     job_id = Id()
     stage = fields.String(validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."))
     flagged = fields.Boolean(metadata=FLAGGED)
+    updated_after = updated_after_field()
 
 
 class JobApplicationListArgs(PageArgs):
     stage = fields.String(validate=validate.Regexp(KEY_PATTERN, error="Not a stage key."))
     flagged = fields.Boolean(metadata=FLAGGED)
+    updated_after = updated_after_field()
 
 
 class StatusLinkSentOut(ma.Schema):

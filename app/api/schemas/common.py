@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -58,6 +60,14 @@ class CompanyRef(ma.Schema):
 class UserRef(ma.Schema):
     id = fields.Integer(required=True)
     full_name = fields.String(required=True)
+
+
+def updated_after_field() -> fields.AwareDateTime:
+    """`updated_after` of a list: an ISO 8601 time (UTC when it names no offset)."""
+    return fields.AwareDateTime(
+        default_timezone=UTC,
+        metadata={"description": "Only items changed after this time (ISO 8601; UTC unless it says otherwise)."},
+    )
 
 
 class PageArgs(ma.Schema):

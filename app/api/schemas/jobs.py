@@ -5,7 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas.common import CompanyRef, Id, PageArgs, StrictBool, StrictInt, Text, page_schema
+from app.api.schemas.common import (
+    CompanyRef,
+    Id,
+    PageArgs,
+    StrictBool,
+    StrictInt,
+    Text,
+    page_schema,
+    updated_after_field,
+)
 from app.models.jobs import DEPARTMENT_MAX, EMPLOYMENT_TYPES, HEADCOUNT_MAX, JOB_STATUSES
 
 SALARY_MAX = 2_000_000_000  # fits the column
@@ -79,6 +88,7 @@ JobPage = page_schema(JobOut, "JobPage")
 
 
 class JobListArgs(PageArgs):
+    updated_after = updated_after_field()
     q = Text(validate=validate.Length(max=200), metadata={"description": "Words in the title or description."})
     company_id = Id()
     location = Text(validate=validate.Length(max=200))

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 
 from app.web.dashboard import (  # noqa: E402,F401
+    api_keys,
     applications,
     board,
     board_bulk,

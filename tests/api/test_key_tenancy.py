@@ -1,0 +1,80 @@
+"""Tenancy with API keys: a key holding every scope reaches nothing of another company.
+
+Every operation a key may call that names an object is tried, straight from the
+URL map, so an operation added later is covered without being listed here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.api.key_auth import required_scope
+from app.extensions import db
+from app.models import Application, Job, Note, RejectionReason
+from app.services import api_keys, pipelines, rejection_reasons
+
+STAGES = [
+    {"name": "New", "category": "applied"},
+    {"name": "Offer", "category": "offer"},
+    {"name": "Hired", "category": "hired"},
+]
+PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+BODIES = {
+    "POST": {"to": "screening", "body": "x", "name": "x", "label": "x"},
+    "PATCH": {"title": "Taken over", "label": "Taken over", "name": "Taken over"},
+    "PUT": {"stages": [], "questions": [], "text": "x"},
+}
+
+
+@pytest.fixture
+def theirs(world, factory) -> dict[str, int]:
+    globex = world["globex"]
+    draft = factory.job(globex["recruiter"], status="draft")  # open jobs are public
+    application = factory.application(world["bob"], globex["job"])
+    template = pipelines.create_template(globex["admin"], name="Theirs", stages=STAGES)
+    reason = rejection_reasons.create_reason(globex["admin"], label="Theirs")
+    db.session.commit()
+    return {
+        "job_id": draft.id,
+        "application_id": application.id,
+        "template_id": template.id,
+        "reason_id": reason.id,
+    }
+
+
+def _operations():
+    for rule in current_app.url_map.iter_rules():
+        names = PARAM.findall(rule.rule)
+        if not names:
+            continue
+        blueprint = rule.endpoint.rpartition(".")[0]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if required_scope(blueprint, method) is not None:
+                yield method, rule.rule, names
+
+
+def test_a_key_with_every_scope_reaches_nothing_of_another_company(api, world, theirs):
+    key = api_keys.create_key(world["acme"]["admin"], name="All", scopes=list(api_keys.SCOPES)).secret
+    db.session.commit()
+    tried = 0
+    for method, rule, names in _operations():
+        if not set(names) <= set(theirs):
+            continue  # a sub-object (an attachment, a batch): its parent is covered by another operation
+        path = PARAM.sub(lambda m: str(theirs[m.group(1)]), rule).removeprefix("/api/v1")
+        response = api.request(method, path, token=key, json=BODIES.get(method))
+        tried += 1
+        if method == "GET":
+            assert response.status_code == 404, (method, rule, response.status_code)
+        else:
+            assert response.status_code in (404, 422), (method, rule, response.status_code, response.get_json())
+    assert tried >= 25
+    db.session.expire_all()
+    application = db.session.get(Application, theirs["application_id"])
+    assert application.stage == "applied" and application.version == 1
+    assert db.session.get(Job, theirs["job_id"]).title != "Taken over"
+    assert db.session.get(RejectionReason, theirs["reason_id"]).label == "Theirs"
+    assert db.session.scalar(select(func.count()).select_from(Note)) == 0
