@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_jwt_extended import jwt_required
-
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import no_content
 from app.api.schemas.profiles import CandidateOut, CandidatePatch, TagNameArgs, TagNameIn, TagOut

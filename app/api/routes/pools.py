@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_jwt_extended import jwt_required
 
-from app.api.auth import caller
+from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import LINK_HEADER, no_content, page_response
 from app.api.render import application_out
