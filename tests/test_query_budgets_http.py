@@ -972,3 +972,108 @@ CASES += [
          lambda w: f"/dashboard/webhooks/{_hook_delivery(w)}/replay", ok=(302,)),
     Case("POST", f"/dashboard{HOOK}/delete", "admin", lambda w: f"/dashboard/webhooks/{_hook(w)}/delete", ok=(302,)),
 ]  # fmt: skip
+
+
+# Candidate profiles, tags and talent pools (both doors).
+def _record(w: World) -> int:
+    """The company's record of the world's candidate (who applied)."""
+    from app.models import Application
+
+    return db.session.get(Application, w.application).candidate_id
+
+
+def _tagged(w: World) -> int:
+    """The world's candidate with a tag on (for taking it off)."""
+    from app.services import tags
+
+    tags.tag_candidate(w.user("recruiter"), _record(w), "Known")
+    db.session.commit()
+    return _record(w)
+
+
+def _fresh_tag(w: World) -> int:
+    from app.services import tags
+
+    tag = tags.create_tag(w.user("recruiter"), name=f"Tag {_n()}")
+    db.session.commit()
+    return tag.id
+
+
+def _pool(w: World) -> int:
+    """A fresh pool with the world's candidate and 3 more people in it."""
+    from app.models import Application
+    from app.services import pools
+
+    pool = pools.create_pool(w.user("recruiter"), name=f"Pool {_n()}")
+    others = [db.session.get(Application, i).candidate_id for i in w.fresh_applications(3)]
+    pools.add_members(w.user("recruiter"), pool.id, [_record(w), *others])
+    db.session.commit()
+    return pool.id
+
+
+def _pool_member(w: World) -> str:
+    """A pool and a member of it without an application to the world's job: `<pool>/members/<candidate>`."""
+    from app.models import Application
+    from app.services import pools
+
+    pool_id = _pool(w)
+    (other,) = bulk.applications(w.fresh_job(), 1)
+    candidate_id = db.session.get(Application, other).candidate_id
+    pools.add_members(w.user("recruiter"), pool_id, [candidate_id])
+    db.session.commit()
+    return f"{pool_id}/members/{candidate_id}"
+
+
+CASES += [
+    Case("GET", f"{A}/candidates/<int:candidate_id>", "manager", lambda w: f"{A}/candidates/{_tagged(w)}"),
+    Case("PATCH", f"{A}/candidates/<int:candidate_id>", "recruiter", lambda w: f"{A}/candidates/{_record(w)}",
+         lambda w: {"location": f"City {_n()}", "phone": "+44 20 7946 0958"}),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/tags", "recruiter",
+         lambda w: f"{A}/candidates/{_record(w)}/tags", lambda w: {"name": f"New {_n()}"}, (201,)),
+    Case("DELETE", f"{A}/candidates/<int:candidate_id>/tags", "manager",
+         lambda w: f"{A}/candidates/{_tagged(w)}/tags?name=known", ok=(204,)),
+    Case("GET", f"{A}/tags", "manager", lambda w: f"{A}/tags"),
+    Case("POST", f"{A}/tags", "recruiter", lambda w: f"{A}/tags", lambda w: {"name": f"Tag {_n()}"}, (201,)),
+    Case("PATCH", f"{A}/tags/<int:tag_id>", "admin", lambda w: f"{A}/tags/{_fresh_tag(w)}",
+         lambda w: {"name": f"Renamed {_n()}"}),
+    Case("DELETE", f"{A}/tags/<int:tag_id>", "admin", lambda w: f"{A}/tags/{_fresh_tag(w)}", ok=(204,)),
+    Case("GET", f"{A}/pools", "manager", lambda w: f"{A}/pools?limit=100"),
+    Case("POST", f"{A}/pools", "recruiter", lambda w: f"{A}/pools", lambda w: {"name": f"Pool {_n()}"}, (201,)),
+    Case("GET", f"{A}/pools/<int:pool_id>", "manager", lambda w: f"{A}/pools/{_pool(w)}"),
+    Case("PATCH", f"{A}/pools/<int:pool_id>", "admin", lambda w: f"{A}/pools/{_pool(w)}",
+         lambda w: {"description": f"Later {_n()}"}),
+    Case("DELETE", f"{A}/pools/<int:pool_id>", "admin", lambda w: f"{A}/pools/{_pool(w)}", ok=(204,)),
+    Case("GET", f"{A}/pools/<int:pool_id>/members", "manager", lambda w: f"{A}/pools/{_pool(w)}/members?limit=100"),
+    Case("POST", f"{A}/pools/<int:pool_id>/members", "recruiter", lambda w: f"{A}/pools/{_pool(w)}/members",
+         lambda w: {"candidate_ids": [_record(w)]}),
+    Case("DELETE", f"{A}/pools/<int:pool_id>/members", "recruiter", lambda w: f"{A}/pools/{_pool(w)}/members",
+         lambda w: {"candidate_ids": [_record(w)]}),
+    Case("POST", f"{A}/pools/<int:pool_id>/members/<int:candidate_id>/apply", "recruiter",
+         lambda w: f"{A}/pools/{_pool_member(w)}/apply", lambda w: {"job_id": w.job}, (201,)),
+    Case("POST", f"{A}/applications/bulk", "recruiter", lambda w: f"{A}/applications/bulk",
+         lambda w: {"action": "add_tag", "ids": w.fresh_applications(), "tag": f"Bulk {_n()}"}),
+    Case("GET", "/dashboard/candidates/<int:candidate_id>", "recruiter",
+         lambda w: f"/dashboard/candidates/{_tagged(w)}"),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>", "recruiter",
+         lambda w: f"/dashboard/candidates/{_record(w)}",
+         lambda w: {"full_name": f"Ada {_n()}", "phone": "+44 20 7946 0958", "source": "sourced"}, (302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/tags", "recruiter",
+         lambda w: f"/dashboard/candidates/{_record(w)}/tags", lambda w: {"name": f"New {_n()}"}, (302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/tags/remove", "manager",
+         lambda w: f"/dashboard/candidates/{_tagged(w)}/tags/remove", lambda w: {"name": "Known"}, (302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/pools", "recruiter",
+         lambda w: f"/dashboard/candidates/{_record(w)}/pools", lambda w: {"pool_id": str(_pool(w))}, (302,)),
+    Case("GET", "/dashboard/pools", "manager", lambda w: "/dashboard/pools"),
+    Case("POST", "/dashboard/pools", "recruiter", lambda w: "/dashboard/pools",
+         lambda w: {"name": f"Pool {_n()}", "description": "Later"}, (302,)),
+    Case("GET", "/dashboard/pools/<int:pool_id>", "recruiter", lambda w: f"/dashboard/pools/{_pool(w)}"),
+    Case("POST", "/dashboard/pools/<int:pool_id>/delete", "admin", lambda w: f"/dashboard/pools/{_pool(w)}/delete",
+         ok=(302,)),
+    Case("POST", "/dashboard/pools/<int:pool_id>/members/<int:candidate_id>/remove", "recruiter",
+         lambda w: f"/dashboard/pools/{_pool_member(w)}/remove", ok=(302,)),
+    Case("POST", "/dashboard/pools/<int:pool_id>/members/<int:candidate_id>/apply", "recruiter",
+         lambda w: f"/dashboard/pools/{_pool_member(w)}/apply", lambda w: {"job_id": str(w.job)}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/bulk",
+         lambda w: {"ids": [str(i) for i in w.fresh_applications()], "action": "add_tag",
+                    "tag": f"Bulk {_n()}"}, (302,)),
+]  # fmt: skip

@@ -38,13 +38,16 @@ def init_app(app: Flask) -> None:
         applications,
         auth,
         bulk,
+        candidate_profiles,
         companies,
         jobs,
         pipelines,
+        pools,
         privacy,
         questions,
         reports,
         status_links,
+        tags,
     )
     from app.api.routes import audit as audit_routes
     from app.api.routes import candidate_search as candidates
@@ -74,6 +77,9 @@ def init_app(app: Flask) -> None:
         status_links,
         templates,
         reports,
+        candidate_profiles,
+        tags,
+        pools,
     )
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge

@@ -35,6 +35,9 @@ RESOURCES: dict[str, str] = {
     "api_webhooks": "webhooks",
     "api_messages": "applications",
     "api_audit": "audit",
+    "api_candidate_profiles": "candidates",
+    "api_tags": "candidates",
+    "api_pools": "candidates",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

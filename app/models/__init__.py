@@ -17,6 +17,7 @@ from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.replies import InboundMessage, ReplyAddress
 from app.models.search import CandidateSearch, ResumeText
 from app.models.sessions import WebSession
+from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
 from app.models.webhooks import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "Candidate",
     "CandidateSearch",
+    "CandidateTag",
     "Company",
     "DeliveryStatus",
     "EmailTemplate",
@@ -45,6 +47,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "OutboxMessage",
+    "PoolMember",
     "PrivacyNotice",
     "QuestionKind",
     "RejectionReason",
@@ -55,6 +58,8 @@ __all__ = [
     "StageChange",
     "StageTemplate",
     "StoredFile",
+    "Tag",
+    "TalentPool",
     "User",
     "WebSession",
     "WebhookDelivery",

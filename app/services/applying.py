@@ -275,18 +275,20 @@ def add_candidate(
     actor: User,
     job_id: int,
     *,
-    details: CandidateDetails,
+    details: CandidateDetails | None = None,
     source: str | None,
     referrer: str | None = None,
     note: str | None = None,
     cover_letter: str | None = "",
     resume: resumes.ResumeUpload | None = None,
+    candidate: Candidate | None = None,
 ) -> Application:
     """Recruiters and admins add a person to their job themselves (sourced, referred, met at an event).
 
     The email is optional (a sourced person may have none); with one, the
-    company's existing record of that person is used. No mail goes to the person:
-    they did not apply.
+    company's existing record of that person is used. `candidate`: a record of
+    the company's already (a talent pool's member), instead of `details`. No
+    mail goes to the person: they did not apply.
     """
     actor = require_user(actor)
     job = job_for_applying(job_id, actor)
@@ -295,15 +297,18 @@ def add_candidate(
     require_role(actor, *EDITORS, action="add candidates")
     if job.status == JobStatus.CLOSED:
         raise Conflict("This job is closed; reopen it to add people.")
+    if candidate is not None and candidate.company_id != job.company_id:
+        raise NotFound("That candidate was not found.")
     check = Checker()
-    details = candidates.check_details(check, details, email_required=False)
+    if candidate is None:
+        details = candidates.check_details(check, details or CandidateDetails(), email_required=False)
     source = check.choice("source", source, STAFF_SOURCES, required=True)
     referrer = check.line("referrer", referrer, required=source == "referral", max_len=200) or None
     note = check.text("note", note, max_len=10000) or None
     cover_letter = check.text("cover_letter", cover_letter or "", max_len=10000) or ""
     _raise_if_any(check, _check_resume(check, resume, required=False))
 
-    record = candidates.record_for(job.company_id, details, source=source)
+    record = candidate or candidates.record_for(job.company_id, details, source=source)
     stored = resumes.store(resume) if resume is not None else None
     application = _insert_once(
         job,

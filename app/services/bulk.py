@@ -1,4 +1,4 @@
-"""Bulk actions: move, reject or annotate many applications at once, and undo a bulk move.
+"""Bulk actions: move, reject, annotate or tag many applications at once, and undo a bulk move.
 
 Each application either fully succeeds or is reported with why not (`not_found`,
 `stale`, `illegal`, `invalid`); the others still go through. Every moved
@@ -42,7 +42,8 @@ from app.webhooks.listeners import stage_event
 from app.webhooks.record import batched as batched_events
 from app.webhooks.record import record as record_events
 
-ACTIONS = ("move", "reject", "note", "email")
+TAG_ACTIONS = ("add_tag", "remove_tag")
+ACTIONS = ("move", "reject", "note", "email", *TAG_ACTIONS)
 CHUNK = 100
 MAX_ID = 2_147_483_647
 BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -120,6 +121,7 @@ def run(
     subject: str | None = None,
     body: str | None = None,
     send_at=None,
+    tag: str | None = None,
 ) -> BulkResult:
     """Apply one action to many applications of the actor's company.
 
@@ -138,6 +140,10 @@ def run(
     check = Checker()
     check.choice("action", action, ACTIONS, required=True)
     check.raise_if_any()
+    if action in TAG_ACTIONS:
+        wanted = _items(check, items)
+        check.raise_if_any()
+        return _tag_all(actor, wanted, tag, add=action == "add_tag")
     if action not in ("note", "email") and actor.role not in EDITORS:
         raise Forbidden("Only recruiters and admins can move applications between stages.")
     wanted = _items(check, items)
@@ -416,6 +422,35 @@ def _email_all(actor: User, wanted: list[tuple[int, int | None]], draft: message
         rows.append(messages.outbox_message(application, actor, draft))
         result.succeeded.append(Done(application.id, application.stage, application.version))
     add_messages(rows)
+    return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
+
+
+def _tag_all(actor: User, wanted: list[tuple[int, int | None]], name, *, add: bool) -> BulkResult:
+    """Put a tag (by name) on, or take it off, each application's candidate: per chunk one SELECT and one
+    INSERT (or DELETE). Adding an unknown name creates the tag (recruiters and admins)."""
+    from app.services import tags
+
+    tag = tags.resolve(actor, name, create=add)
+    result = BulkResult(action="add_tag" if add else "remove_tag", batch_id=None)
+    expected = dict(wanted)
+    ids = sorted(expected)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = _load(actor, chunk, lock=False)
+        candidates = []
+        for app_id in chunk:
+            application = found.get(app_id)
+            if application is None:
+                result.failed.append(Failure(app_id, "not_found", NOT_FOUND))
+            elif (stale := _stale(application, expected[app_id])) is not None:
+                result.failed.append(stale)
+            else:
+                candidates.append(application.candidate_id)
+                result.succeeded.append(Done(app_id, application.stage, application.version))
+        if add:
+            tags.add_pairs([(candidate_id, tag.id) for candidate_id in candidates], actor.id)
+        else:
+            tags.remove_from(sorted(set(candidates)), tag.id)
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.api.key_auth import required_scope
 from app.extensions import db
 from app.models import Application, Job, Note, RejectionReason
-from app.services import api_keys, pipelines, rejection_reasons
+from app.services import api_keys, pipelines, pools, rejection_reasons, tags
 
 STAGES = [
     {"name": "New", "category": "applied"},
@@ -24,7 +24,7 @@ STAGES = [
 ]
 PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 BODIES = {
-    "POST": {"to": "screening", "body": "x", "name": "x", "label": "x"},
+    "POST": {"to": "screening", "body": "x", "name": "x", "label": "x", "job_id": 1, "candidate_ids": [1]},
     "PATCH": {"title": "Taken over", "label": "Taken over", "name": "Taken over"},
     "PUT": {"stages": [], "questions": [], "text": "x"},
 }
@@ -37,12 +37,18 @@ def theirs(world, factory) -> dict[str, int]:
     application = factory.application(world["bob"], globex["job"])
     template = pipelines.create_template(globex["admin"], name="Theirs", stages=STAGES)
     reason = rejection_reasons.create_reason(globex["admin"], label="Theirs")
+    tag = tags.create_tag(globex["admin"], name="Theirs")
+    pool = pools.create_pool(globex["admin"], name="Theirs")
+    pools.add_members(globex["admin"], pool.id, [application.candidate_id])
     db.session.commit()
     return {
         "job_id": draft.id,
         "application_id": application.id,
         "template_id": template.id,
         "reason_id": reason.id,
+        "candidate_id": application.candidate_id,
+        "tag_id": tag.id,
+        "pool_id": pool.id,
     }
 
 

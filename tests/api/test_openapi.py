@@ -78,6 +78,14 @@ EXPECTED |= {
     "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
     "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay": {"post"},
     "/api/v1/events": {"get"},
+    "/api/v1/candidates/{candidate_id}": {"get", "patch"},
+    "/api/v1/candidates/{candidate_id}/tags": {"post", "delete"},
+    "/api/v1/tags": {"get", "post"},
+    "/api/v1/tags/{tag_id}": {"patch", "delete"},
+    "/api/v1/pools": {"get", "post"},
+    "/api/v1/pools/{pool_id}": {"get", "patch", "delete"},
+    "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
+    "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
 
 

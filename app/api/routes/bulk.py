@@ -55,6 +55,7 @@ def run(data):
             subject=data.get("subject"),
             body=data.get("body"),
             send_at=data.get("send_at"),
+            tag=data.get("tag"),
         )
     except ValidationFailed as error:
         if error.errors and "ids" in error.errors and field != "ids":

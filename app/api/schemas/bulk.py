@@ -27,7 +27,7 @@ class BulkIn(ma.Schema):
         validate=validate.OneOf(ACTIONS),
         metadata={
             "description": "`move` to the stage `to`, `reject` with a reason, add `note` as a staff note, "
-            "or `email` the candidates (`subject`, `body`)."
+            "or `email` the candidates (`subject`, `body`); `add_tag` / `remove_tag` on the applications' candidates."
         },
     )
     ids = fields.List(StrictInt(validate=validate.Range(1, MAX_ID)), metadata={"description": IDS_DOC})
@@ -68,6 +68,12 @@ class BulkIn(ma.Schema):
     send_at = fields.AwareDateTime(
         allow_none=True, metadata={"description": "`email`: send at this time (within 90 days); left out: now."}
     )
+    tag = Text(
+        allow_none=True,
+        validate=validate.Length(max=50),
+        metadata={"description": "`add_tag` / `remove_tag`: the tag's name (any case). Adding an unknown name "
+                  "creates the tag (recruiters and admins)."},
+    )  # fmt: skip
 
     @ma.validates_schema
     def _one_list(self, data, **kwargs):

@@ -10,6 +10,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     audit,
     board,
     board_bulk,
+    candidate_profiles,
     candidate_search,
     candidates,
     company,
@@ -25,6 +26,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     reports,
     routes,
     stage_templates,
+    tags_pools,
     team,
     webhooks,
 )

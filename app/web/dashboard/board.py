@@ -17,7 +17,7 @@ from app import workflow
 from app.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.models.candidates import SOURCES
-from app.services import applications, board, rejection_reasons, undo
+from app.services import applications, board, rejection_reasons, tags, undo
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.board_forms import UndoForm
@@ -76,8 +76,10 @@ def job(job_id: int):
     else:
         data = board.board(user, job_id, **filters, cursor=args.get("cursor") or None)
     pipeline = data.pipeline
+    shown = [card.id for card in data.rows] if view == "list" else [c.id for col in data.columns for c in col.cards]
     return render_template(
         "dashboard/pipeline.html",
+        card_tags=tags.for_applications(user.company_id, shown),  # one query for every card of the page
         view=view,
         data=data,
         job=data.job,

@@ -28,8 +28,10 @@ DONE = {
     "reject": "Rejected {n}.",
     "note": "Added the note to {n}.",
     "email": "Your email to the candidates of {n} is on its way.",
+    "add_tag": "Tagged {n} “{tag}”.",
+    "remove_tag": "Took “{tag}” off {n}.",
 }
-STAFF_ACTIONS = ("note", "email")  # open to hiring managers too
+MOVES = ("move", "reject")  # the others are open to hiring managers too
 
 
 def _applications(n: int) -> str:
@@ -62,7 +64,7 @@ def bulk_action(job_id: int):
     if not form.validate_on_submit() or action is None or ids is None:
         flash("That bulk action could not be read; reload the page and try again.", "danger")
         return redirect(back)
-    if action not in STAFF_ACTIONS and current_user.role not in EDITORS:
+    if action in MOVES and current_user.role not in EDITORS:
         abort(403, description="Only recruiters and admins can move or reject applications.")
     limit = current_app.config["BULK_MAX"]
     if form.all.data:
@@ -82,7 +84,7 @@ def bulk_action(job_id: int):
     to = {"move": form.to.data or None, "reject": workflow.FINAL_KEYS[0]}.get(action)
     note = (form.note.data or "").strip() or None
     pipeline = workflow.for_job(job)
-    if action not in STAFF_ACTIONS and form.confirm.data != "1":
+    if action in MOVES and form.confirm.data != "1":
         preview = board.bulk_preview(current_user, ids, to)
         if preview.emailed:
             reason = None
@@ -116,14 +118,15 @@ def bulk_action(job_id: int):
             note=note,
             subject=form.subject.data if action == "email" else None,
             body=form.body.data if action == "email" else None,
+            tag=form.tag.data if action in bulk.TAG_ACTIONS else None,
         )
     except DomainError as error:
         flash_error(error)
         return redirect(back)
     done = len(result.succeeded)
     if done:
-        text = DONE[action].format(n=_applications(done), stage=pipeline.label(to) if to else "")
-        if result.batch_id and action not in STAFF_ACTIONS:
+        text = DONE[action].format(n=_applications(done), stage=pipeline.label(to) if to else "", tag=form.tag.data)
+        if result.batch_id and action in MOVES:
             undo_url = url_for("dashboard.bulk_undo", batch_id=result.batch_id)
             flash({"text": text, "url": undo_url, "change_id": "", "next": back}, "undo")
         else:

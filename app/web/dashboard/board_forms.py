@@ -16,12 +16,13 @@ class UndoForm(SafeForm):
 class BulkForm(SafeForm):
     """The board's bulk bar; the selected ids come as repeated `ids` fields (checkboxes on the cards)."""
 
-    action = StringField()  # move | reject | note | email: the button pressed
+    action = StringField()  # move | reject | note | email | add_tag | remove_tag: the button pressed
     to = StringField()
     reason_id = IntegerField(validators=[Optional()])
     note = TextAreaField(validators=[Length(max=10000)])
     subject = StringField()  # email: checked with its body by the service (app/services/messages.py)
     body = TextAreaField()
+    tag = StringField(validators=[Length(max=50)])  # add_tag | remove_tag: the tag's name
     all = BooleanField()  # every application matching the filters below, not the ticked ones
     stage = StringField()
     flagged = BooleanField()
