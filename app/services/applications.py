@@ -52,7 +52,8 @@ def apply(
 def get_application(actor: User, application_id: int) -> Application:
     """The candidate who applied, or staff of the job's company; anyone else: not found."""
     actor = require_user(actor)
-    application = db.session.get(Application, application_id)
+    # The answers come in the same statement: every page and answer that shows an application shows them.
+    application = db.session.get(Application, application_id, options=[joinedload(Application.answers)])
     if application is None or not can_view(actor, application):
         raise NotFound("That application was not found.")
     return application
@@ -224,11 +225,16 @@ def move_stage(
     if to == "rejected" and isinstance(reason_id, int) and not isinstance(reason_id, bool):
         # The chosen reason comes with the application in one statement; both are then read from the session
         # (kept referenced here: the session's identity map holds objects only while someone does).
-        _kept = db.session.execute(
-            select(Application, RejectionReason)
-            .outerjoin(RejectionReason, RejectionReason.id == reason_id)
-            .where(Application.id == application_id)
-        ).first()
+        _kept = (
+            db.session.execute(
+                select(Application, RejectionReason)
+                .outerjoin(RejectionReason, RejectionReason.id == reason_id)
+                .where(Application.id == application_id)
+                .options(joinedload(Application.answers))
+            )
+            .unique()
+            .first()
+        )
     application = get_application(actor, application_id)
     check = Checker()
     note = check.text("note", note, max_len=5000) or None
