@@ -18,13 +18,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    """A cell's text; one a spreadsheet would run as a formula gets a leading apostrophe (numbers stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+def _lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
@@ -35,9 +40,10 @@ def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Response:
+def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Response:
     """A streamed text/csv download (`rows` is consumed while the answer is sent, in the request's context)."""
     response = Response(stream_with_context(_lines(header, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

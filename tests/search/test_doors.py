@@ -6,8 +6,8 @@ import csv
 import io
 
 from app.api.auth import issue_tokens
+from app.core.csv_export import safe_cell as cell
 from app.extensions import db
-from app.search.csv_export import cell
 from tests.search.conftest import add
 from tests.web.conftest import login
 

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
+from app.core.csv_export import safe_cell as cell
 from app.extensions import db
 from app.services import applications, jobs
-from app.web.csv_export import cell
 from tests.web.conftest import login
 
 

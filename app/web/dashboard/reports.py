@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from app.core.csv_export import csv_response
 from app.errors import ValidationFailed
 from app.models import JobStatus
 from app.models.candidates import SOURCES
 from app.services import analytics
 from app.services import reports as read_models
-from app.web.csv_export import csv_response
 from app.web.dashboard import bp
 from app.web.login import staff_required
 
