@@ -16,6 +16,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import DeliveryStatus, Event, Role, User, WebhookDelivery, WebhookEndpoint
 from app.models.base import utcnow
+from app.services import audit
 from app.services.access import EDITORS, require_member, require_role, require_user
 from app.services.pagination import Page, clamp_limit, decode_cursor, encode_cursor, paginate_desc
 from app.services.validation import Checker
@@ -73,6 +74,12 @@ def _check(check: Checker, fields: dict, *, creating: bool) -> dict:
     return clean
 
 
+def _audit(action: str, actor: User, endpoint: WebhookEndpoint, **details) -> None:
+    audit.record(
+        action, actor=actor, object_type="webhook", object_id=endpoint.id, details={"url": endpoint.url, **details}
+    )
+
+
 def list_endpoints(actor: User) -> list[WebhookEndpoint]:
     """The company's endpoints, oldest first (at most MAX_ENDPOINTS: one statement)."""
     company_id = _admin_company(actor)
@@ -102,6 +109,7 @@ def create_endpoint(actor: User, **fields) -> WithSecret:
     endpoint = WebhookEndpoint(company_id=company_id, secret=secret, **{"description": "", "event_types": "", **clean})
     db.session.add(endpoint)
     db.session.flush()
+    _audit("webhook.created", actor, endpoint)
     return WithSecret(endpoint, secret)
 
 
@@ -121,6 +129,7 @@ def update_endpoint(actor: User, endpoint_id: int, **fields) -> WebhookEndpoint:
         endpoint.failure_count = 0
         schedule(db.session(), {endpoint.company_id})
     db.session.flush()
+    _audit("webhook.updated", actor, endpoint, changed=sorted(clean))
     return endpoint
 
 
@@ -128,6 +137,7 @@ def delete_endpoint(actor: User, endpoint_id: int) -> None:
     """Delete the endpoint and its delivery log."""
     endpoint = get_endpoint(actor, endpoint_id)
     db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    _audit("webhook.deleted", actor, endpoint)
     db.session.delete(endpoint)
     db.session.flush()
 
@@ -137,6 +147,7 @@ def rotate_secret(actor: User, endpoint_id: int) -> WithSecret:
     endpoint = get_endpoint(actor, endpoint_id)
     endpoint.secret = signing.new_secret()
     db.session.flush()
+    _audit("webhook.secret_rotated", actor, endpoint)
     return WithSecret(endpoint, endpoint.secret)
 
 

@@ -139,3 +139,14 @@ def test_an_intact_log_verifies_from_the_console(world, runner):
     assert runner.invoke(args=["audit", "seal"]).exit_code == 0
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_webhook_changes_are_recorded(world):
+    from app.services import webhooks
+
+    admin = world["acme"]["admin"]
+    made = webhooks.create_endpoint(admin, url="https://93.184.215.14/hooks", event_types=[])
+    webhooks.rotate_secret(admin, made.endpoint.id)
+    webhooks.delete_endpoint(admin, made.endpoint.id)
+    db.session.commit()
+    assert _actions(world["acme"]["company"].id)[-3:] == ["webhook.created", "webhook.secret_rotated", "webhook.deleted"]
