@@ -149,4 +149,8 @@ def test_webhook_changes_are_recorded(world):
     webhooks.rotate_secret(admin, made.endpoint.id)
     webhooks.delete_endpoint(admin, made.endpoint.id)
     db.session.commit()
-    assert _actions(world["acme"]["company"].id)[-3:] == ["webhook.created", "webhook.secret_rotated", "webhook.deleted"]
+    assert _actions(world["acme"]["company"].id)[-3:] == [
+        "webhook.created",
+        "webhook.secret_rotated",
+        "webhook.deleted",
+    ]
