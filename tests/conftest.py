@@ -134,11 +134,10 @@ def factory(app):
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests belong to the PostgreSQL run; deselect them on SQLite."""
-    if _postgres_url():
-        return
-    keep = [item for item in items if "postgres" not in item.keywords]
-    dropped = [item for item in items if "postgres" in item.keywords]
+    """PostgreSQL-only tests belong to the PostgreSQL run, SQLite-only ones to the SQLite run; deselect the others."""
+    unwanted = "sqlite_only" if _postgres_url() else "postgres"
+    keep = [item for item in items if unwanted not in item.keywords]
+    dropped = [item for item in items if unwanted in item.keywords]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
