@@ -35,7 +35,7 @@ from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
 from tests.careers.images import png
 from tests.factories import PASSWORD
-from tests.plugins.statements import BUDGET, BULK_UNDO_BUDGET
+from tests.plugins.statements import APPLY_BUDGET, BUDGET, BULK_UNDO_BUDGET
 from tests.web.conftest import csrf, login
 
 _unique = itertools.count(1)
@@ -292,7 +292,7 @@ CASES = [
     Case("GET", f"{A}/jobs/<int:job_id>/applications", "manager",
          lambda w: f"{A}/jobs/{w.job}/applications?stage=interview&limit=100"),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "fresh", lambda w: f"{A}/jobs/{w.job}/applications",
-         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,)),
+         lambda w: {"cover_letter": "Hi", "answers": w.answers(), "consent": True}, (201,), budget=APPLY_BUDGET),
     Case("POST", f"{A}/jobs/<int:job_id>/applications", "anonymous", lambda w: f"{A}/jobs/{w.job}/applications",
          lambda w: {"candidate.full_name": "Guest", "candidate.email": f"guest{_n()}@example.com", "consent": "true",
                     "answers": json.dumps(w.answers()), "resume": (io.BytesIO(pdf_bytes()), "cv.pdf")}, (202,),
@@ -429,7 +429,7 @@ CASES = [
     Case("POST", "/dashboard/jobs/<int:job_id>/candidates/new", "recruiter",
          lambda w: f"/dashboard/jobs/{w.job}/candidates/new",
          lambda w: {"full_name": "Rita Referred", "email": f"rita{_n()}@example.com", "source": "referral",
-                    "referrer": "Sam Staff", "note": "Strong"}, (302,)),
+                    "referrer": "Sam Staff", "note": "Strong"}, (302,), budget=APPLY_BUDGET),
     Case("POST", "/dashboard/applications/<int:application_id>/status-link/revoke", "recruiter",
          lambda w: f"/dashboard/applications/{w.guest_application()}/status-link/revoke", ok=(302,)),
     Case("POST", "/dashboard/applications/<int:application_id>/status-link", "recruiter",

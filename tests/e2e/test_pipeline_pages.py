@@ -91,8 +91,8 @@ def test_reject_with_a_listed_reason_and_phone_widths(factory, new_page, page_er
     recruiter.get_by_role("button", name="Reject application").click()
     expect(recruiter.get_by_text("Bob Second's application is rejected.")).to_be_visible()
     recruiter.goto(f"/dashboard/applications/{application_id}")
-    expect(recruiter.locator(".timeline")).to_contain_text("Position filled")
-    expect(recruiter.locator(".timeline")).to_contain_text("Filled by an internal move.")
+    expect(recruiter.locator(".activity")).to_contain_text("Position filled")
+    expect(recruiter.locator(".activity")).to_contain_text("Filled by an internal move.")
 
     admin = new_page()
     admin.set_viewport_size({"width": 375, "height": 800})

@@ -172,7 +172,7 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     staff.screenshot(path=paths["question-editor"], full_page=True)
 
     staff.goto(f"/dashboard/applications/{application_id}")
-    staff.get_by_label("Add a note").fill("Pairing session went well: clear about trade-offs, asks good questions.")
+    staff.locator("#notes textarea").fill("Pairing session went well: clear about trade-offs, asks good questions.")
     staff.get_by_role("button", name="Add note").click()
     expect(staff.get_by_text("Note added.")).to_be_visible()
     staff.goto(f"/dashboard/applications/{application_id}")  # without the flash message

@@ -12,7 +12,7 @@ from app.api.auth import issue_tokens
 from app.extensions import db
 from app.models import Application, Candidate, StoredFile
 from tests.api.conftest import ApiClient, pdf_bytes
-from tests.plugins.statements import BUDGET
+from tests.plugins.statements import APPLY_BUDGET, BUDGET
 from tests.web.conftest import csrf, login
 
 PDF = "application/pdf"
@@ -186,7 +186,7 @@ def test_an_apply_with_a_resume_stays_within_the_budget(app, factory, count_stat
             content_type="multipart/form-data",
         )
     assert response.status_code == 201, response.get_data(as_text=True)
-    assert log.count <= BUDGET, log.report()
+    assert log.count <= APPLY_BUDGET, log.report()
     assert sum("INSERT INTO stored_files" in sql for sql in log.statements) == 1, log.report()
 
 
