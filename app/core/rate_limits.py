@@ -29,9 +29,13 @@ def inject_headers(response: Response) -> Response:
     current = limiter.current_limit if limiter.enabled else None
     if current is None:
         return response
+    try:  # reading the counts asks the limiter's storage (Redis), which may be down: answer without them
+        remaining, reset_at = current.remaining, current.reset_at
+    except Exception:
+        return response
     response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
-    response.headers["X-RateLimit-Remaining"] = str(current.remaining)
-    response.headers["X-RateLimit-Reset"] = str(current.reset_at)
+    response.headers["X-RateLimit-Remaining"] = str(remaining)
+    response.headers["X-RateLimit-Reset"] = str(reset_at)
     if response.status_code == 429 and "Retry-After" not in response.headers:
-        response.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
+        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return response
