@@ -265,19 +265,23 @@ def require_candidate(actor: User, candidate_id: int) -> Candidate:
     return candidate
 
 
-def dismiss(actor: User, proposal_id: int) -> DuplicateCandidate:
+def dismiss(actor: User, proposal_id: int) -> Proposal:
     """Not the same person: the pair stays dismissed, whatever later passes find (recruiters and admins)."""
     actor = _staff(actor)
-    pair = db.session.get(DuplicateCandidate, proposal_id)
-    if pair is None or pair.company_id != actor.company_id:
+    stmt, _a, _b = _proposals()
+    row = db.session.execute(
+        stmt.where(DuplicateCandidate.id == proposal_id, DuplicateCandidate.company_id == actor.company_id)
+    ).first()
+    if row is None:
         raise NotFound("That possible duplicate was not found.")
     require_role(actor, *EDITORS, action="dismiss a possible duplicate")
+    pair = row[0]
     if pair.status == "open":
         pair.status = "dismissed"
         pair.decided_by_id = actor.id
         pair.decided_at = utcnow()
         db.session.flush()
-    return pair
+    return _proposal(row)
 
 
 def close_pair(company_id: int, a: int, b: int, status: str, actor: User | None) -> None:
