@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas.common import MAX_ID, StrictInt, page_schema
+from app.api.schemas.common import MAX_ID, Id, StrictInt, page_schema
 
 PERSON = "`id`, `full_name`, `email`, `phone`, `location`, `links`."
 
@@ -31,7 +31,7 @@ class DuplicateList(ma.Schema):
 
 
 class CandidateMergePreviewArgs(ma.Schema):
-    other_id = StrictInt(required=True, validate=validate.Range(1, MAX_ID))
+    other_id = Id(required=True, metadata={"description": "The record that would be merged into this one."})
 
 
 class CandidateFieldConflictOut(ma.Schema):
