@@ -67,15 +67,20 @@ def _editor(actor: User | None) -> User:
     return actor
 
 
-def _pair(actor: User, keep_id: int, other_id: int) -> tuple[Candidate, Candidate]:
+def _pair(actor: User, keep_id: int, other_id: int | None) -> tuple[Candidate, Candidate]:
     """Both records of the caller's company (else 404), live, and two of them (else 422). One statement."""
+    wanted = {keep_id} if other_id is None else {keep_id, other_id}
     rows = {
         c.id: c
         for c in db.session.scalars(
-            select(Candidate).where(Candidate.id.in_({keep_id, other_id}), Candidate.company_id == actor.company_id)
+            select(Candidate).where(Candidate.id.in_(wanted), Candidate.company_id == actor.company_id)
         )
     }
-    if keep_id not in rows or other_id not in rows:
+    if keep_id not in rows:
+        raise NotFound("That candidate was not found.")
+    if other_id is None:
+        raise ValidationFailed("Name the record to merge.", errors={"other_id": ["Required."]})
+    if other_id not in rows:
         raise NotFound("That candidate was not found.")
     if keep_id == other_id:
         raise ValidationFailed(
@@ -101,7 +106,7 @@ def _choices(keep: Candidate, other: Candidate) -> list[FieldChoice]:
     return found
 
 
-def preview(actor: User, keep_id: int, other_id: int) -> Preview:
+def preview(actor: User, keep_id: int, other_id: int | None) -> Preview:
     """What a merge would do: the differing fields and whose value stays, applications moving, shared jobs."""
     actor = _editor(actor)
     keep, other = _pair(actor, keep_id, other_id)
@@ -133,7 +138,7 @@ def _check_fields(chosen: dict | None) -> dict[str, str]:
     return chosen
 
 
-def merge(actor: User, keep_id: int, other_id: int, fields: dict | None = None) -> CandidateMerge:
+def merge(actor: User, keep_id: int, other_id: int | None, fields: dict | None = None) -> CandidateMerge:
     """Fold `other` into `keep` and record exactly what moved. Recruiters and admins; fixed statement count."""
     actor = _editor(actor)
     chosen = _check_fields(fields)

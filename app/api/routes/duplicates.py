@@ -101,7 +101,7 @@ def candidate_duplicates(candidate_id: int):
 @blp.alt_response(409, response="CONFLICT", description="One of them was merged already.")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="The same record twice.")
 @blp.doc(security=BEARER)
-def merge_preview(candidate_id: int, other_id: int):
+def merge_preview(candidate_id: int, other_id: int | None = None):
     """What merging `other_id` into this candidate would do: the fields that differ and whose value stays."""
     view = merging.preview(caller(), candidate_id, other_id)
     return {

@@ -31,7 +31,9 @@ class DuplicateList(ma.Schema):
 
 
 class CandidateMergePreviewArgs(ma.Schema):
-    other_id = Id(required=True, metadata={"description": "The record that would be merged into this one."})
+    other_id = Id(
+        metadata={"description": "The record that would be merged into this one (required)."},
+    )
 
 
 class CandidateFieldConflictOut(ma.Schema):
