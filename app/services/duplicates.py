@@ -53,8 +53,10 @@ def _stale():
     )
 
 
-def stale_ids(limit: int = BATCH) -> list[int]:
-    return list(db.session.scalars(select(Candidate.id).where(_stale()).order_by(Candidate.id).limit(limit)))
+def stale_ids(limit: int = BATCH, after: int = 0) -> list[int]:
+    """The next stale records by id (keyset: a record that stays stale cannot hold the pass in place)."""
+    stmt = select(Candidate.id).where(_stale(), Candidate.id > after).order_by(Candidate.id).limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,20 @@ class Keys:
     values: dict  # column name -> key (None: nothing to compare by)
 
 
+KEY_COLUMNS = ("email_key", "phone_e164", "linkedin_key", "name_key", "resume_hash")
+
+
 def _refresh_keys(ids: list[int]) -> list[Keys]:
-    """Recompute and store the keys of these records (the resume hash from their newest readable text)."""
+    """Recompute the keys of these records (the resume hash from their newest readable text), store the
+    ones that changed, and mark the records compared."""
+    # Taken before reading: an edit made while the batch runs is stamped later, so it is compared next time.
+    now = utcnow()
     people = db.session.execute(
         select(
-            Candidate.id, Candidate.company_id, Candidate.full_name, Candidate.email, Candidate.phone, Candidate.links
+            Candidate.id, Candidate.company_id, Candidate.full_name, Candidate.email, Candidate.phone, Candidate.links,
+            *(getattr(Candidate, name) for name in KEY_COLUMNS),
         ).where(Candidate.id.in_(ids), Candidate.merged_into_id.is_(None))
-    ).all()
+    ).all()  # fmt: skip
     if not people:
         return []
     texts: dict[int, str] = {}
@@ -80,19 +89,25 @@ def _refresh_keys(ids: list[int]) -> list[Keys]:
         .order_by(ResumeText.extracted_at)
     ):
         texts[candidate_id] = text  # the newest wins
-    now = utcnow()
     found = []
+    # Core UPDATEs: updated_at and the version stay as they were (the keys are not an edit).
     for person in people:
         values = keys_for(full_name=person.full_name, email=person.email, phone=person.phone, links=person.links)
         values["resume_hash"] = resume_hash(texts.get(person.id))
-        # Core UPDATE: updated_at and the version stay as they were (the keys are not an edit).
-        db.session.execute(
-            update(Candidate)
-            .where(Candidate.id == person.id)
-            .values(**values, duplicates_checked_at=now, updated_at=Candidate.updated_at)
-            .execution_options(synchronize_session=False)
-        )
+        if any(getattr(person, name) != values[name] for name in KEY_COLUMNS):
+            db.session.execute(
+                update(Candidate)
+                .where(Candidate.id == person.id)
+                .values(**values, updated_at=Candidate.updated_at)
+                .execution_options(synchronize_session=False)
+            )
         found.append(Keys(person.id, person.company_id, values))
+    db.session.execute(
+        update(Candidate)
+        .where(Candidate.id.in_([p.id for p in people]))
+        .values(duplicates_checked_at=now, updated_at=Candidate.updated_at)
+        .execution_options(synchronize_session=False)
+    )
     return found
 
 
@@ -170,13 +185,15 @@ def check(ids: list[int]) -> int:
     return _propose(people, _matches(people)) if people else 0
 
 
-def find_all(batches: int = 50) -> dict:
-    """The pass: every stale record, BATCH at a time, committed per batch."""
+def find_all(batches: int = 500) -> dict:
+    """The pass: every stale record, BATCH at a time (100,000 a run at most), committed per batch."""
     done = {"checked": 0, "pairs": 0}
+    after = 0
     for _ in range(batches):
-        ids = stale_ids()
+        ids = stale_ids(after=after)
         if not ids:
             break
+        after = ids[-1]
         done["pairs"] += check(ids)
         done["checked"] += len(ids)
         db.session.commit()
