@@ -122,7 +122,8 @@ def merge_candidates(candidate_id: int):
         if other_id is None:
             abort(422)
         return redirect(url_for("dashboard.merge_page", candidate_id=candidate_id, other_id=other_id))
-    flash(f"Merged: {record.moved and len(record.moved.get('applications', []))} application(s) moved.", "success")
+    moved = len((record.moved or {}).get("applications", []))
+    flash(f"Merged: {moved} application(s) moved. The merge can be undone from the Duplicates page.", "success")
     return redirect(url_for("dashboard.candidate_profile", candidate_id=candidate_id))
 
 
