@@ -69,6 +69,7 @@ def pair(world, add, factory):
     return {
         "keep": keep.id, "other": other.id, "moved": sorted([other_app.id, second.id]), "same_job": same_job.id,
         "keep_app": db.session.scalar(select(Application.id).where(Application.candidate_id == keep.id)),
+        "pool": mine.id,
     }  # fmt: skip
 
 
@@ -112,6 +113,8 @@ def test_preview_then_merge_keeps_everything_and_undo_restores_exactly(api, toke
     assert db.session.get(Application, pair["same_job"]).candidate_id == other
     tombstone = db.session.get(Candidate, other)
     assert tombstone.merged_into_id == keep and tombstone.email is None
+    members = api.get(f"/pools/{pair['pool']}/members", token=access).get_json()["items"]
+    assert [m["candidate"]["id"] for m in members] == [keep]  # the tombstone's own membership is not listed
     listed = api.get("/candidates?limit=100", token=access).get_json()["items"]
     assert keep in {c["id"] for c in listed} and other not in {c["id"] for c in listed}
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(keep))).all()
