@@ -152,6 +152,10 @@ class Config:
     # Candidate search: how often the sweep indexes what no job did, and how long it leaves a change to its job.
     SEARCH_SWEEP_INTERVAL = _int("SEARCH_SWEEP_INTERVAL", 60)
     SEARCH_SWEEP_GRACE = _int("SEARCH_SWEEP_GRACE", 30)
+    # Duplicate candidates: the pass that compares records changed since it last ran (nightly by default),
+    # and how many days a merge can be undone.
+    DUPLICATES_INTERVAL = _int("DUPLICATES_INTERVAL", 24 * 3600)
+    MERGE_UNDO_DAYS = _int("MERGE_UNDO_DAYS", 30)
     # Rejection emails wait this long (seconds) before they go out: a rejection at 2 a.m. or by a
     # mis-click can still be undone or cancelled. 0 sends them at once.
     MAIL_REJECTION_DELAY = _int("MAIL_REJECTION_DELAY", 2 * 3600)

@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     mail.init_app(app)
     from app.search import queue, tasks  # noqa: F401  (the index listeners and the periodic sweep)
+    from app.services import duplicates_tasks  # noqa: F401  (duplicates: after-create job, periodic pass)
 
     webhooks.init_app(app)
     api.init_app(app)

@@ -1073,3 +1073,67 @@ CASES += [
          lambda w: {"ids": [str(i) for i in w.fresh_applications()], "action": "add_tag",
                     "tag": f"Bulk {_n()}"}, (302,)),
 ]  # fmt: skip
+
+
+# Duplicate candidates and merges. A merge moves each kind of row in one UPDATE (applications, resume
+# texts, tags, pool memberships) and writes both records, the merge, the proposal and the audit row;
+# the undo reads the merge and moves the same rows back: a fixed count above BUDGET, whatever the size.
+MERGE_BUDGET = 12
+
+
+def _dupes(w: World) -> tuple[int, int, int]:
+    """Two fresh records of the company proposed as duplicates: (proposal, a, b)."""
+    from app.models import Application, DuplicateCandidate
+
+    a, b = sorted(db.session.get(Application, i).candidate_id for i in w.fresh_applications(2))
+    pair = DuplicateCandidate(company_id=w.company, candidate_a_id=a, candidate_b_id=b, reasons=["phone"])
+    db.session.add(pair)
+    db.session.commit()
+    return pair.id, a, b
+
+
+def _to_merge(w: World) -> tuple[int, int]:
+    """(keep, other): the world's candidate (many applications once grown) and a fresh record with a tag."""
+    from app.services import tags
+
+    _, _, other = _dupes(w)
+    tags.tag_candidate(w.user("recruiter"), other, f"Dupe {_n()}")
+    db.session.commit()
+    return _record(w), other
+
+
+def _merged(w: World, *, worlds: bool = True) -> int:
+    """A merge into a fresh record, still undoable: of the world's candidate, or of another fresh record."""
+    from app.services import merging
+
+    _, keep, other = _dupes(w)
+    record = merging.merge(w.user("recruiter"), keep, _record(w) if worlds else other, {"email": "other"})
+    db.session.commit()
+    return record.id
+
+
+CASES += [
+    Case("GET", f"{A}/duplicates", "manager", lambda w: (_dupes(w), f"{A}/duplicates?limit=100")[1]),
+    Case("POST", f"{A}/duplicates/<int:proposal_id>/dismiss", "recruiter",
+         lambda w: f"{A}/duplicates/{_dupes(w)[0]}/dismiss"),
+    Case("GET", f"{A}/candidates/<int:candidate_id>/duplicates", "manager",
+         lambda w: f"{A}/candidates/{_dupes(w)[1]}/duplicates"),
+    Case("GET", f"{A}/candidates/<int:candidate_id>/merge-preview", "recruiter",
+         lambda w: "{}/candidates/{}/merge-preview?other_id={}".format(A, *_to_merge(w))),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/merge", "recruiter",
+         lambda w: f"{A}/candidates/{_record(w)}/merge", lambda w: {"other_id": _to_merge(w)[1]}, (201,),
+         budget=MERGE_BUDGET),
+    Case("POST", f"{A}/merges/<int:merge_id>/undo", "recruiter", lambda w: f"{A}/merges/{_merged(w)}/undo",
+         budget=MERGE_BUDGET),
+    Case("GET", "/dashboard/duplicates", "recruiter",
+         lambda w: (_dupes(w), _merged(w, worlds=False), "/dashboard/duplicates")[2]),
+    Case("POST", "/dashboard/duplicates/<int:proposal_id>/dismiss", "recruiter",
+         lambda w: f"/dashboard/duplicates/{_dupes(w)[0]}/dismiss", lambda w: {}, (302,)),
+    Case("GET", "/dashboard/candidates/<int:candidate_id>/merge", "recruiter",
+         lambda w: "/dashboard/candidates/{}/merge?other_id={}".format(*_to_merge(w))),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/merge", "recruiter",
+         lambda w: f"/dashboard/candidates/{_record(w)}/merge",
+         lambda w: {"other_id": str(_to_merge(w)[1]), "email": "other"}, (302,), budget=MERGE_BUDGET),
+    Case("POST", "/dashboard/merges/<int:merge_id>/undo", "recruiter", lambda w: f"/dashboard/merges/{_merged(w)}/undo",
+         lambda w: {}, (302,), budget=MERGE_BUDGET),
+]  # fmt: skip

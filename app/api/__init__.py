@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         bulk,
         candidate_profiles,
         companies,
+        duplicates,
         jobs,
         pipelines,
         pools,
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         candidate_profiles,
         tags,
         pools,
+        duplicates,
     )
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge

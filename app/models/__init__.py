@@ -5,6 +5,7 @@ from app.models.applications import Application, JobStageCount, Note, StageChang
 from app.models.audit import AuditEvent
 from app.models.candidates import Candidate
 from app.models.companies import Company
+from app.models.duplicates import CandidateMerge, DuplicateCandidate
 from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
@@ -29,10 +30,12 @@ __all__ = [
     "ApplicationAnswer",
     "AuditEvent",
     "Candidate",
+    "CandidateMerge",
     "CandidateSearch",
     "CandidateTag",
     "Company",
     "DeliveryStatus",
+    "DuplicateCandidate",
     "EmailTemplate",
     "EmploymentType",
     "Event",

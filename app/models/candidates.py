@@ -35,9 +35,26 @@ class Candidate(db.Model):
         Index("ix_candidates_company_id_id", "company_id", "id"),
         Index("ix_candidates_user_id", "user_id"),
         Index("ix_candidates_email", "email"),
+        # Duplicates are looked up by these keys within a company (app/services/duplicates.py).
+        Index("ix_candidates_company_email_key", "company_id", "email_key"),
+        Index("ix_candidates_company_phone_e164", "company_id", "phone_e164"),
+        Index("ix_candidates_company_linkedin_key", "company_id", "linkedin_key"),
+        Index("ix_candidates_company_resume_hash", "company_id", "resume_hash"),
+        Index("ix_candidates_merged_into_id", "merged_into_id"),
     )
     # Columns holding personal data: what an export shows and an erasure blanks.
-    __personal_data__ = ("full_name", "email", "phone", "location", "links")
+    __personal_data__ = (
+        "full_name",
+        "email",
+        "phone",
+        "location",
+        "links",
+        "email_key",
+        "phone_e164",
+        "linkedin_key",
+        "name_key",
+        "resume_hash",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"))
@@ -52,6 +69,17 @@ class Candidate(db.Model):
     preferred_language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Duplicate detection keys (app/services/dedupe_keys.py), kept on write and by the duplicates pass.
+    email_key: Mapped[str | None] = mapped_column(String(254))
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    linkedin_key: Mapped[str | None] = mapped_column(String(300))
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the newest readable resume text, set by the duplicates pass.
+    resume_hash: Mapped[str | None] = mapped_column(String(64))
+    # When the duplicates pass last compared this record (None: never; older than updated_at: changed since).
+    duplicates_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A tombstone: merged into that record (hidden from lists and search; a merge can be undone).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id", ondelete="SET NULL"))
     # Optimistic concurrency for staff edits (PATCH with the version read; 409 when stale).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -56,6 +56,8 @@ ACTIONS = (
     "email_template.saved",
     "email_template.reset",
     "audit.exported",
+    "candidate.merged",
+    "candidate.merge_undone",
 )
 _TABLE = AuditEvent.__table__
 

@@ -143,8 +143,12 @@ def _decode(cursor: str | None, ranked: bool) -> tuple[float | None, int] | None
         raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None
 
 
+# Merged records (tombstones, app/services/merging.py) are neither listed nor found.
+LIVE = Candidate.merged_into_id.is_(None)
+
+
 def _listing(company_id: int, where, after) -> Select:
-    stmt = select(*CARD).where(Candidate.company_id == company_id)
+    stmt = select(*CARD).where(Candidate.company_id == company_id, LIVE)
     if where is not None:
         stmt = stmt.where(where)
     if after is not None:
@@ -164,7 +168,7 @@ def _postgres(company_id: int, q: str, simple: bool, where, after, size: int | N
     inner = (
         select(CandidateSearch.candidate_id.label("id"), rank)
         .join(Candidate, Candidate.id == CandidateSearch.candidate_id)
-        .where(CandidateSearch.company_id == company_id, Candidate.company_id == company_id, matched)
+        .where(CandidateSearch.company_id == company_id, Candidate.company_id == company_id, LIVE, matched)
     )
     if where is not None:
         inner = inner.where(where)
@@ -191,7 +195,7 @@ def _sqlite(company_id: int, match: str, where, after) -> Select:
         select(*CARD, snippet, rank)
         .select_from(FTS_TABLE)
         .join(Candidate, Candidate.id == FTS_TABLE.c.rowid)
-        .where(FTS.op("MATCH")(match), Candidate.company_id == company_id)
+        .where(FTS.op("MATCH")(match), Candidate.company_id == company_id, LIVE)
     )
     if where is not None:
         stmt = stmt.where(where)

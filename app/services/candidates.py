@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Candidate, User
 from app.models.base import utcnow
 from app.models.candidates import LINK_KINDS, SOURCES
+from app.services.dedupe_keys import keys_for
 from app.services.validation import Checker
 
 
@@ -93,6 +94,8 @@ def record_for(company_id: int, details: CandidateDetails, *, source: str, user_
         "user_id": user_id if user_id is not None or not details.email else _verified_account(details.email),
         "created_at": now,
         "updated_at": now,
+        # Duplicate detection keys, in the same INSERT (the comparison itself runs in the worker).
+        **keys_for(full_name=details.full_name, email=details.email, phone=details.phone, links=details.links),
     }
     stmt = _upsert().values(**values)
     if details.email:

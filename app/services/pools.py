@@ -153,7 +153,8 @@ def members(actor: User, pool_id: int, *, limit: int | None = None, cursor: str 
     stmt = (
         select(PoolMember, Candidate)
         .join(Candidate, Candidate.id == PoolMember.candidate_id)
-        .where(PoolMember.pool_id == pool.id)
+        # A merged record (a tombstone) is not listed: the record it was merged into is.
+        .where(PoolMember.pool_id == pool.id, Candidate.merged_into_id.is_(None))
     )
     after = decode_cursor(cursor)
     if after is not None:

@@ -87,6 +87,15 @@ EXPECTED |= {
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
     "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
+# Duplicate candidates, merges and their undo.
+EXPECTED |= {
+    "/api/v1/duplicates": {"get"},
+    "/api/v1/duplicates/{proposal_id}/dismiss": {"post"},
+    "/api/v1/candidates/{candidate_id}/duplicates": {"get"},
+    "/api/v1/candidates/{candidate_id}/merge-preview": {"get"},
+    "/api/v1/candidates/{candidate_id}/merge": {"post"},
+    "/api/v1/merges/{merge_id}/undo": {"post"},
+}
 
 
 def _spec(client) -> dict:

@@ -106,7 +106,7 @@ def test_after_commit_jobs_go_to_the_search_queue(app_with_redis, factory):
     )
     assert queue.count == 0  # nothing before the commit
     db.session.commit()
-    assert queue.count == 2  # the resume's extraction, the candidate's indexing
+    assert queue.count == 3  # the resume's extraction, the candidate's indexing, the duplicates check
     from app.mail.worker import make_worker
 
     make_worker(app).work(burst=True)

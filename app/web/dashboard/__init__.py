@@ -14,6 +14,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     candidate_search,
     candidates,
     company,
+    duplicates,
     email_templates,
     job_pipeline,
     jobs,
