@@ -507,6 +507,19 @@ CASES = [
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
+    # Retention, erasure, legal holds, withdrawn consent.
+    Case("GET", f"{A}/retention-policy", "admin", lambda w: f"{A}/retention-policy"),
+    Case("PUT", f"{A}/retention-policy", "admin", lambda w: f"{A}/retention-policy",
+         lambda w: {"retention_days": 300 + _n(), "retention_hired_days": None}),
+    Case("GET", f"{A}/retention-policy/preview", "admin", lambda w: f"{A}/retention-policy/preview"),
+    Case("GET", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs"),
+    Case("POST", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs", ok=(201,)),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/erase", "admin",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/erase", budget=BUDGET + 12),
+    Case("PUT", f"{A}/candidates/<int:candidate_id>/legal-hold", "admin",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/consent-withdrawal"),
 ]  # fmt: skip
 
 
@@ -976,6 +989,13 @@ def _record(w: World) -> int:
     from app.models import Application
 
     return db.session.get(Application, w.application).candidate_id
+
+
+def _fresh_record(w: World) -> int:
+    """The record of a candidate who just applied (erasing or holding it twice would be refused)."""
+    from app.models import Application
+
+    return db.session.get(Application, w.fresh_application()).candidate_id
 
 
 def _tagged(w: World) -> int:

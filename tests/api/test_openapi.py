@@ -87,6 +87,15 @@ EXPECTED |= {
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
     "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
+# Retention, erasure, legal holds and withdrawn consent.
+EXPECTED |= {
+    "/api/v1/retention-policy": {"get", "put"},
+    "/api/v1/retention-policy/preview": {"get"},
+    "/api/v1/retention-runs": {"get", "post"},
+    "/api/v1/candidates/{candidate_id}/erase": {"post"},
+    "/api/v1/candidates/{candidate_id}/legal-hold": {"put", "delete"},
+    "/api/v1/candidates/{candidate_id}/consent-withdrawal": {"post"},
+}
 
 
 def _spec(client) -> dict:

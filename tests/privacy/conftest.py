@@ -12,6 +12,7 @@ from app.models import Application, CandidateTag, Tag
 from app.services import applications, applying, messages, pools, replies
 from app.services.candidates import CandidateDetails
 from app.services.resumes import ResumeUpload
+from tests.api.conftest import api, token, world  # noqa: F401 (fixtures)
 from tests.search.documents import reportlab_pdf
 
 NAME = "Zenobia Quillfeather"
@@ -45,10 +46,10 @@ def make_person(tenant, *, name: str = NAME, email: str = EMAIL, job=None) -> Pe
     db.session.flush()
     db.session.add(CandidateTag(candidate_id=application.candidate_id, tag_id=tag.id))
     db.session.commit()
-    token = replies.new_token()
+    reply_token = replies.new_token()
     from app.models import ReplyAddress
 
-    address = ReplyAddress(application_id=application.id, company_id=application.company_id, token=token)
+    address = ReplyAddress(application_id=application.id, company_id=application.company_id, token=reply_token)
     db.session.add(address)
     db.session.commit()
     replies.store(
