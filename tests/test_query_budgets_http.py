@@ -520,6 +520,19 @@ CASES = [
          lambda w: f"{A}/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}),
     Case("POST", f"{A}/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
          lambda w: f"{A}/candidates/{_fresh_record(w)}/consent-withdrawal"),
+    Case("GET", "/dashboard/privacy/retention", "admin", lambda w: "/dashboard/privacy/retention"),
+    Case("POST", "/dashboard/privacy/retention", "admin", lambda w: "/dashboard/privacy/retention",
+         lambda w: {"retention_days": str(300 + _n()), "retention_hired_days": ""}, (302,)),
+    Case("POST", "/dashboard/privacy/retention/run", "admin", lambda w: "/dashboard/privacy/retention/run",
+         ok=(302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/erase", "admin",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/erase", ok=(302,), budget=BUDGET + 12),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold", "admin",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}, (302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold/lift", "admin",
+         lambda w: f"/dashboard/candidates/{_held_record(w)}/legal-hold/lift", ok=(302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/consent-withdrawal", ok=(302,)),
 ]  # fmt: skip
 
 
@@ -996,6 +1009,16 @@ def _fresh_record(w: World) -> int:
     from app.models import Application
 
     return db.session.get(Application, w.fresh_application()).candidate_id
+
+
+def _held_record(w: World) -> int:
+    """A fresh candidate record under a legal hold (for lifting it)."""
+    from app.services import erasure
+
+    candidate_id = _fresh_record(w)
+    erasure.set_legal_hold(w.user("admin"), candidate_id, "Tribunal")
+    db.session.commit()
+    return candidate_id
 
 
 def _tagged(w: World) -> int:

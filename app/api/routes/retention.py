@@ -7,11 +7,11 @@ from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.schemas.retention import (
     CandidateErasedOut,
+    CandidatePrivacyOut,
     LegalHoldIn,
     RetentionPolicyIn,
     RetentionPolicyOut,
     RetentionPreviewOut,
-    CandidatePrivacyOut,
     RetentionRunList,
     RetentionRunOut,
 )
