@@ -201,6 +201,11 @@ class Config:
     # the chain defaults to one derived from SECRET_KEY; set AUDIT_HMAC_KEY to keep it apart.
     AUDIT_SEAL_INTERVAL = _int("AUDIT_SEAL_INTERVAL", 60)
     AUDIT_HMAC_KEY = _str("AUDIT_HMAC_KEY") or None
+    # Retention policies run this often (seconds; 0 turns the schedule off), anonymising at most
+    # RETENTION_BATCH candidates per company per run; the admin page previews at most RETENTION_PREVIEW_LIMIT.
+    RETENTION_INTERVAL = _int("RETENTION_INTERVAL", 86400)
+    RETENTION_BATCH = _int("RETENTION_BATCH", 500)
+    RETENTION_PREVIEW_LIMIT = _int("RETENTION_PREVIEW_LIMIT", 500)
     # Every API request, per credential (an API key or a token) and per client address.
     API_RATE_LIMIT = _str("API_RATE_LIMIT", "600 per minute")
     API_ADDRESS_RATE_LIMIT = _str("API_ADDRESS_RATE_LIMIT", "1200 per minute")

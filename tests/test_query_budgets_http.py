@@ -507,6 +507,32 @@ CASES = [
     Case("GET", "/me/applications", "candidate", lambda w: "/me/applications"),
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{w.application}"),
+    # Retention, erasure, legal holds, withdrawn consent.
+    Case("GET", f"{A}/retention-policy", "admin", lambda w: f"{A}/retention-policy"),
+    Case("PUT", f"{A}/retention-policy", "admin", lambda w: f"{A}/retention-policy",
+         lambda w: {"retention_days": 300 + _n(), "retention_hired_days": None}),
+    Case("GET", f"{A}/retention-policy/preview", "admin", lambda w: f"{A}/retention-policy/preview"),
+    Case("GET", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs"),
+    Case("POST", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs", ok=(201,)),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/erase", "admin",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/erase", budget=BUDGET + 12),
+    Case("PUT", f"{A}/candidates/<int:candidate_id>/legal-hold", "admin",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}),
+    Case("POST", f"{A}/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/consent-withdrawal"),
+    Case("GET", "/dashboard/privacy/retention", "admin", lambda w: "/dashboard/privacy/retention"),
+    Case("POST", "/dashboard/privacy/retention", "admin", lambda w: "/dashboard/privacy/retention",
+         lambda w: {"retention_days": str(300 + _n()), "retention_hired_days": ""}, (302,)),
+    Case("POST", "/dashboard/privacy/retention/run", "admin", lambda w: "/dashboard/privacy/retention/run",
+         ok=(302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/erase", "admin",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/erase", ok=(302,), budget=BUDGET + 12),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold", "admin",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}, (302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold/lift", "admin",
+         lambda w: f"/dashboard/candidates/{_held_record(w)}/legal-hold/lift", ok=(302,)),
+    Case("POST", "/dashboard/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/consent-withdrawal", ok=(302,)),
 ]  # fmt: skip
 
 
@@ -976,6 +1002,23 @@ def _record(w: World) -> int:
     from app.models import Application
 
     return db.session.get(Application, w.application).candidate_id
+
+
+def _fresh_record(w: World) -> int:
+    """The record of a candidate who just applied (erasing or holding it twice would be refused)."""
+    from app.models import Application
+
+    return db.session.get(Application, w.fresh_application()).candidate_id
+
+
+def _held_record(w: World) -> int:
+    """A fresh candidate record under a legal hold (for lifting it)."""
+    from app.services import erasure
+
+    candidate_id = _fresh_record(w)
+    erasure.set_legal_hold(w.user("admin"), candidate_id, "Tribunal")
+    db.session.commit()
+    return candidate_id
 
 
 def _tagged(w: World) -> int:

@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     from app.api.routes import messages as messages_routes
     from app.api.routes import notifications as notifications_routes
     from app.api.routes import replies as replies_routes
+    from app.api.routes import retention as retention_routes
     from app.api.routes import webhooks as webhooks_routes
     from app.extensions import csrf
     from app.webhooks import openapi as webhooks_openapi
@@ -86,7 +87,7 @@ def init_app(app: Flask) -> None:
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.blp)
-    for blp in (api_keys_routes.blp, audit_routes.blp):
+    for blp in (api_keys_routes.blp, audit_routes.blp, retention_routes.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     csrf.exempt(replies_routes.blp)  # replies by email (app/services/replies.py)

@@ -18,6 +18,9 @@ def register(app) -> None:
     from app.core.audit_cli import audit_cli
 
     app.cli.add_command(audit_cli)
+    from app.core.privacy_cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
 
 
 @click.command("deploy")

@@ -16,6 +16,7 @@ from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
 from app.models.questions import ApplicationAnswer, JobQuestion, QuestionKind
 from app.models.replies import InboundMessage, ReplyAddress
+from app.models.retention import RetentionRun
 from app.models.search import CandidateSearch, ResumeText
 from app.models.sessions import WebSession
 from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
@@ -56,6 +57,7 @@ __all__ = [
     "RejectionReason",
     "ReplyAddress",
     "ResumeText",
+    "RetentionRun",
     "RevokedToken",
     "Role",
     "StageChange",

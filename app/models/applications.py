@@ -82,7 +82,7 @@ class Application(db.Model):
     # Optimistic concurrency: every UPDATE says WHERE version = <read version>,
     # so of two moves from the same stage only the first can match.
     __mapper_args__ = {"version_id_col": version}
-    __personal_data__ = ("cover_letter", "resume_key", "resume_filename", "consent_ip")
+    __personal_data__ = ("cover_letter", "resume_key", "resume_filename", "consent_ip", "referrer_name")
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.stage}>"
@@ -92,6 +92,8 @@ class StageChange(db.Model):
     """One row per stage change, written in the transaction of the change."""
 
     __tablename__ = "stage_changes"
+    # Free text about the person; the stage, times and reason id stay for the analytics.
+    __personal_data__ = ("note", "reason")
     __table_args__ = (
         CheckConstraint(f"to_category {CATEGORY_CHECK}", name="to_category_known"),
         Index("ix_stage_changes_application_id_id", "application_id", "id"),
@@ -134,6 +136,7 @@ class Note(db.Model):
     """A staff-only note on an application; never shown to candidates."""
 
     __tablename__ = "notes"
+    __personal_data__ = ("body",)
     __table_args__ = (Index("ix_notes_application_id_id", "application_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ class AuditEvent(db.Model):
     connection for refusals, which roll back); sealed into its company's chain soon after."""
 
     __tablename__ = "audit_events"
+    __personal_data__ = ("actor_label", "ip", "user_agent", "details")
     __table_args__ = (
         # The chain: one position per row of each company (0: actions outside any company).
         UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),

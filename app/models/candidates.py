@@ -83,6 +83,14 @@ class Candidate(db.Model):
     # Optimistic concurrency for staff edits (PATCH with the version read; 409 when stale).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
+    # Privacy: erased (identity replaced by a tombstone, free text and files gone); kept from erasure by
+    # an admin's legal hold; consent to keep using their data withdrawn (no pools, no further mail).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_hold_reason: Mapped[str | None] = mapped_column(String(500))
+    legal_hold_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:

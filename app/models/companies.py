@@ -22,6 +22,10 @@ class Company(db.Model):
     logo_content_type: Mapped[str | None] = mapped_column(String(50))
     # The language of candidate emails for people who named none (email_templates.effective's fallback).
     default_language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # Retention policy (days; None: off): candidates are anonymised this long after their last application
+    # ended (rejected, withdrawn, or its job closed), and hired candidates' applicant data after the second.
+    retention_days: Mapped[int | None] = mapped_column()
+    retention_hired_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Active recruiters and admins: who hears of new applications. Read-only; loaded

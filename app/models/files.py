@@ -18,6 +18,7 @@ class StoredFile(db.Model):
     """
 
     __tablename__ = "stored_files"
+    __personal_data__ = ("data",)
     __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)

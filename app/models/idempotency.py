@@ -18,6 +18,7 @@ KEY_MAX = 255
 
 class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_keys"
+    __personal_data__ = ("response_body",)
     __table_args__ = (
         CheckConstraint(f"state IN {IDEMPOTENCY_STATES}", name="state_known"),
         UniqueConstraint("scope", "key", name="uq_idempotency_keys_scope_key"),

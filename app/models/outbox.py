@@ -24,6 +24,7 @@ class OutboxMessage(db.Model):
     """An email to send, written in the transaction of the event that caused it."""
 
     __tablename__ = "outbox_messages"
+    __personal_data__ = ("to_address", "to_name", "subject", "text_body", "html_body", "context", "last_error")
     __table_args__ = (
         CheckConstraint(f"status IN {MESSAGE_STATUSES}", name="status_known"),
         Index("ix_outbox_messages_status_id", "status", "id"),

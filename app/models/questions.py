@@ -78,6 +78,7 @@ class ApplicationAnswer(db.Model):
     """What a candidate answered, as the question stood when they answered it."""
 
     __tablename__ = "application_answers"
+    __personal_data__ = ("value",)
     __table_args__ = (
         CheckConstraint(f"kind IN {QUESTION_KINDS}", name="kind_known"),
         Index("ix_application_answers_application_id_position", "application_id", "position"),

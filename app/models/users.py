@@ -24,6 +24,7 @@ ROLE_VALUES = tuple(r.value for r in Role)
 
 class User(db.Model):
     __tablename__ = "users"
+    __personal_data__ = ("email", "full_name")
     __table_args__ = (
         # Emails are stored normalised, so a plain unique index is case-insensitive.
         CheckConstraint("email = lower(email)", name="email_lowercase"),

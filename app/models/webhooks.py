@@ -29,6 +29,8 @@ class Event(db.Model):
     """
 
     __tablename__ = "events"
+    # The object as the API rendered it when the event happened (names, addresses).
+    __personal_data__ = ("payload",)
     __table_args__ = (
         Index("ix_events_company_id_id", "company_id", "id"),
         Index("ix_events_occurred_at", "occurred_at"),

@@ -37,6 +37,9 @@ class ApiClient:
     def patch(self, path, **kw):
         return self.request("PATCH", path, **kw)
 
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
 

@@ -96,6 +96,15 @@ EXPECTED |= {
     "/api/v1/candidates/{candidate_id}/merge": {"post"},
     "/api/v1/merges/{merge_id}/undo": {"post"},
 }
+# Retention, erasure, legal holds and withdrawn consent.
+EXPECTED |= {
+    "/api/v1/retention-policy": {"get", "put"},
+    "/api/v1/retention-policy/preview": {"get"},
+    "/api/v1/retention-runs": {"get", "post"},
+    "/api/v1/candidates/{candidate_id}/erase": {"post"},
+    "/api/v1/candidates/{candidate_id}/legal-hold": {"put", "delete"},
+    "/api/v1/candidates/{candidate_id}/consent-withdrawal": {"post"},
+}
 
 
 def _spec(client) -> dict:

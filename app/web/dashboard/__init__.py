@@ -25,6 +25,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     reasons,
     replies,
     reports,
+    retention,
     routes,
     stage_templates,
     tags_pools,
