@@ -8,6 +8,13 @@ from app.models.companies import Company
 from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
+from app.models.interviews import (
+    CalendarFeed,
+    Interview,
+    InterviewInterviewer,
+    InterviewKind,
+    InterviewStatus,
+)
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.notifications import Notification, NotificationKind
 from app.models.outbox import MessageStatus, OutboxMessage
@@ -28,6 +35,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "AuditEvent",
+    "CalendarFeed",
     "Candidate",
     "CandidateSearch",
     "CandidateTag",
@@ -38,6 +46,10 @@ __all__ = [
     "Event",
     "IdempotencyKey",
     "InboundMessage",
+    "Interview",
+    "InterviewInterviewer",
+    "InterviewKind",
+    "InterviewStatus",
     "Job",
     "JobQuestion",
     "JobStageCount",
