@@ -8,19 +8,22 @@ interview's `sequence` and is announced (`interview_invites.announce`) in the sa
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Application, Interview, InterviewInterviewer, InterviewKind, InterviewStatus, User
-from app.models.base import utcnow
+from app.models.base import UTCDateTime, utcnow
 from app.services.access import EDITORS, is_member, require_member, require_role, require_user
+from app.services.pagination import MAX_ID, Page, clamp_limit
 from app.services.validation import Checker
 from app.workflow import FINAL_STAGES
 
@@ -327,5 +330,83 @@ def _announce(interview: Interview, method: str, *, dropped: list[int], reason: 
     """Invites (REQUEST) or cancellations (CANCEL) to the candidate and every interviewer, via the outbox;
     interviewers taken off the interview get a CANCEL of their own."""
     from app.services import interview_invites
+    from app.webhooks import catalog
+    from app.webhooks.record import NewEvent, record
 
     interview_invites.announce(interview, method, dropped=dropped, reason=reason)
+    if method == "CANCEL":
+        event_type = "interview.cancelled"
+    else:
+        event_type = "interview.scheduled" if interview.sequence == 0 else "interview.rescheduled"
+    record([NewEvent(interview.company_id, event_type, catalog.INTERVIEW, interview.id, event_payload(interview))])
+
+
+def event_payload(interview: Interview) -> dict:
+    """The interview as webhooks carry it: the API's shape without the interviewers' notes."""
+    from app.api.render_interviews import interview_out
+
+    return interview_out(interview, people(interview.interviewer_ids), notes=False)
+
+
+def people(ids) -> dict[int, User]:
+    """Users by id: from the session when already loaded (the change read them), else one SELECT."""
+    ids = set(ids)
+    found = {}
+    for user_id in ids:
+        user = db.session.identity_map.get(db.session.identity_key(User, user_id)) if user_id else None
+        if user is not None:
+            found[user_id] = user
+    missing = ids - found.keys() - {None}
+    if missing:
+        found |= {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))}
+    return found
+
+
+def sees_notes(actor: User) -> bool:
+    """Interviewers' notes are for the company's staff; never for candidates or their views."""
+    return actor is not None and actor.is_staff
+
+
+def upcoming_for(actor: User, *, limit: int | None = None, cursor: str | None = None) -> Page[Interview]:
+    """The caller's interviews as interviewer that have not ended yet, soonest first (keyset on start, id)."""
+    actor = require_user(actor)
+    require_member(actor, actor.company_id or -1, what="That company")
+    limit = clamp_limit(limit)
+    after = _decode(cursor)
+    stmt = (
+        select(Interview)
+        .join(InterviewInterviewer, InterviewInterviewer.interview_id == Interview.id)
+        .where(
+            InterviewInterviewer.user_id == actor.id,
+            Interview.company_id == actor.company_id,
+            Interview.status == InterviewStatus.SCHEDULED.value,
+            Interview.ends_at >= utcnow(),
+        )
+        .order_by(Interview.starts_at, Interview.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        stmt = stmt.where(tuple_(Interview.starts_at, Interview.id) > tuple_(literal(after[0], UTCDateTime), after[1]))
+    rows = list(db.session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, _encode(rows[-1]) if more and rows else None, limit)
+
+
+def _encode(interview: Interview) -> str:
+    raw = f"{interview.starts_at.isoformat()}|{interview.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> tuple[datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, _, ident = raw.partition("|")
+        at = datetime.fromisoformat(when)
+        if at.tzinfo is None or not ident.isdigit() or int(ident) > MAX_ID:
+            raise ValueError
+        return at.astimezone(UTC), int(ident)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None
