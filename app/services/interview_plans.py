@@ -8,7 +8,7 @@ copy of the scorecard).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import workflow
 from app.errors import NotFound, ValidationFailed
@@ -173,7 +173,13 @@ def set_plan(actor: User, job_id: int, steps) -> tuple[Job, list[InterviewKind]]
         for field in STEP_FIELDS - {"id"}:
             setattr(kind, field, clean[field])
         kept.append(kind)
-    for gone in existing.values():
-        db.session.delete(gone)
     db.session.flush()
+    # The steps left out: one DELETE whatever their number (none is still one statement).
+    db.session.execute(
+        delete(InterviewKind)
+        .where(InterviewKind.job_id == job.id, InterviewKind.id.not_in([k.id for k in kept] or [0]))
+        .execution_options(synchronize_session=False)
+    )
+    for gone in existing.values():
+        db.session.expunge(gone)
     return job, kept

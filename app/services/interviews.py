@@ -350,15 +350,20 @@ def event_payload(interview: Interview) -> dict:
 
 def people(ids) -> dict[int, User]:
     """Users by id: from the session when already loaded (the change read them), else one SELECT."""
-    ids = set(ids)
+    session = db.session()
+    # The session's identity map holds objects weakly: the ones read here are kept for the session's
+    # life, so the invites, the event and the response of one change share one SELECT.
+    kept: dict[int, User] = session.info.setdefault("interview_people", {})
+    ids = {i for i in ids if i}
     found = {}
     for user_id in ids:
-        user = db.session.identity_map.get(db.session.identity_key(User, user_id)) if user_id else None
-        if user is not None:
+        user = kept.get(user_id) or session.identity_map.get(session.identity_key(User, user_id))
+        if user is not None and user in session:
             found[user_id] = user
-    missing = ids - found.keys() - {None}
+    missing = ids - found.keys()
     if missing:
-        found |= {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))}
+        found |= {u.id: u for u in session.scalars(select(User).where(User.id.in_(missing)))}
+    kept.update(found)
     return found
 
 
