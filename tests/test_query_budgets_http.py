@@ -1089,6 +1089,33 @@ CASES += [
     Case("GET", f"{A}/me/interviews", "manager", lambda w: f"{A}/me/interviews?limit=100"),
     Case("POST", f"{A}/me/calendar-feed", "manager", lambda w: f"{A}/me/calendar-feed", ok=(201,)),
     Case("DELETE", f"{A}/me/calendar-feed", "manager", lambda w: _with_feed(w), ok=(204,)),
+    Case("GET", "/dashboard/applications/<int:application_id>/interviews", "recruiter",
+         lambda w: f"/dashboard/applications/{_interviewed(w)}/interviews"),
+    Case("POST", "/dashboard/applications/<int:application_id>/interviews", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_applications(1)[0]}/interviews",
+         lambda w: {"kind_id": "0", "title": f"Call {_n()}", "date": "2031-05-01", "start": "10:00", "end": "11:00",
+                    "timezone": "Europe/Paris", "interviewer_ids": [str(w.manager)]}, (302,)),
+    Case("GET", "/dashboard/interviews/<int:interview_id>/edit", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/edit"),
+    Case("POST", "/dashboard/interviews/<int:interview_id>/edit", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/edit",
+         lambda w: {"title": "Moved", "date": "2031-05-02", "start": "10:00", "end": "11:00",
+                    "timezone": "Europe/Paris", "interviewer_ids": [str(w.manager)], "location": "Room 2"}, (302,)),
+    Case("POST", "/dashboard/interviews/<int:interview_id>/cancel", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/cancel", lambda w: {"reason": "Moved"}, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>/interview-plan", "manager",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/interview-plan", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan",
+         lambda w: {"prefix": "new", "new-name": f"Step {_n()}", "new-duration_minutes": "30",
+                    "new-scorecard": "Skills: Python, SQL"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/interview-plan/remove", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan/remove", lambda w: {"step_id": str(_plan_step(w))},
+         (302,)),
+    Case("GET", "/dashboard/interviews", "manager", lambda w: "/dashboard/interviews"),
+    Case("POST", "/dashboard/interviews/calendar-feed", "manager", lambda w: "/dashboard/interviews/calendar-feed"),
+    Case("POST", "/dashboard/interviews/calendar-feed/revoke", "manager",
+         lambda w: _with_feed(w) and "/dashboard/interviews/calendar-feed/revoke", ok=(302,)),
 ]  # fmt: skip
 
 
@@ -1121,3 +1148,12 @@ def _with_feed(w: World) -> str:
     calendar_feeds.create(w.user("manager"))
     db.session.commit()
     return f"{A}/me/calendar-feed"
+
+
+def _plan_step(w: World) -> int:
+    """A step of the job's interview plan, to remove."""
+    from app.services import interview_plans
+
+    _job, kinds = interview_plans.set_plan(w.user("recruiter"), w.job, [{"name": f"Step {_n()}"}])
+    db.session.commit()
+    return kinds[0].id

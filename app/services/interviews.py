@@ -415,3 +415,16 @@ def _decode(cursor: str | None) -> tuple[datetime, int] | None:
         return at.astimezone(UTC), int(ident)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Not a valid cursor."]}) from None
+
+
+def company_staff(actor: User) -> list[User]:
+    """The active staff of the caller's company, by name: who can be an interviewer."""
+    actor = require_user(actor)
+    require_member(actor, actor.company_id or -1, what="That company")
+    users = db.session.scalars(
+        select(User)
+        .where(User.company_id == actor.company_id, User.active.is_(True))
+        .order_by(User.full_name, User.id)
+        .limit(500)
+    )
+    return [u for u in users if u.is_staff]
