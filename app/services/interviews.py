@@ -428,3 +428,56 @@ def company_staff(actor: User) -> list[User]:
         .limit(500)
     )
     return [u for u in users if u.is_staff]
+
+
+@dataclass(frozen=True)
+class CandidateInterview:
+    """What the candidate sees of an interview: never the notes, nor who interviews."""
+
+    title: str
+    date: str
+    start: str
+    end: str
+    zone: str
+    location: str
+    video_url: str
+
+
+def upcoming_for_candidate(application: Application) -> list[CandidateInterview]:
+    """The application's scheduled interviews that have not ended (one SELECT of the shown columns).
+
+    The caller has already checked that the viewer holds the application (its status link or account).
+    """
+    rows = db.session.execute(
+        select(
+            Interview.title,
+            Interview.starts_at,
+            Interview.ends_at,
+            Interview.timezone,
+            Interview.location,
+            Interview.video_url,
+        )
+        .where(
+            Interview.application_id == application.id,
+            Interview.status == InterviewStatus.SCHEDULED.value,
+            Interview.ends_at >= utcnow(),
+        )
+        .order_by(Interview.starts_at, Interview.id)
+        .limit(20)
+    ).all()
+    shown = []
+    for row in rows:
+        tz = zone(row.timezone) or ZoneInfo("UTC")
+        start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
+        shown.append(
+            CandidateInterview(
+                title=row.title,
+                date=f"{start:%A} {start.day} {start:%B %Y}",
+                start=f"{start:%H:%M}",
+                end=f"{end:%H:%M}",
+                zone=row.timezone,
+                location=row.location,
+                video_url=row.video_url,
+            )
+        )
+    return shown
