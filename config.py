@@ -147,6 +147,8 @@ class Config:
     SMTP_MAX_IDLE_SECONDS = _int("SMTP_MAX_IDLE_SECONDS", 30)
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 5)
     MAIL_RETRY_INTERVALS = _str("MAIL_RETRY_INTERVALS", "10,30,60,90")  # seconds between attempts
+    # Interviewers are reminded this many minutes before an interview (0: no reminder).
+    INTERVIEW_REMINDER_MINUTES = _int("INTERVIEW_REMINDER_MINUTES", 24 * 60)
     MAIL_SWEEP_INTERVAL = _int("MAIL_SWEEP_INTERVAL", 60)  # how often the worker re-enqueues stragglers
     MAIL_SWEEP_GRACE = _int("MAIL_SWEEP_GRACE", 120)  # pending and untouched this long: re-enqueue
     # Candidate search: how often the sweep indexes what no job did, and how long it leaves a change to its job.

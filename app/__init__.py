@@ -89,10 +89,13 @@ def register_input_guards(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app import api, mail, web, webhooks
     from app.feeds import bp as feeds_bp
+    from app.feeds.calendar import bp as calendar_feed_bp
     from app.public import bp as public_bp
+    from app.services import interview_reminders  # noqa: F401  (the periodic interviews.remind)
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(calendar_feed_bp)
     mail.init_app(app)
     from app.search import queue, tasks  # noqa: F401  (the index listeners and the periodic sweep)
     from app.services import duplicates_tasks  # noqa: F401  (duplicates: after-create job, periodic pass)

@@ -1115,6 +1115,50 @@ CASES += [
     Case("POST", "/dashboard/jobs/<int:job_id>/bulk", "recruiter", lambda w: f"/dashboard/jobs/{w.job}/bulk",
          lambda w: {"ids": [str(i) for i in w.fresh_applications()], "action": "add_tag",
                     "tag": f"Bulk {_n()}"}, (302,)),
+    # Interviews: scheduling with invites, plans, the caller's interviews and calendar feed.
+    Case("GET", f"{A}/applications/<int:application_id>/interviews", "manager",
+         lambda w: f"{A}/applications/{_interviewed(w)}/interviews"),
+    Case("POST", f"{A}/applications/<int:application_id>/interviews", "recruiter",
+         lambda w: f"{A}/applications/{w.fresh_applications(1)[0]}/interviews", lambda w: _interview_body(w), (201,)),
+    Case("GET", f"{A}/interviews/<int:interview_id>", "manager", lambda w: f"{A}/interviews/{_interview(w)}"),
+    Case("PATCH", f"{A}/interviews/<int:interview_id>", "recruiter", lambda w: f"{A}/interviews/{_interview(w)}",
+         lambda w: {"starts_at": "2031-05-01T11:00", "location": f"Room {_n()}"}),
+    Case("DELETE", f"{A}/interviews/<int:interview_id>", "recruiter", lambda w: f"{A}/interviews/{_interview(w)}",
+         lambda w: {"reason": "Moved"}),
+    Case("GET", f"{A}/jobs/<int:job_id>/interview-plan", "manager", lambda w: f"{A}/jobs/{w.job}/interview-plan"),
+    Case("PUT", f"{A}/jobs/<int:job_id>/interview-plan", "recruiter", lambda w: f"{A}/jobs/{w.job}/interview-plan",
+         lambda w: {"steps": [{"name": f"Screen {_n()}", "default_interviewer_ids": [w.manager],
+                               "scorecard": [{"name": "Skills", "attributes": ["Python", "SQL"]}]}]}),
+    Case("GET", f"{A}/me/interviews", "manager", lambda w: f"{A}/me/interviews?limit=100"),
+    Case("POST", f"{A}/me/calendar-feed", "manager", lambda w: f"{A}/me/calendar-feed", ok=(201,)),
+    Case("DELETE", f"{A}/me/calendar-feed", "manager", lambda w: _with_feed(w), ok=(204,)),
+    Case("GET", "/dashboard/applications/<int:application_id>/interviews", "recruiter",
+         lambda w: f"/dashboard/applications/{_interviewed(w)}/interviews"),
+    Case("POST", "/dashboard/applications/<int:application_id>/interviews", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_applications(1)[0]}/interviews",
+         lambda w: {"kind_id": "0", "title": f"Call {_n()}", "date": "2031-05-01", "start": "10:00", "end": "11:00",
+                    "timezone": "Europe/Paris", "interviewer_ids": [str(w.manager)]}, (302,)),
+    Case("GET", "/dashboard/interviews/<int:interview_id>/edit", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/edit"),
+    Case("POST", "/dashboard/interviews/<int:interview_id>/edit", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/edit",
+         lambda w: {"title": "Moved", "date": "2031-05-02", "start": "10:00", "end": "11:00",
+                    "timezone": "Europe/Paris", "interviewer_ids": [str(w.manager)], "location": "Room 2"}, (302,)),
+    Case("POST", "/dashboard/interviews/<int:interview_id>/cancel", "recruiter",
+         lambda w: f"/dashboard/interviews/{_interview(w)}/cancel", lambda w: {"reason": "Moved"}, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>/interview-plan", "manager",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/interview-plan", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan",
+         lambda w: {"prefix": "new", "new-name": f"Step {_n()}", "new-duration_minutes": "30",
+                    "new-scorecard": "Skills: Python, SQL"}, (302,)),
+    Case("POST", "/dashboard/jobs/<int:job_id>/interview-plan/remove", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/interview-plan/remove", lambda w: {"step_id": str(_plan_step(w))},
+         (302,)),
+    Case("GET", "/dashboard/interviews", "manager", lambda w: "/dashboard/interviews"),
+    Case("POST", "/dashboard/interviews/calendar-feed", "manager", lambda w: "/dashboard/interviews/calendar-feed"),
+    Case("POST", "/dashboard/interviews/calendar-feed/revoke", "manager",
+         lambda w: _with_feed(w) and "/dashboard/interviews/calendar-feed/revoke", ok=(302,)),
 ]  # fmt: skip
 
 
@@ -1180,3 +1224,43 @@ CASES += [
     Case("POST", "/dashboard/merges/<int:merge_id>/undo", "recruiter", lambda w: f"/dashboard/merges/{_merged(w)}/undo",
          lambda w: {}, (302,), budget=MERGE_BUDGET),
 ]  # fmt: skip
+
+
+def _interview_body(w: World) -> dict:
+    return {"starts_at": "2031-05-01T10:00", "ends_at": "2031-05-01T11:00", "timezone": "Europe/Paris",
+            "title": f"Technical {_n()}", "interviewer_ids": [w.manager], "notes": "Staff only"}  # fmt: skip
+
+
+def _interview(w: World) -> int:
+    """A fresh interview on a fresh application, the manager interviewing."""
+    from app.services import interviews
+
+    application_id = w.fresh_applications(1)[0]
+    interview = interviews.schedule(w.user("recruiter"), application_id, **_interview_body(w))
+    db.session.commit()
+    return interview.id
+
+
+def _interviewed(w: World) -> int:
+    """An application with an interview."""
+    from app.models import Interview
+
+    return db.session.get(Interview, _interview(w)).application_id
+
+
+def _with_feed(w: World) -> str:
+    """The manager has a calendar feed to revoke."""
+    from app.services import calendar_feeds
+
+    calendar_feeds.create(w.user("manager"))
+    db.session.commit()
+    return f"{A}/me/calendar-feed"
+
+
+def _plan_step(w: World) -> int:
+    """A step of the job's interview plan, to remove."""
+    from app.services import interview_plans
+
+    _job, kinds = interview_plans.set_plan(w.user("recruiter"), w.job, [{"name": f"Step {_n()}"}])
+    db.session.commit()
+    return kinds[0].id

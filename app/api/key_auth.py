@@ -39,6 +39,7 @@ RESOURCES: dict[str, str] = {
     "api_tags": "candidates",
     "api_pools": "candidates",
     "api_duplicates": "candidates",
+    "api_interviews": "applications",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

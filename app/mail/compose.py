@@ -243,7 +243,17 @@ def _address(name: str, addr: str) -> Address:
 # Messages about an application that go to its staff, not to the person: they never carry the
 # application's reply address (a colleague's answer is not the candidate's reply, and an
 # out-of-office answer to a reply notification must not come back as another reply).
-STAFF_KINDS = frozenset({"new_application", "application_withdrawn", "reply_received", "mention", "digest"})
+STAFF_KINDS = frozenset(
+    {
+        "new_application",
+        "application_withdrawn",
+        "reply_received",
+        "mention",
+        "digest",
+        "interview_invite_staff",
+        "interview_reminder",
+    }
+)
 
 
 def build_email(
@@ -269,7 +279,40 @@ def build_email(
     message.set_content(content.text, cte=_plain_cte(content.text))
     if content.html:
         message.add_alternative(content.html, subtype="html", cte=_plain_cte(content.html))
+    snapshot = _calendar_snapshot(row)
+    if snapshot is not None:
+        _add_calendar(message, snapshot, sender)
     return message
+
+
+def _calendar_snapshot(row) -> dict | None:
+    """The event an invite carries (`context["calendar"]`, written by app/services/interview_invites.py)."""
+    context = getattr(row, "context", None)
+    snapshot = context.get("calendar") if isinstance(context, dict) else None
+    return snapshot if isinstance(snapshot, dict) else None
+
+
+def _add_calendar(message: EmailMessage, snapshot: dict, sender: str) -> None:
+    """The invite as Gmail, Outlook and Apple Calendar expect it (RFC 6047).
+
+    multipart/mixed: a multipart/alternative of text, HTML and `text/calendar; method=...`
+    (what Outlook and Gmail show as an invitation with its buttons), then the same event
+    as an `invite.ics` attachment (what Apple Mail and other clients open). The organizer
+    is the address the product sends from, under the scheduling person's name.
+    """
+    from app.mail import calendar
+
+    ics = calendar.invite(snapshot, sender_address(sender).addr_spec).decode("utf-8")
+    method = snapshot["method"]
+    message.add_alternative(ics, subtype="calendar", cte=_calendar_cte(ics), params={"method": method})
+    message.add_attachment(
+        ics.encode("utf-8"), maintype="application", subtype="ics", filename="invite.ics", cte="base64"
+    )
+
+
+def _calendar_cte(body: str) -> str:
+    """Folded iCalendar lines are short: 7bit when ASCII, else base64 (no soft breaks inside the data)."""
+    return "7bit" if body.isascii() else "base64"
 
 
 def _plain_cte(body: str) -> str:

@@ -9,6 +9,13 @@ from app.models.duplicates import CandidateMerge, DuplicateCandidate
 from app.models.email_templates import EmailTemplate
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
+from app.models.interviews import (
+    CalendarFeed,
+    Interview,
+    InterviewInterviewer,
+    InterviewKind,
+    InterviewStatus,
+)
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.notifications import Notification, NotificationKind
 from app.models.outbox import MessageStatus, OutboxMessage
@@ -30,6 +37,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "AuditEvent",
+    "CalendarFeed",
     "Candidate",
     "CandidateMerge",
     "CandidateSearch",
@@ -42,6 +50,10 @@ __all__ = [
     "Event",
     "IdempotencyKey",
     "InboundMessage",
+    "Interview",
+    "InterviewInterviewer",
+    "InterviewKind",
+    "InterviewStatus",
     "Job",
     "JobQuestion",
     "JobStageCount",

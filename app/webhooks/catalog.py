@@ -4,6 +4,7 @@ from __future__ import annotations
 
 APPLICATION = "application"
 JOB = "job"
+INTERVIEW = "interview"
 
 # type -> (object type, description)
 EVENT_TYPES: dict[str, tuple[str, str]] = {
@@ -15,6 +16,9 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     "job.updated": (JOB, "A job's fields changed (its status did not)."),
     "job.opened": (JOB, "A job was opened (published)."),
     "job.closed": (JOB, "A job was closed, by staff or on its closing date."),
+    "interview.scheduled": (INTERVIEW, "An interview was scheduled on an application."),
+    "interview.rescheduled": (INTERVIEW, "An interview's time, place, title or interviewers changed."),
+    "interview.cancelled": (INTERVIEW, "An interview was cancelled."),
 }
 PING = "webhook.ping"  # sent by `POST /api/v1/webhooks/{id}/test`, to that endpoint only
 

@@ -105,6 +105,14 @@ EXPECTED |= {
     "/api/v1/candidates/{candidate_id}/legal-hold": {"put", "delete"},
     "/api/v1/candidates/{candidate_id}/consent-withdrawal": {"post"},
 }
+# Interviews, interview plans, the caller's interviews and calendar feed.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/interviews": {"get", "post"},
+    "/api/v1/interviews/{interview_id}": {"get", "patch", "delete"},
+    "/api/v1/jobs/{job_id}/interview-plan": {"get", "put"},
+    "/api/v1/me/interviews": {"get"},
+    "/api/v1/me/calendar-feed": {"post", "delete"},
+}
 
 
 def _spec(client) -> dict:

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import Conflict
-from app.services import applications, messages
+from app.services import applications, interviews, messages
 from app.web.candidate import bp
 from app.web.candidate.forms import WithdrawForm
 from app.web.downloads import send_resume
@@ -29,6 +29,7 @@ def application(application_id: int):
         application=application,
         history=applications.history_of(current_user, application),
         received=messages.received(application),
+        interviews=interviews.upcoming_for_candidate(application),
         can_withdraw="withdrawn" in applications.allowed_moves(current_user, application),
         form=WithdrawForm(),
     )

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.services import applications, messages, status_links
+from app.services import applications, interviews, messages, status_links
 from app.web.formtools import flash_error, show_errors
 from app.web.login import start_session
 from app.web.status import bp
@@ -36,6 +36,7 @@ def _page(token: str, application, account_form: LinkAccountForm | None = None, 
         application=application,
         history=applications.history_of(None, application),
         received=messages.received(application),
+        interviews=interviews.upcoming_for_candidate(application),
         can_withdraw="withdrawn"
         in workflow.for_job(application.job).allowed_moves(application.stage, "candidate", True),
         withdraw_form=LinkWithdrawForm(),
