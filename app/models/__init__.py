@@ -6,6 +6,7 @@ from app.models.audit import AuditEvent
 from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.email_templates import EmailTemplate
+from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
 from app.models.interviews import (
@@ -47,6 +48,8 @@ __all__ = [
     "IdempotencyKey",
     "InboundMessage",
     "Interview",
+    "InterviewFeedback",
+    "InterviewFeedbackRevision",
     "InterviewInterviewer",
     "InterviewKind",
     "InterviewStatus",
@@ -62,6 +65,7 @@ __all__ = [
     "PoolMember",
     "PrivacyNotice",
     "QuestionKind",
+    "Recommendation",
     "RejectionReason",
     "ReplyAddress",
     "ResumeText",
