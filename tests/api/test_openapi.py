@@ -87,6 +87,12 @@ EXPECTED |= {
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
     "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
+# Interview scorecards and feedback.
+EXPECTED |= {
+    "/api/v1/interviews/{interview_id}/feedback": {"get", "post", "put"},
+    "/api/v1/applications/{application_id}/feedback": {"get"},
+    "/api/v1/jobs/{job_id}/scorecards": {"get"},
+}
 
 
 def _spec(client) -> dict:
