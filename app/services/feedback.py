@@ -84,6 +84,11 @@ class InterviewLine:
     def active(self) -> bool:
         return self.status == InterviewStatus.SCHEDULED
 
+    @property
+    def submitted_count(self) -> int:
+        """Feedback in from its current interviewers."""
+        return len(self.submitted & self.interviewers.keys())
+
 
 @dataclass(frozen=True)
 class AttributeAverage:

@@ -105,7 +105,7 @@ def interview_feedback(interview_id: int):
             "interview_id": interview.id,
             "visible": found.summary.visible,
             "expected": len(line.interviewers),
-            "submitted": len(line.submitted & set(line.interviewers)),
+            "submitted": line.submitted_count,
             "items": [feedback_out(view) for view in found.feedback if view.interview_id == interview.id],
             "own": feedback_out(own) if own else None,
         }
@@ -134,7 +134,7 @@ def summary_out(found: feedback.ApplicationFeedback) -> dict:
                 "status": line.status,
                 "starts_at": _iso(line.starts_at),
                 "expected": len(line.interviewers),
-                "submitted": len(line.submitted & set(line.interviewers)),
+                "submitted": line.submitted_count,
             }
             for line in summary.interviews
         ],

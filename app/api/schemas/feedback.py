@@ -101,9 +101,7 @@ class CandidateScoresOut(ma.Schema):
     stage = fields.String(required=True)
     feedback = fields.Integer(required=True)
     recommendations = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, allow_none=True)
-    averages = fields.Dict(
-        keys=fields.String(), values=fields.Float(allow_none=True), required=True, allow_none=True
-    )
+    averages = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), required=True, allow_none=True)
 
 
 class ComparisonOut(ma.Schema):
@@ -112,4 +110,3 @@ class ComparisonOut(ma.Schema):
     attributes = fields.List(fields.String(), required=True)
     items = fields.List(fields.Nested(CandidateScoresOut), required=True)
     next_cursor = fields.String(required=True, allow_none=True)
-

@@ -15,6 +15,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     candidates,
     company,
     email_templates,
+    feedback,
     job_pipeline,
     jobs,
     messages,
