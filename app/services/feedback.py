@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import has_request_context, request
 from sqlalchemy import Integer, String, Text, and_, func, literal, null, select, type_coerce, union_all
 from sqlalchemy.exc import IntegrityError
 
@@ -337,6 +338,31 @@ def _application_rows(application_id: int):
     return db.session.execute(union_all(interviews_part, feedback_part)).all()
 
 
+def application_rows(application_id: int):
+    """`_application_rows`, read once per request: the application page's timeline and its feedback panel
+    both need them (the page stays within its statement budget). Outside a request: read each time."""
+    holder = request._get_current_object() if has_request_context() else None
+    cache = getattr(holder, "_feedback_rows", None)
+    if cache is not None and application_id in cache:
+        return cache[application_id]
+    rows = _application_rows(application_id)
+    if holder is not None:
+        holder._feedback_rows = {**(cache or {}), application_id: rows}
+    return rows
+
+
+def given(application_id: int) -> list[tuple[int, datetime, str, str]]:
+    """(feedback id, submitted at, interviewer name, interview title) of the application's feedback, for its
+    timeline; never what the feedback says."""
+    rows = application_rows(application_id)
+    titles = {row.interview_id: row.title for row in rows if row.part == "i"}
+    return [
+        (row.feedback_id, row.submitted_at, row.name, titles.get(row.interview_id, ""))
+        for row in rows
+        if row.part == "f"
+    ]
+
+
 def _assemble(actor: User, application_id: int, rows) -> ApplicationFeedback:
     lines: dict[int, InterviewLine] = {}
     feedback_rows = []
@@ -423,7 +449,7 @@ def _averages(views, scorecards) -> list[AttributeAverage]:
 
 def for_application_of(actor: User, application: Application) -> ApplicationFeedback:
     """The summary and the feedback the caller may read (the caller has opened the application): one statement."""
-    return _assemble(actor, application.id, _application_rows(application.id))
+    return _assemble(actor, application.id, application_rows(application.id))
 
 
 def for_application(actor: User, application_id: int) -> ApplicationFeedback:
@@ -436,7 +462,7 @@ def for_interview(actor: User, interview_id: int) -> tuple[Interview, Applicatio
     """The interview and its application's feedback (the caller filters to the interview)."""
     actor = require_user(actor)
     interview = interviews.get_interview(actor, interview_id)
-    return interview, _assemble(actor, interview.application_id, _application_rows(interview.application_id))
+    return interview, _assemble(actor, interview.application_id, application_rows(interview.application_id))
 
 
 def own_on(actor: User, interview: Interview) -> InterviewFeedback | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
+from app.models import User
 from app.services import api_keys
 from tests.api.conftest import assert_problem
 from tests.feedback.conftest import RATINGS
@@ -71,3 +72,19 @@ def test_job_comparison_pages_and_api_keys_need_the_applications_scope(api, toke
     db.session.commit()
     assert api.get(path, token=read).status_code == 200
     assert_problem(api.get(path, token=none), 403)
+
+
+def test_the_timeline_says_who_gave_feedback_never_what_and_never_to_the_candidate(api, token, panel):
+    _give(api, token, panel.bob, panel.technical, notes="Private words", recommendation="strong_no")
+    path = f"/applications/{panel.application.id}/activity"
+    items = api.get(path, token=token(panel.alice)).get_json()["items"]
+    (entry,) = [item for item in items if item["kind"] == "feedback"]
+    assert entry["by"] == panel.bob.full_name and entry["interview_title"] == "Technical"
+    assert "Private words" not in str(items) and "strong_no" not in str(items)
+    first = api.get(f"{path}?limit=1", token=token(panel.alice)).get_json()
+    assert first["items"][0]["kind"] == "feedback" and first["next_cursor"]
+    rest = api.get(f"{path}?cursor={first['next_cursor']}", token=token(panel.alice)).get_json()
+    assert "feedback" not in [item["kind"] for item in rest["items"]]
+    candidate = db.session.get(User, panel.application.candidate.user_id)
+    assert_problem(api.get(path, token=token(candidate)), 404)
+    assert_problem(api.get(f"/applications/{panel.application.id}/feedback", token=token(candidate)), 404)

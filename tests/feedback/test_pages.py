@@ -56,6 +56,7 @@ def test_the_application_page_hides_the_others_until_one_gives_their_own(app, pa
     page = client.get(url).get_data(as_text=True)
     assert 'id="feedback"' in page and "Bob&#39;s secret" not in page and "strong no" not in page
     assert "once you have given yours" in page and "1 of 4 in" in page
+    assert "Interview feedback on" in page  # the timeline says who gave feedback, not what
     board = client.get(f"/dashboard/jobs/{panel.tenant['job'].id}").get_data(as_text=True)
     assert "1 feedback" in board and "yours is due" in board and "strong no" not in board
     comparison = client.get(f"/dashboard/jobs/{panel.tenant['job'].id}/scorecards").get_data(as_text=True)
