@@ -80,7 +80,7 @@ def job(job_id: int):
     return render_template(
         "dashboard/pipeline.html",
         card_tags=tags.for_applications(user.company_id, shown),  # one query for every card of the page
-        card_feedback=feedback.for_cards(user, shown),  # one query too: interview feedback per card
+        card_feedback=feedback.for_cards(user, shown) if view == "board" else {},  # one query: feedback per card
         view=view,
         data=data,
         job=data.job,
