@@ -6,7 +6,7 @@ import pytest
 
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.services import feedback, interviews
+from app.services import feedback, feedback_compare, interviews
 from tests.feedback.conftest import RATINGS
 
 
@@ -95,20 +95,20 @@ def test_recruiters_and_managers_who_do_not_interview_see_everything(panel):
 
 def test_board_cards_and_the_job_comparison_keep_the_same_rule(panel, factory):
     _submit(panel.bob, panel.technical, recommendation="strong_yes")
-    cards = feedback.for_cards(panel.alice, [panel.application.id])
+    cards = feedback_compare.for_cards(panel.alice, [panel.application.id])
     assert cards[panel.application.id].recommendations is None and cards[panel.application.id].pending_own
-    cards = feedback.for_cards(panel.tenant["recruiter"], [panel.application.id])
+    cards = feedback_compare.for_cards(panel.tenant["recruiter"], [panel.application.id])
     assert cards[panel.application.id].recommendations == {"strong_yes": 1}
     assert cards[panel.application.id].pending_own  # the recruiter interviews too, and is told
 
     factory.application(factory.candidate("Nobody"), panel.tenant["job"])  # no feedback: not compared
-    hidden = feedback.job_comparison(panel.alice, panel.tenant["job"].id)
+    hidden = feedback_compare.job_comparison(panel.alice, panel.tenant["job"].id)
     (row,) = hidden.candidates.items
     assert row.recommendations is None and row.averages is None and row.feedback == 1
-    shown = feedback.job_comparison(panel.outsider, panel.tenant["job"].id)
+    shown = feedback_compare.job_comparison(panel.outsider, panel.tenant["job"].id)
     (row,) = shown.candidates.items
     assert shown.attributes == ["Skills/Python", "Skills/SQL", "Values/Ownership"]
     assert row.averages == {"Skills/Python": 4.0, "Skills/SQL": 3.0, "Values/Ownership": None}
     assert row.recommendations["strong_yes"] == 1
     with pytest.raises(NotFound):
-        feedback.job_comparison(panel.other["admin"], panel.tenant["job"].id)
+        feedback_compare.job_comparison(panel.other["admin"], panel.tenant["job"].id)

@@ -17,7 +17,7 @@ from app.api.schemas.feedback import (
     FeedbackOut,
     InterviewFeedbackOut,
 )
-from app.services import feedback
+from app.services import feedback, feedback_compare
 from app.services import feedback_reminders as _reminders  # noqa: F401  (the periodic reminder task)
 
 blp = Blueprint(
@@ -161,7 +161,7 @@ def application_feedback(application_id: int):
 @blp.doc(security=BEARER, description=VISIBILITY)
 def job_scorecards(job_id: int, **args):
     """The job's candidates with feedback side by side: average rating per attribute, recommendation counts."""
-    comparison = feedback.job_comparison(caller(), job_id, **args)
+    comparison = feedback_compare.job_comparison(caller(), job_id, **args)
     page = comparison.candidates
     response = _json(
         {

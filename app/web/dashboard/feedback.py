@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.errors import Conflict, ValidationFailed
 from app.models import Application
-from app.services import feedback, interviews
+from app.services import feedback, feedback_compare, interviews
 from app.services import feedback_reminders as _reminders  # noqa: F401  (the periodic reminder task)
 from app.web.dashboard import bp
 from app.web.formtools import flash_error
@@ -99,7 +99,7 @@ def feedback_panel(application: Application) -> feedback.ApplicationFeedback:
 def job_scorecards(job_id: int):
     """The job's candidates with feedback side by side, a keyset page at a time."""
     try:
-        comparison = feedback.job_comparison(
+        comparison = feedback_compare.job_comparison(
             current_user._get_current_object(), job_id, cursor=request.args.get("cursor") or None
         )
     except ValidationFailed:
