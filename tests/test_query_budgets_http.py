@@ -1264,3 +1264,81 @@ def _plan_step(w: World) -> int:
     _job, kinds = interview_plans.set_plan(w.user("recruiter"), w.job, [{"name": f"Step {_n()}"}])
     db.session.commit()
     return kinds[0].id
+
+
+# Interview scorecards and feedback: an application with 5 interviews and 10 scorecards (2 interviewers each).
+SCORECARD = [{"name": "Skills", "attributes": ["Python", "SQL"]}, {"name": "Values", "attributes": ["Ownership"]}]
+RATINGS = {"Skills/Python": 4, "Skills/SQL": 3, "Values/Ownership": None}
+FEEDBACK_FORM = {"rating-Skills/Python": "4", "rating-Skills/SQL": "2", "rating-Values/Ownership": "none",
+                 "recommendation": "yes", "notes": "Fine"}  # fmt: skip
+
+
+def _scored_interview(w: World, application_id: int, day: int = 1) -> int:
+    from app.services import interviews
+
+    interview = interviews.schedule(
+        w.user("recruiter"), application_id, starts_at=f"2030-03-0{day}T10:00Z", ends_at=f"2030-03-0{day}T11:00Z",
+        timezone="UTC", title=f"Interview {day}", interviewer_ids=[w.recruiter, w.manager],
+    )  # fmt: skip
+    interview.scorecard = SCORECARD
+    db.session.commit()
+    return interview.id
+
+
+def _give(w: World, interview_id: int, *who: str) -> None:
+    from app.services import feedback
+
+    for name in who:
+        feedback.submit(w.user(name), interview_id, ratings=RATINGS, recommendation="yes", notes="Good")
+    db.session.commit()
+
+
+def _scored(w: World) -> int:
+    """A fresh application with 5 interviews, each scored by both its interviewers."""
+    application_id = w.fresh_application()
+    for day in range(1, 6):
+        _give(w, _scored_interview(w, application_id, day), "recruiter", "manager")
+    return application_id
+
+
+def _owed(w: World) -> int:
+    """An interview of a scored application that nobody has given feedback on yet."""
+    return _scored_interview(w, _scored(w), 6)
+
+
+def _given(w: World) -> int:
+    """An interview of a scored application the manager has given feedback on, then amended once."""
+    from app.services import feedback
+
+    interview_id = _scored_interview(w, _scored(w), 6)
+    _give(w, interview_id, "manager")
+    feedback.amend(w.user("manager"), interview_id, ratings=RATINGS, recommendation="no", version=1)
+    db.session.commit()
+    return interview_id
+
+
+CASES += [
+    Case("POST", f"{A}/interviews/<int:interview_id>/feedback", "manager",
+         lambda w: f"{A}/interviews/{_owed(w)}/feedback", lambda w: {"ratings": RATINGS, "recommendation": "yes"},
+         (201,)),
+    Case("PUT", f"{A}/interviews/<int:interview_id>/feedback", "manager",
+         lambda w: f"{A}/interviews/{_given(w)}/feedback",
+         lambda w: {"ratings": RATINGS, "recommendation": "strong_yes", "version": 2}),
+    Case("GET", f"{A}/interviews/<int:interview_id>/feedback", "manager",
+         lambda w: f"{A}/interviews/{_given(w)}/feedback"),
+    Case("GET", f"{A}/applications/<int:application_id>/feedback", "manager",
+         lambda w: f"{A}/applications/{_scored(w)}/feedback"),
+    Case("GET", f"{A}/jobs/<int:job_id>/scorecards", "manager",
+         lambda w: f"{A}/jobs/{w.job}/scorecards?limit=100" if _scored(w) else ""),
+    Case("GET", "/dashboard/applications/<int:application_id>", "manager",
+         lambda w: f"/dashboard/applications/{_scored(w)}"),
+    Case("GET", "/dashboard/applications/<int:application_id>", "recruiter",
+         lambda w: f"/dashboard/applications/{_scored(w)}"),
+    Case("GET", "/dashboard/jobs/<int:job_id>", "manager", lambda w: f"/dashboard/jobs/{w.job}" if _owed(w) else ""),
+    Case("GET", "/dashboard/interviews/<int:interview_id>/feedback", "manager",
+         lambda w: f"/dashboard/interviews/{_given(w)}/feedback"),
+    Case("POST", "/dashboard/interviews/<int:interview_id>/feedback", "manager",
+         lambda w: f"/dashboard/interviews/{_owed(w)}/feedback", lambda w: FEEDBACK_FORM, (302,)),
+    Case("GET", "/dashboard/jobs/<int:job_id>/scorecards", "manager",
+         lambda w: f"/dashboard/jobs/{w.job}/scorecards" if _scored(w) else ""),
+]  # fmt: skip

@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     from app.api.routes import audit as audit_routes
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
+    from app.api.routes import feedback as feedback_routes
     from app.api.routes import interviews as interviews_routes
     from app.api.routes import messages as messages_routes
     from app.api.routes import notifications as notifications_routes
@@ -103,6 +104,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(webhooks_routes.blp)
     csrf.exempt(interviews_routes.blp)  # interviews, interview plans, calendar feeds (app/services/interviews.py)
     api.register_blueprint(interviews_routes.blp)
+    csrf.exempt(feedback_routes.blp)  # interview scorecards (app/services/feedback.py)
+    api.register_blueprint(feedback_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

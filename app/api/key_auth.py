@@ -40,6 +40,7 @@ RESOURCES: dict[str, str] = {
     "api_pools": "candidates",
     "api_duplicates": "candidates",
     "api_interviews": "applications",
+    "api_feedback": "applications",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

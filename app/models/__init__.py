@@ -7,6 +7,7 @@ from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.duplicates import CandidateMerge, DuplicateCandidate
 from app.models.email_templates import EmailTemplate
+from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
 from app.models.interviews import (
@@ -51,6 +52,8 @@ __all__ = [
     "IdempotencyKey",
     "InboundMessage",
     "Interview",
+    "InterviewFeedback",
+    "InterviewFeedbackRevision",
     "InterviewInterviewer",
     "InterviewKind",
     "InterviewStatus",
@@ -66,6 +69,7 @@ __all__ = [
     "PoolMember",
     "PrivacyNotice",
     "QuestionKind",
+    "Recommendation",
     "RejectionReason",
     "ReplyAddress",
     "ResumeText",

@@ -1,4 +1,4 @@
-"""One timeline per application: stage changes, notes, emails to the candidate and their replies.
+"""One timeline per application: stage changes, notes, emails to the candidate, their replies, interview feedback.
 
 Each source is one small function returning at most `limit + 1` entries older
 than the cursor, newest first, as `Entry` tuples; `timeline` runs every source
@@ -7,7 +7,8 @@ on the key (time, kind, id), which is also the cursor. A new source
 (notifications, interviews) is one more function in SOURCES.
 
 Only the company's staff read it (hiring managers included): notes and staff
-reasons are in it.
+reasons are in it. Interview feedback shows only who gave it on which interview,
+never what it says: who may read that is decided in app/services/feedback.py.
 """
 
 from __future__ import annotations
@@ -195,8 +196,35 @@ def replies(application: Application, cursor: Cursor, limit: int) -> list[Entry]
     ]
 
 
+def feedback_given(application: Application, cursor: Cursor, limit: int) -> list[Entry]:
+    """Feedback given on the application's interviews: who, on which interview, when (never what it says).
+
+    Read with the application's interviews in the statement its feedback panel uses (once per request),
+    then paged here: an application has a handful of feedback, not thousands.
+    """
+    from app.services import feedback
+
+    entries = [
+        Entry("feedback", feedback_id, at, {"by": name, "interview_title": title})
+        for feedback_id, at, name, title in feedback.given(application.id)
+    ]
+    if cursor is not None:
+        entries = [entry for entry in entries if _older(entry, cursor)]
+    return sorted(entries, key=lambda entry: entry.key, reverse=True)[:limit]
+
+
+def _older(entry: Entry, cursor: tuple[datetime, str, int]) -> bool:
+    return entry.key < cursor
+
+
 Source = Callable[[Application, Cursor, int], list[Entry]]
-SOURCES: dict[str, Source] = {"move": moves, "note": notes, "email": emails, "reply": replies}
+SOURCES: dict[str, Source] = {
+    "move": moves,
+    "note": notes,
+    "email": emails,
+    "reply": replies,
+    "feedback": feedback_given,
+}
 
 
 # --- The timeline -------------------------------------------------------------------------------

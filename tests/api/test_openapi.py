@@ -113,6 +113,12 @@ EXPECTED |= {
     "/api/v1/me/interviews": {"get"},
     "/api/v1/me/calendar-feed": {"post", "delete"},
 }
+# Interview scorecards and feedback.
+EXPECTED |= {
+    "/api/v1/interviews/{interview_id}/feedback": {"get", "post", "put"},
+    "/api/v1/applications/{application_id}/feedback": {"get"},
+    "/api/v1/jobs/{job_id}/scorecards": {"get"},
+}
 
 
 def _spec(client) -> dict:

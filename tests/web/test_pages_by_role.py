@@ -30,6 +30,7 @@ PAGES = {
     "/dashboard/applications/{application}": (LOGIN, 403, 200, 200, 200),
     "/dashboard/applications/{application}/reject": (LOGIN, 403, 200, 403, 200),
     "/dashboard/team": (LOGIN, 403, 403, 403, 200),
+    "/dashboard/jobs/{job}/scorecards": (LOGIN, 403, 200, 200, 200),
 }
 # A phrase each page shows when it opens (200).
 SHOWS = {
@@ -51,6 +52,7 @@ SHOWS = {
     "/dashboard/applications/{application}": "Cover letter",
     "/dashboard/applications/{application}/reject": "Reason for rejecting",
     "/dashboard/team": "Invite someone",
+    "/dashboard/jobs/{job}/scorecards": "No interview feedback on this job yet",
 }
 
 
@@ -94,6 +96,7 @@ def test_every_page_for_role(role, world, as_user):
         "/dashboard/applications/{application}",
         "/dashboard/applications/{application}/reject",
         "/dashboard/applications/{application}/resume",
+        "/dashboard/jobs/{job}/scorecards",
         "/me/applications/{application}",
     ],
 )

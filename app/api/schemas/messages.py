@@ -65,7 +65,7 @@ class ActivityArgs(PageArgs):
 class ActivityEntryOut(ma.Schema):
     """One event: `kind` says which of the other fields it has."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(("move", "note", "email", "reply")))
+    kind = fields.String(required=True, validate=validate.OneOf(("move", "note", "email", "reply", "feedback")))
     id = fields.Integer(required=True, metadata={"description": "The stage change's, note's, email's or reply's id."})
     at = fields.DateTime(required=True)
     by = fields.String(allow_none=True, metadata={"description": "Who moved, wrote the note or the email."})
@@ -88,6 +88,7 @@ class ActivityEntryOut(ma.Schema):
     text = fields.String()
     attachments = fields.List(fields.Nested(ReplyAttachmentOut))
     dropped = fields.List(fields.Nested(DroppedAttachmentOut))
+    interview_title = fields.String(metadata={"description": "Feedback: the interview it was given on."})
 
 
 ActivityPage = page_schema(ActivityEntryOut, "ActivityPage")

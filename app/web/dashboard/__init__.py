@@ -16,6 +16,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     company,
     duplicates,
     email_templates,
+    feedback,
     interviews,
     job_pipeline,
     jobs,

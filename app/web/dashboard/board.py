@@ -17,7 +17,7 @@ from app import workflow
 from app.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.models.candidates import SOURCES
-from app.services import applications, board, rejection_reasons, tags, undo
+from app.services import applications, board, feedback_compare, rejection_reasons, tags, undo
 from app.services.access import EDITORS
 from app.web.dashboard import bp
 from app.web.dashboard.board_forms import UndoForm
@@ -80,6 +80,9 @@ def job(job_id: int):
     return render_template(
         "dashboard/pipeline.html",
         card_tags=tags.for_applications(user.company_id, shown),  # one query for every card of the page
+        card_feedback=feedback_compare.for_cards(user, shown)
+        if view == "board"
+        else {},  # one query: feedback per card
         view=view,
         data=data,
         job=data.job,
