@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
         tags,
     )
     from app.api.routes import audit as audit_routes
+    from app.api.routes import booking as booking_routes
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import messages as messages_routes
@@ -97,6 +98,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(notifications_routes.blp)
     csrf.exempt(webhooks_routes.blp)  # webhooks and the event feed (app/services/webhooks.py)
     api.register_blueprint(webhooks_routes.blp)
+    csrf.exempt(booking_routes.blp)  # interview times offered to candidates (app/services/booking.py)
+    api.register_blueprint(booking_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)
