@@ -143,13 +143,13 @@ def _expiry(check: Checker, value, timezone: str, slots: list[interviews.Slot]) 
     return moment
 
 
-def busy(interviewer_ids: list[int], slots: list[tuple[datetime, datetime]]) -> list[tuple[int, Interview]]:
-    """(index of the slot, interview) for each scheduled interview of these people overlapping a slot."""
+def busy(interviewer_ids: list[int], slots: list[tuple[datetime, datetime]]) -> list[tuple[int, int]]:
+    """(index of the slot, interview id) for each scheduled interview of these people overlapping a slot."""
     if not interviewer_ids or not slots:
         return []
     first, last = min(s for s, _ in slots), max(e for _, e in slots)
-    found = db.session.scalars(
-        select(Interview)
+    found = db.session.execute(
+        select(Interview.id, Interview.starts_at, Interview.ends_at)
         .join(InterviewInterviewer, InterviewInterviewer.interview_id == Interview.id)
         .where(
             InterviewInterviewer.user_id.in_(interviewer_ids),
@@ -157,9 +157,8 @@ def busy(interviewer_ids: list[int], slots: list[tuple[datetime, datetime]]) -> 
             Interview.starts_at < last,
             Interview.ends_at > first,
         )
-        .distinct()
     ).all()
-    return [(n, i) for n, (s, e) in enumerate(slots) for i in found if i.starts_at < e and i.ends_at > s]
+    return [(n, i.id) for n, (s, e) in enumerate(slots) for i in found if i.starts_at < e and i.ends_at > s]
 
 
 def offer(
