@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.models.companies import Company
 
 
 class BookingStatus(enum.StrEnum):
@@ -67,6 +68,7 @@ class BookingRequest(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    company: Mapped[Company] = relationship(lazy="select")
     slots: Mapped[list[BookingSlot]] = relationship(
         cascade="all, delete-orphan", order_by="BookingSlot.starts_at", lazy="selectin", back_populates="request"
     )
