@@ -16,7 +16,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.periodic import periodic
@@ -223,12 +223,16 @@ def offer(
         created_by_id=actor.id,
         created_at=utcnow(),
     )
-    request.slots = [
-        BookingSlot(starts_at=s.starts_at, ends_at=s.ends_at, status=SlotStatus.OPEN.value) for s in offered
-    ]
     db.session.add(request)
     db.session.flush()
-    _mail_offer(application, request, token)
+    # One INSERT for every time offered (the ORM writes them one by one where RETURNING is per row).
+    table = BookingSlot.__table__
+    rows = [
+        {"request_id": request.id, "starts_at": s.starts_at, "ends_at": s.ends_at, "status": SlotStatus.OPEN.value}
+        for s in offered
+    ]
+    db.session.execute(insert(table), rows)
+    _mail_offer(application, request, token, offered)
     return Offered(request, token)
 
 
@@ -251,7 +255,7 @@ def _video_url(check: Checker, value) -> str | None:
     return value
 
 
-def _mail_offer(application: Application, request: BookingRequest, token: str) -> None:
+def _mail_offer(application: Application, request: BookingRequest, token: str, offered: list) -> None:
     """The candidate's email with the private link; the stored copy loses the link once sent."""
     candidate, job = application.candidate, application.job
     context = {
@@ -261,7 +265,7 @@ def _mail_offer(application: Application, request: BookingRequest, token: str) -
         "title": request.title,
         "link": link(token),
         "timezone": request.timezone,
-        "times": [_label(s.starts_at, request.timezone) for s in request.slots],
+        "times": [_label(s.starts_at, request.timezone) for s in offered],
         "expires": _label(request.expires_at, request.timezone),
     }
     add_messages(
