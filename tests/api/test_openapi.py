@@ -87,6 +87,11 @@ EXPECTED |= {
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
     "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
+# Self-booking: interview times offered to the candidate.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/booking-requests": {"get", "post"},
+    "/api/v1/booking-requests/{request_id}": {"get", "delete"},
+}
 
 
 def _spec(client) -> dict:

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.api.conftest import api, token  # noqa: F401 (the API client and access tokens)
 from tests.factories import Factory
 from tests.mail.conftest import mail_app  # noqa: F401 (the mail worker's app, for the offer email)
 
