@@ -1126,8 +1126,10 @@ CASES += [
                     "slots": "\n".join(t[:16].replace("T", " ") for t in _slot_times())}, (302,)),
     Case("POST", "/dashboard/booking-requests/<int:request_id>/cancel", "recruiter",
          lambda w: f"/dashboard/booking-requests/{_booking(w)[0]}/cancel", ok=(302,)),
-    Case("GET", "/dashboard/applications/<int:application_id>", "recruiter",
-         lambda w: f"/dashboard/applications/{_booking(w) and w.application}"),
+    Case("GET", "/dashboard/applications/<int:application_id>/booking", "recruiter",
+         lambda w: f"/dashboard/applications/{_booking(w) and w.application}/booking"),
+    Case("GET", "/dashboard/applications/<int:application_id>/booking", "manager",
+         lambda w: f"/dashboard/applications/{w.application}/booking"),
     Case("GET", "/book/<token>", "anonymous", lambda w: f"/book/{_booking(w)[1]}?tz=America/New_York"),
     # The claim, the interviewers' lock and calendar, then scheduling the interview as interviews.schedule does.
     Case("POST", "/book/<token>", "anonymous", _pick_url,

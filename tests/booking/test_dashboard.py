@@ -1,4 +1,4 @@
-"""The application page's panel: offer times, see the requests and their status, withdraw a link."""
+"""The application's booking page: offer times, see the requests and their status, withdraw a link."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ def test_a_recruiter_offers_times_and_sees_them_on_the_page(client, setup):
     acme, application = setup["acme"], setup["application"]
     login(client, acme["recruiter"])
     page = client.get(f"/dashboard/applications/{application.id}").get_data(as_text=True)
+    assert f'href="/dashboard/applications/{application.id}/booking"' in page and "Offer interview slots" in page
+    page = client.get(f"/dashboard/applications/{application.id}/booking").get_data(as_text=True)
     assert "Offer interview slots" in page and "No times offered yet." in page
+    assert f'<option value="{acme["hiring_manager"].id}">' in page and 'src="/static/js/booking-tz.js"' in page
     response = client.post(
         f"/dashboard/applications/{application.id}/booking-requests",
         data={
@@ -30,10 +33,10 @@ def test_a_recruiter_offers_times_and_sees_them_on_the_page(client, setup):
             "duration_minutes": "45",
         },
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("#booking")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{application.id}/booking")
     found = db.session.scalars(select(BookingRequest)).one()
     assert (found.title, found.timezone, len(found.slots)) == ("Technical", "Europe/Paris", 2)
-    page = client.get(f"/dashboard/applications/{application.id}").get_data(as_text=True)
+    page = client.get(f"/dashboard/applications/{application.id}/booking").get_data(as_text=True)
     assert "Technical" in page and ">open<" in page and "Withdraw link" in page
     assert found.token_hash not in page
 
@@ -62,6 +65,8 @@ def test_withdrawing_a_link_and_what_a_hiring_manager_may_do(client, setup):
     request, _token = offer(setup)
     login(client, acme["hiring_manager"])
     page = client.get(f"/dashboard/applications/{application.id}").get_data(as_text=True)
+    assert "See interview times" in page and "Offer interview slots" not in page
+    page = client.get(f"/dashboard/applications/{application.id}/booking").get_data(as_text=True)
     assert "Technical" in page and "Offer interview slots" not in page and "Withdraw link" not in page
     refused = client.post(f"/dashboard/booking-requests/{request.id}/cancel", data={"csrf_token": csrf(client)})
     assert refused.status_code == 403

@@ -1,15 +1,15 @@
-"""Offering interview times from the application page, and withdrawing a booking link.
+"""Interview times offered to the candidate: the application's booking page, offering, withdrawing a link.
 
-The page's panel (dashboard/_booking.html) reads its data through the
-`booking_panel` template global, so the application page's view stays as it is.
+The application page only links here (dashboard/_booking.html, no statement of
+its own): that page is at its statement budget already.
 """
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -18,41 +18,27 @@ from app.services import applications, booking
 from app.services.access import EDITORS
 from app.web.booking.routes import when, zone_names
 from app.web.dashboard import bp
-from app.web.dashboard.applications import application_page
 from app.web.dashboard.booking_forms import OfferForm
 from app.web.dashboard.candidate_forms import StatusLinkForm
 from app.web.formtools import flash_error, show_errors
 from app.web.login import staff_required
 
-RENAMED = {"slots": "slots", "expires_at": "slots"}
+RECENT = 20
 
 
-def _form(application: Application, form: OfferForm | None = None) -> OfferForm:
-    form = form or OfferForm()
-    staff = db.session.scalars(
-        select(User)
-        .where(User.company_id == application.company_id, User.active.is_(True), User.role != "candidate")
-        .order_by(User.full_name, User.id)
-        .limit(200)
-    ).all()
-    form.interviewer_ids.choices = [(u.id, u.full_name) for u in staff]
-    form.timezone.choices = [(name, name.replace("_", " ")) for name in zone_names()]
-    return form
-
-
-@bp.app_template_global()
-def booking_panel(application: Application) -> dict:
-    """The application's latest booking requests (with their times), and the offer form for editors."""
-    requests = list(
+def _rows(application: Application) -> list[dict]:
+    """The application's latest requests with their times (one SELECT), as the page shows them."""
+    requests = (
         db.session.scalars(
             select(BookingRequest)
-            .options(selectinload(BookingRequest.slots))
+            .options(joinedload(BookingRequest.slots))
             .where(BookingRequest.application_id == application.id)
             .order_by(BookingRequest.id.desc())
-            .limit(5)
+            .limit(RECENT)
         )
+        .unique()
+        .all()
     )
-    editor = current_user.role in EDITORS
     rows = []
     for found in requests:
         booked = found.booked_slot
@@ -64,19 +50,44 @@ def booking_panel(application: Application) -> dict:
                 "booked": when(booked.starts_at, booked.ends_at, found.timezone) if booked else None,
             }
         )
-    return {
-        "rows": rows,
-        "form": _form(application, g.get("booking_form")) if editor else None,
-        "cancel_form": StatusLinkForm() if editor else None,
-    }
+    return rows
+
+
+def _choices(application: Application, form: OfferForm) -> OfferForm:
+    staff = db.session.scalars(
+        select(User)
+        .where(User.company_id == application.company_id, User.active.is_(True), User.role != "candidate")
+        .order_by(User.full_name, User.id)
+        .limit(500)
+    ).all()
+    form.interviewer_ids.choices = [(u.id, f"{u.full_name} ({u.role.replace('_', ' ')})") for u in staff]
+    form.timezone.choices = [(name, name.replace("_", " ")) for name in zone_names()]
+    return form
+
+
+def _page(application: Application, form: OfferForm | None = None, status: int = 200):
+    editor = current_user.role in EDITORS
+    return render_template(
+        "dashboard/booking.html",
+        application=application,
+        rows=_rows(application),
+        form=_choices(application, form or OfferForm()) if editor else None,
+        cancel_form=StatusLinkForm() if editor else None,
+    ), status
+
+
+@bp.get("/applications/<int:application_id>/booking")
+@staff_required
+def booking_page(application_id: int):
+    return _page(applications.get_application(current_user, application_id))
 
 
 @bp.post("/applications/<int:application_id>/booking-requests")
 @staff_required
 def offer_times(application_id: int):
     form = OfferForm()
-    application = applications.get_application(current_user, application_id)
     form.timezone.choices = [(name, name) for name in zone_names()]
+    application = applications.get_application(current_user, application_id)
     if form.validate_on_submit():
         try:
             booking.offer(
@@ -90,10 +101,10 @@ def offer_times(application_id: int):
                 location=form.location.data or "",
                 video_url=form.video_url.data or "",
             )
-        except ValidationFailed as error:
-            show_errors(form, error, RENAMED, rollback=False)
+        except ValidationFailed as error:  # checked before anything is written
+            show_errors(form, error, {"expires_at": "slots"}, rollback=False)
         except Conflict as error:
-            show_errors(form, error, RENAMED)
+            show_errors(form, error)
         else:
             count = len(form.slot_lines())
             flash(
@@ -101,9 +112,8 @@ def offer_times(application_id: int):
                 f"{application.candidate.email}.",
                 "success",
             )
-            return redirect(url_for("dashboard.application", application_id=application_id, _anchor="booking"))
-    g.booking_form = form
-    return application_page(application, status=422)
+            return redirect(url_for("dashboard.booking_page", application_id=application_id))
+    return _page(application, form, 422)
 
 
 @bp.post("/booking-requests/<int:request_id>/cancel")
@@ -118,4 +128,4 @@ def cancel_booking_request(request_id: int):
             flash_error(error)
         else:
             flash("The booking link is withdrawn: its times are released.", "success")
-    return redirect(url_for("dashboard.application", application_id=application_id, _anchor="booking"))
+    return redirect(url_for("dashboard.booking_page", application_id=application_id))
