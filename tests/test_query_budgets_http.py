@@ -1342,3 +1342,65 @@ CASES += [
     Case("GET", "/dashboard/jobs/<int:job_id>/scorecards", "manager",
          lambda w: f"/dashboard/jobs/{w.job}/scorecards" if _scored(w) else ""),
 ]  # fmt: skip
+
+
+BOOK_BUDGET = 16
+
+
+# Self-booking: interview times offered to the candidate, who books one through a private link.
+def _slot_times(n: int = 3) -> list[str]:
+    """`n` times in the future, on days no other case uses (the booked ones keep the interviewer busy)."""
+    from datetime import UTC, datetime
+
+    day = datetime.now(UTC).replace(hour=13, minute=0, second=0, microsecond=0) + timedelta(days=30 + 5 * _n())
+    return [(day + timedelta(days=i)).isoformat() for i in range(n)]
+
+
+def _booking(w: World) -> tuple[int, str]:
+    """A fresh open booking request on the world's application: (its id, the candidate's token)."""
+    from app.services import booking
+
+    offered = booking.offer(w.user("recruiter"), w.application, slots=_slot_times(), timezone="Europe/Paris",
+                            interviewer_ids=[w.manager], title="Technical")  # fmt: skip
+    db.session.commit()
+    return offered.request.id, offered.token
+
+
+_PICK: dict[str, str] = {}
+
+
+def _pick_url(w: World) -> str:
+    """A fresh request's page; its second time is what the body picks."""
+    from app.models import BookingRequest
+
+    request_id, token = _booking(w)
+    _PICK["slot_id"] = str(db.session.get(BookingRequest, request_id).slots[1].id)
+    return f"/book/{token}"
+
+
+CASES += [
+    Case("POST", f"{A}/applications/<int:application_id>/booking-requests", "recruiter",
+         lambda w: f"{A}/applications/{w.application}/booking-requests",
+         lambda w: {"slots": [{"starts_at": t} for t in _slot_times()], "timezone": "Europe/Paris",
+                    "interviewer_ids": [w.manager], "title": "Technical"}, (201,)),
+    Case("GET", f"{A}/applications/<int:application_id>/booking-requests", "manager",
+         lambda w: f"{A}/applications/{w.application}/booking-requests?limit=100"),
+    Case("GET", f"{A}/booking-requests/<int:request_id>", "manager",
+         lambda w: f"{A}/booking-requests/{_booking(w)[0]}"),
+    Case("DELETE", f"{A}/booking-requests/<int:request_id>", "recruiter",
+         lambda w: f"{A}/booking-requests/{_booking(w)[0]}", ok=(204,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/booking-requests", "recruiter",
+         lambda w: f"/dashboard/applications/{w.application}/booking-requests",
+         lambda w: {"title": "Technical", "interviewer_ids": [str(w.manager)], "timezone": "Europe/Paris",
+                    "slots": "\n".join(t[:16].replace("T", " ") for t in _slot_times())}, (302,)),
+    Case("POST", "/dashboard/booking-requests/<int:request_id>/cancel", "recruiter",
+         lambda w: f"/dashboard/booking-requests/{_booking(w)[0]}/cancel", ok=(302,)),
+    Case("GET", "/dashboard/applications/<int:application_id>/booking", "recruiter",
+         lambda w: f"/dashboard/applications/{_booking(w) and w.application}/booking"),
+    Case("GET", "/dashboard/applications/<int:application_id>/booking", "manager",
+         lambda w: f"/dashboard/applications/{w.application}/booking"),
+    Case("GET", "/book/<token>", "anonymous", lambda w: f"/book/{_booking(w)[1]}?tz=America/New_York"),
+    # The claim, the interviewers' lock and calendar, then scheduling the interview as interviews.schedule does.
+    Case("POST", "/book/<token>", "anonymous", _pick_url,
+         lambda w: {"slot_id": _PICK["slot_id"], "tz": "America/New_York"}, (302,), budget=BOOK_BUDGET),
+]  # fmt: skip

@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
         tags,
     )
     from app.api.routes import audit as audit_routes
+    from app.api.routes import booking as booking_routes
     from app.api.routes import candidate_search as candidates
     from app.api.routes import email_templates as templates
     from app.api.routes import feedback as feedback_routes
@@ -106,6 +107,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(interviews_routes.blp)
     csrf.exempt(feedback_routes.blp)  # interview scorecards (app/services/feedback.py)
     api.register_blueprint(feedback_routes.blp)
+    csrf.exempt(booking_routes.blp)  # interview times offered to candidates (app/services/booking.py)
+    api.register_blueprint(booking_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

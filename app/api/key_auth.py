@@ -41,6 +41,7 @@ RESOURCES: dict[str, str] = {
     "api_duplicates": "candidates",
     "api_interviews": "applications",
     "api_feedback": "applications",
+    "api_booking": "applications",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

@@ -155,12 +155,12 @@ def format_subject(subject: str, context: dict[str, Any]) -> str:
     return one_line(subject.format_map(context))
 
 
-# The kinds of message that may carry a private status link (app/mail/events.py), and what
-# stands in its place in the copy kept once the message is sent.
-STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link"})
+# The kinds of message that may carry a private status link (app/mail/events.py) or booking link
+# (app/services/booking.py), and what stands in its place in the copy kept once the message is sent.
+STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link", "booking_offer"})
 LINK_REMOVED = "[link removed after sending]"
-# A status link as the templates write it: {BASE_URL}/status/{token}, in text and in href="...".
-_STATUS_LINK = re.compile(r"[^\s\"'<>]*/status/[A-Za-z0-9_-]{20,100}")
+# A status link as the templates write it: {BASE_URL}/status/{token} (or /book/{token}), in text and in href="...".
+_STATUS_LINK = re.compile(r"[^\s\"'<>]*/(?:status|book)/([A-Za-z0-9_-]{20,100})")
 
 
 def scrubbed_bodies(kind: str, text_body: str, html_body: str | None, context: Any = None) -> dict[str, str | None]:
@@ -192,7 +192,7 @@ def scrubbed_bodies(kind: str, text_body: str, html_body: str | None, context: A
 def _link_tokens(context: Any) -> set[str]:
     """The status link tokens in a snapshot, whatever its shape (nested merge fields or flat names)."""
     if isinstance(context, str):
-        return {match.group(0).rpartition("/status/")[2] for match in _STATUS_LINK.finditer(context)}
+        return {match.group(1) for match in _STATUS_LINK.finditer(context)}
     if isinstance(context, dict):
         context = list(context.values())
     if isinstance(context, list):

@@ -3,6 +3,7 @@
 from app.models.api_keys import ApiKey
 from app.models.applications import Application, JobStageCount, Note, StageChange
 from app.models.audit import AuditEvent
+from app.models.booking import BookingRequest, BookingSlot, BookingStatus, SlotStatus
 from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.duplicates import CandidateMerge, DuplicateCandidate
@@ -38,6 +39,9 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "AuditEvent",
+    "BookingRequest",
+    "BookingSlot",
+    "BookingStatus",
     "CalendarFeed",
     "Candidate",
     "CandidateMerge",
@@ -76,6 +80,7 @@ __all__ = [
     "RetentionRun",
     "RevokedToken",
     "Role",
+    "SlotStatus",
     "StageChange",
     "StageTemplate",
     "StoredFile",

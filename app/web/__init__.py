@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     """Register the web blueprints, sign-in and server-side sessions."""
     from app.core import cookies
     from app.web.auth import bp as auth_bp
+    from app.web.booking import bp as booking_bp
     from app.web.candidate import bp as candidate_bp
     from app.web.dashboard import bp as dashboard_bp
     from app.web.headers import init_headers
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(candidate_bp, url_prefix="/me")
     app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     app.register_blueprint(status_bp, url_prefix="/status")
+    app.register_blueprint(booking_bp, url_prefix="/book")

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from app.api.key_auth import required_scope
 from app.extensions import db
-from app.models import Application, Job, Note, RejectionReason
-from app.services import api_keys, pipelines, pools, rejection_reasons, tags
+from app.models import Application, BookingRequest, Job, Note, RejectionReason
+from app.services import api_keys, booking, pipelines, pools, rejection_reasons, tags
 
 STAGES = [
     {"name": "New", "category": "applied"},
@@ -40,6 +40,10 @@ def theirs(world, factory) -> dict[str, int]:
     tag = tags.create_tag(globex["admin"], name="Theirs")
     pool = pools.create_pool(globex["admin"], name="Theirs")
     pools.add_members(globex["admin"], pool.id, [application.candidate_id])
+    offered = booking.offer(
+        globex["recruiter"], application.id, slots=["2040-01-10T14:00"], timezone="UTC",
+        interviewer_ids=[globex["hiring_manager"].id],
+    )  # fmt: skip
     db.session.commit()
     return {
         "job_id": draft.id,
@@ -49,6 +53,7 @@ def theirs(world, factory) -> dict[str, int]:
         "candidate_id": application.candidate_id,
         "tag_id": tag.id,
         "pool_id": pool.id,
+        "request_id": offered.request.id,
     }
 
 
@@ -84,3 +89,4 @@ def test_a_key_with_every_scope_reaches_nothing_of_another_company(api, world, t
     assert db.session.get(Job, theirs["job_id"]).title != "Taken over"
     assert db.session.get(RejectionReason, theirs["reason_id"]).label == "Theirs"
     assert db.session.scalar(select(func.count()).select_from(Note)) == 0
+    assert db.session.get(BookingRequest, theirs["request_id"]).status == "open"

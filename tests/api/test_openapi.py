@@ -119,6 +119,11 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/feedback": {"get"},
     "/api/v1/jobs/{job_id}/scorecards": {"get"},
 }
+# Self-booking: interview times offered to the candidate.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/booking-requests": {"get", "post"},
+    "/api/v1/booking-requests/{request_id}": {"get", "delete"},
+}
 
 
 def _spec(client) -> dict:

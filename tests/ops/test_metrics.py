@@ -86,6 +86,7 @@ def test_periodic_task_lag_is_reported_per_task(redis_app):
         assert sorted(periodic.tick(redis_app)) == [
             "api.idempotency_cleanup",
             "audit.seal",
+            "booking.expire",
             "candidates.find_duplicates",
             "interviews.feedback_reminders",
             "interviews.remind",

@@ -10,6 +10,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     audit,
     board,
     board_bulk,
+    booking,
     candidate_profiles,
     candidate_search,
     candidates,
