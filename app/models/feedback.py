@@ -31,6 +31,7 @@ class InterviewFeedback(db.Model):
     """One interviewer's feedback on one interview (at most one; amending raises `version`)."""
 
     __tablename__ = "interview_feedback"
+    __personal_data__ = ("ratings", "recommendation", "notes")
     __table_args__ = (
         UniqueConstraint("interview_id", "interviewer_id", name="uq_interview_feedback_interview_id_interviewer_id"),
         CheckConstraint(f"recommendation IN {RECOMMENDATIONS}", name="recommendation_known"),
@@ -56,6 +57,7 @@ class InterviewFeedbackRevision(db.Model):
     """A version of a feedback as it stood before an amendment: a full copy, who wrote it and when."""
 
     __tablename__ = "interview_feedback_revisions"
+    __personal_data__ = ("ratings", "recommendation", "notes")
     __table_args__ = (
         UniqueConstraint("feedback_id", "version", name="uq_interview_feedback_revisions_feedback_id_version"),
     )

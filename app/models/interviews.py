@@ -59,6 +59,8 @@ class Interview(db.Model):
     """
 
     __tablename__ = "interviews"
+    # The interviewers' private notes are about the person; title, time and place are the company's.
+    __personal_data__ = ("notes",)
     __table_args__ = (
         CheckConstraint(f"status IN {INTERVIEW_STATUSES}", name="status_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),

@@ -29,6 +29,9 @@ from app.models import (
     DuplicateCandidate,
     Event,
     InboundMessage,
+    Interview,
+    InterviewFeedback,
+    InterviewFeedbackRevision,
     MessageStatus,
     Note,
     OutboxMessage,
@@ -73,6 +76,19 @@ def anonymise(candidate: Candidate, *, actor: User | None, trigger: str) -> Eras
 
     db.session.execute(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     db.session.execute(delete(Note).where(Note.application_id.in_(app_ids)))
+    feedback_ids = select(InterviewFeedback.id).where(InterviewFeedback.application_id.in_(app_ids))
+    db.session.execute(
+        delete(InterviewFeedbackRevision).where(
+            InterviewFeedbackRevision.feedback_id.in_(feedback_ids.scalar_subquery())
+        )
+    )
+    db.session.execute(delete(InterviewFeedback).where(InterviewFeedback.application_id.in_(app_ids)))
+    db.session.execute(
+        update(Interview)
+        .where(Interview.application_id.in_(app_ids))
+        .values(notes="")
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(delete(InboundMessage).where(InboundMessage.application_id.in_(app_ids)))
     db.session.execute(delete(ReplyAddress).where(ReplyAddress.application_id.in_(app_ids)))
     db.session.execute(

@@ -17,6 +17,11 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     table: frozenset(columns)
     for table, columns in {
         "api_keys": ("name", "prefix", "secret_hash", "scopes"),
+        "booking_requests": ("title", "interviewer_ids", "timezone", "location", "video_url", "token_hash", "status"),
+        "booking_slots": ("status",),
+        "calendar_feeds": ("token_hash",),
+        "interview_kinds": ("name", "stage", "location", "video_url", "default_interviewer_ids", "scorecard"),
+        "interviews": ("title", "status", "timezone", "location", "video_url", "scorecard", "uid"),
         "application_answers": ("label", "kind", "flag"),
         "applications": (
             "stage",
@@ -88,6 +93,9 @@ ERASURE: dict[str, str] = {
     "candidate_search": "deleted",
     "stored_files": "the applications' resumes and the replies' attachments deleted from storage",
     "events": "payload replaced by the object's id and `erased: true`",
+    "interviews": "interviewers' private notes emptied; the interview's title, times and place kept",
+    "interview_feedback": "deleted (ratings, recommendation and notes about the person)",
+    "interview_feedback_revisions": "deleted with the feedback",
     "candidate_merges": "merges the person took part in deleted (their undo is no longer possible); the records "
     "merged into theirs are erased with it",
 }

@@ -54,6 +54,7 @@ def _traces(company_id: int | None = None) -> list[str]:
 def test_after_erasure_no_word_of_the_person_is_left_anywhere(person):
     tenant, someone = person
     admin = tenant["admin"]
+    _interviewed(tenant, someone)
     assert _traces(), "the fixture must leave traces to look for"
     assert get_storage().exists(someone.resume_key)
     before = analytics.funnel(admin, analytics.parse_filters({}))
@@ -149,3 +150,26 @@ def _second_job(tenant):
     from tests.factories import Factory
 
     return Factory().job(tenant["recruiter"])
+
+
+def _interviewed(tenant, someone) -> None:
+    """An interview with the interviewers' notes, and feedback amended once (a revision), about the person."""
+    from app.services import feedback, interviews
+
+    interview = interviews.schedule(
+        tenant["recruiter"],
+        someone.application_id,
+        starts_at="2030-03-01T10:00Z",
+        ends_at="2030-03-01T11:00Z",
+        timezone="UTC",
+        title="Technical",
+        interviewer_ids=[tenant["hiring_manager"].id],
+        notes=f"Ask {NAME} about the {NOTE_WORD}",
+    )
+    interview.scorecard = [{"name": "Skills", "attributes": ["Python"]}]
+    db.session.commit()
+    manager = tenant["hiring_manager"]
+    feedback.submit(manager, interview.id, ratings={"Skills/Python": 3}, recommendation="yes", notes=f"{NOTE_WORD}!")
+    db.session.commit()
+    feedback.amend(manager, interview.id, ratings={"Skills/Python": 4}, recommendation="yes", notes=f"{NOTE_WORD}!!")
+    db.session.commit()
