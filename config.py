@@ -238,13 +238,18 @@ class Config:
     WEBHOOK_TIMEOUT = _float("WEBHOOK_TIMEOUT", 10.0)
     WEBHOOK_RETRY_SCHEDULE = _str("WEBHOOK_RETRY_SCHEDULE", "10,60,300,900,1800,3600,7200,21600,50400")
     WEBHOOK_DISABLE_AFTER = _int("WEBHOOK_DISABLE_AFTER", 30)
+    # Signing secrets are stored encrypted with this key (required in production; in development and
+    # tests one derived from SECRET_KEY). To rotate: the new key here, the old one in
+    # WEBHOOK_SECRET_OLD_KEYS (comma-separated, still read), then `flask webhooks reencrypt`.
+    WEBHOOK_SECRET_KEY = _str("WEBHOOK_SECRET_KEY") or None
+    WEBHOOK_SECRET_OLD_KEYS = _str("WEBHOOK_SECRET_OLD_KEYS", "")
     WEBHOOK_DUE_INTERVAL = _int("WEBHOOK_DUE_INTERVAL", 30)  # how often the clock hands on due deliveries
     EVENT_RETENTION_DAYS = _int("EVENT_RETENTION_DAYS", 30)  # the feed and delivery log keep this long
 
     @classmethod
     def check(cls, config: dict) -> None:
         """Refuse to start in production with missing or weak secrets."""
-        for key in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        for key in ("SECRET_KEY", "JWT_SECRET_KEY", "WEBHOOK_SECRET_KEY"):
             value = config.get(key) or ""
             if value.lower() in INSECURE_SECRETS or len(value) < MIN_SECRET_LENGTH:
                 raise RuntimeError(

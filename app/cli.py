@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_company_command)
     app.cli.add_command(users)
+    from app.webhooks.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)
     from app.core.cli import register as register_operations
 
     register_operations(app)

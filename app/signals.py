@@ -8,7 +8,8 @@ from blinker import Namespace
 
 _events = Namespace()
 
-application_submitted = _events.signal("application-submitted")  # sender: Application, status_token, added_by
+# sender: Application, status_token, added_by, new_candidate (the person's record was made by this application)
+application_submitted = _events.signal("application-submitted")
 stage_changed = _events.signal("stage-changed")  # sender: Application, change=StageChange
 stage_undone = _events.signal("stage-undone")  # sender: Application, change=StageChange (the undo), undone=StageChange
 staff_invited = _events.signal("staff-invited")  # sender: User, invited_by=User

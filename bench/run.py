@@ -58,6 +58,7 @@ def server_env(s: dict, instance: Path, database_name: str, prefix: str) -> dict
         APP_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),
         JWT_SECRET_KEY=secrets.token_urlsafe(48),
+        WEBHOOK_SECRET_KEY=secrets.token_urlsafe(48),
         DATABASE_URL=database.database_url(s["database_server"], database_name),
         REDIS_URL=s["redis_url"],
         REDIS_KEY_PREFIX=prefix,

@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_production_refuses_weak_secret_key(secret):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(
-            ProductionConfig, {"SECRET_KEY": secret, "JWT_SECRET_KEY": "j" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+            ProductionConfig,
+            {
+                "SECRET_KEY": secret,
+                "JWT_SECRET_KEY": "j" * 40,
+                "WEBHOOK_SECRET_KEY": "w" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            },
         )
 
 
@@ -31,10 +37,24 @@ def test_production_refuses_weak_jwt_key():
 
 def test_production_starts_with_strong_secrets():
     app = create_app(
-        ProductionConfig, {"SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        ProductionConfig,
+        {
+            "SECRET_KEY": "s" * 40,
+            "JWT_SECRET_KEY": "j" * 40,
+            "WEBHOOK_SECRET_KEY": "w" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        },
     )
     assert app.config["SESSION_COOKIE_SECURE"] == "auto"  # Secure when the request came over HTTPS
     assert app.config["PUBLIC_COMPANY_SIGNUP"] is False
+
+
+def test_production_refuses_a_missing_webhook_secret_key():
+    with pytest.raises(RuntimeError, match="WEBHOOK_SECRET_KEY"):
+        create_app(
+            ProductionConfig,
+            {"SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+        )
 
 
 def test_public_index_lists_open_jobs(client, factory):

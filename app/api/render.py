@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app import workflow
-from app.models import Application, ApplicationAnswer, Company, Job
+from app.models import Application, ApplicationAnswer, Candidate, Company, Job
 from app.services.applications import HistoryEntry
 from app.services.undo import UndoOffer
 
@@ -21,6 +21,26 @@ def _iso(value: datetime | None) -> str | None:
 
 def company_ref(company: Company) -> dict:
     return {"id": company.id, "name": company.name, "slug": company.slug}
+
+
+def candidate_details_out(candidate: Candidate, *, iso: bool = True) -> dict:
+    """CandidateDetailsOut: the person's record (the profile without its tags, pools and applications).
+
+    `iso` false leaves the times as datetimes, for a response the schema dumps.
+    """
+    stamp = _iso if iso else (lambda value: value)
+    return {
+        "id": candidate.id,
+        "full_name": candidate.full_name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "location": candidate.location,
+        "links": candidate.links or {},
+        "source": candidate.source,
+        "version": candidate.version,
+        "created_at": stamp(candidate.created_at),
+        "updated_at": stamp(candidate.updated_at),
+    }
 
 
 def job_out(job: Job, *, salary: bool = True) -> dict:

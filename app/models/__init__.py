@@ -28,6 +28,7 @@ from app.models.replies import InboundMessage, ReplyAddress
 from app.models.retention import RetentionRun
 from app.models.search import CandidateSearch, ResumeText
 from app.models.sessions import WebSession
+from app.models.summaries import ApplicationSummary
 from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
 from app.models.tokens import RevokedToken
 from app.models.users import STAFF_ROLES, Role, User
@@ -38,6 +39,7 @@ __all__ = [
     "ApiKey",
     "Application",
     "ApplicationAnswer",
+    "ApplicationSummary",
     "AuditEvent",
     "BookingRequest",
     "BookingSlot",

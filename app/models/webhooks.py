@@ -58,8 +58,9 @@ class WebhookEndpoint(db.Model):
     # The event types wanted as ",type,type," (one LIKE finds the subscribers); "": every type.
     event_types: Mapped[str] = mapped_column(String(1000), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # `whsec_` + base64 of 32 random bytes. Shown once (on create and rotate), never logged.
-    secret: Mapped[str] = mapped_column(String(100))
+    # `whsec_` + base64 of 32 random bytes, stored sealed ("fernet:...", app/webhooks/sealing.py).
+    # Shown once (on create and rotate), never logged.
+    secret: Mapped[str] = mapped_column(String(500))
     # Failed attempts in a row; reaching WEBHOOK_DISABLE_AFTER disables the endpoint.
     failure_count: Mapped[int] = mapped_column(default=0)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

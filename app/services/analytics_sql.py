@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Float, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.extensions import db
-from app.models import Application, Job, StageChange
+from app.models import Application, ApplicationSummary, Job, StageChange
 from app.workflow import CATEGORIES, FINAL_CATEGORIES
 
 RANK = {category: n for n, category in enumerate(CATEGORIES)}
@@ -100,25 +100,19 @@ def effective_moves(f: Filters):
     )
 
 
-def _rank_of(column) -> ColumnElement:
-    return case({category: n for category, n in RANK.items()}, value=column, else_=-1)
-
-
 def reach_counts(f: Filters) -> list[tuple[str, int, str, int]]:
-    """(source, furthest rank reached, current category, applications) rows."""
-    moves = effective_moves(f)
-    furthest = (
-        select(
-            moves.c.application_id,
-            moves.c.source,
-            moves.c.stage_category,
-            func.max(_rank_of(moves.c.to_category)).label("rank"),
-        )
-        .group_by(moves.c.application_id, moves.c.source, moves.c.stage_category)
-        .subquery()
-    )
-    stmt = select(furthest.c.source, furthest.c.rank, furthest.c.stage_category, func.count()).group_by(
-        furthest.c.source, furthest.c.rank, furthest.c.stage_category
+    """(source, furthest rank reached, current category, applications) rows.
+
+    The furthest rank is kept per application in `application_summaries` (a trigger on the history
+    recomputes it from the standing moves), so this reads one narrow row per application.
+    """
+    summary = ApplicationSummary
+    rank = summary.furthest_rank
+    stmt = (
+        select(Application.source, rank, Application.stage_category, func.count())
+        .join(summary, summary.application_id == Application.id)
+        .where(summary.company_id == f.company_id, rank.is_not(None), *_application_conditions(f))
+        .group_by(Application.source, rank, Application.stage_category)
     )
     return [tuple(row) for row in db.session.execute(stmt)]
 
@@ -166,32 +160,29 @@ def stage_durations(moves):
     )
 
 
-def _first_move_durations(moves, name: str, condition):
-    """(name, seconds from applying to the application's first move meeting `condition`)."""
+def _summary_durations(f: Filters, name: str, column):
+    """(name, seconds from applying to the summary's time), for the filtered applications that have one."""
+    summary = ApplicationSummary
     return (
-        select(
-            literal(name).label("category"),
-            seconds_between(func.min(moves.c.applied_at), func.min(moves.c.created_at)).label("value"),
-        )
-        .where(condition(moves))
-        .group_by(moves.c.application_id)
+        select(literal(name).label("category"), seconds_between(Application.created_at, column).label("value"))
+        .join(summary, summary.application_id == Application.id)
+        .where(summary.company_id == f.company_id, column.is_not(None), *_application_conditions(f))
     )
 
 
-def _stage_kind(moves):
-    durations = stage_durations(moves)
+def _stage_kind(f: Filters):
+    durations = stage_durations(effective_moves(f))
     return select(durations.c.category, durations.c.value)
 
 
-def _hire_kind(moves):
-    return _first_move_durations(moves, "hire", lambda m: m.c.to_category == "hired")
+def _hire_kind(f: Filters):
+    """Created -> the first standing move into hired."""
+    return _summary_durations(f, "hire", ApplicationSummary.hired_at)
 
 
 def _response_kind(f: Filters):
     """Created -> the first move by staff (any move but the candidate's own withdrawal)."""
-    return _first_move_durations(
-        f, "response", lambda m: and_(m.c.from_stage.is_not(None), m.c.to_category != "withdrawn")
-    )
+    return _summary_durations(f, "response", ApplicationSummary.first_response_at)
 
 
 KINDS = {"stages": _stage_kind, "hire": _hire_kind, "response": _response_kind}
@@ -203,8 +194,7 @@ def duration_rows(f: Filters, kinds: Iterable[str]) -> list[tuple[str, int, int,
     Groups: the category for "stages" (time in each), "hire" (applied -> hired),
     "response" (applied -> first staff move).
     """
-    moves = effective_moves(f)
-    parts = [KINDS[kind](moves) for kind in kinds]
+    parts = [KINDS[kind](f) for kind in kinds]
     durations = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     return ranked_values(durations, durations.c.category)
 

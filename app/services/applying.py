@@ -228,7 +228,7 @@ def submit(
     if trap:
         return Submission("discarded")
 
-    record = candidates.record_for(
+    record, new_candidate = candidates.record_for(
         job.company_id, details, source=origin.source, user_id=actor.id if actor is not None else None
     )
     visible = candidates.holds(actor, record)
@@ -256,7 +256,7 @@ def submit(
         return _already_applied(job, record)
     entry = _start(application, job, record, actor=actor)
     questions.record_answers(application, cleaned_answers)  # knockout rules flag, never reject
-    signals.application_submitted.send(application, status_token=token)
+    signals.application_submitted.send(application, status_token=token, new_candidate=new_candidate)
     return Submission("created", application, [entry], visible)
 
 
@@ -308,7 +308,9 @@ def add_candidate(
     cover_letter = check.text("cover_letter", cover_letter or "", max_len=10000) or ""
     _raise_if_any(check, _check_resume(check, resume, required=False))
 
-    record = candidate or candidates.record_for(job.company_id, details, source=source)
+    record, new_candidate = (
+        (candidate, False) if candidate is not None else candidates.record_for(job.company_id, details, source=source)
+    )
     stored = resumes.store(resume) if resume is not None else None
     application = _insert_once(
         job,
@@ -328,7 +330,7 @@ def add_candidate(
     if note:
         db.session.add(Note(application_id=application.id, author_id=actor.id, body=note))
         db.session.flush()
-    signals.application_submitted.send(application, added_by=actor)
+    signals.application_submitted.send(application, added_by=actor, new_candidate=new_candidate)
     return application
 
 

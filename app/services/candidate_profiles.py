@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.errors import Conflict, NotFound, StaleUpdate
 from app.extensions import db
 from app.models import Application, Candidate, Job, StageChange, User
@@ -80,11 +81,15 @@ def get_candidate(actor: User, candidate_id: int) -> Candidate:
     return candidate
 
 
-def profile(actor: User, candidate_id: int) -> Profile:
-    """Everything the profile page shows, in a fixed number of statements."""
+def profile(actor: User, candidate_id: int, *, candidate: Candidate | None = None) -> Profile:
+    """Everything the profile page shows, in a fixed number of statements.
+
+    `candidate`: the record as this request already read it (after an edit), so it is not read twice.
+    """
     from app.services import pools, tags
 
-    candidate = get_candidate(actor, candidate_id)
+    if candidate is None or candidate.id != candidate_id:
+        candidate = get_candidate(actor, candidate_id)
     rows = db.session.execute(
         select(Application, Job.title)
         .join(Job, Job.id == Application.job_id)
@@ -203,4 +208,5 @@ def update(actor: User, candidate_id: int, *, expected_version: int | None = Non
             db.session.flush()  # version_id_col: the UPDATE says WHERE version = <read>, and bumps it
         except StaleDataError:
             raise StaleUpdate("The candidate changed meanwhile; reload it and try again.") from None
+        signals.candidate_changed.send(candidate)  # candidate.updated; the search index
     return Edited(candidate, warnings)

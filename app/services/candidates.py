@@ -71,15 +71,18 @@ def _verified_account(email: str):
     )
 
 
-def record_for(company_id: int, details: CandidateDetails, *, source: str, user_id: int | None = None) -> Candidate:
-    """The company's record of this person, made on first sight; one statement.
+def record_for(
+    company_id: int, details: CandidateDetails, *, source: str, user_id: int | None = None
+) -> tuple[Candidate, bool]:
+    """The company's record of this person, made on first sight, and whether it was made now; one statement.
 
     With an email: INSERT ... ON CONFLICT (company_id, email) DO UPDATE, so the
     record is found or made in one round trip, concurrent submits included.
     What staff curated (name, source) is kept; a missing phone or location is
     filled in; the account link is set only when none is set yet, and only to an
     account that proved the address (a new record takes `user_id`, the account applying). Without an
-    email there is nothing to find a person by: a new record.
+    email there is nothing to find a person by: a new record. A found record keeps its `created_at`, so
+    the one RETURNING row also says which it was (a `candidate.created` event needs no statement of its own).
     """
     assert source in SOURCES
     now = utcnow()
@@ -112,7 +115,8 @@ def record_for(company_id: int, details: CandidateDetails, *, source: str, user_
             },
         )
     stmt = stmt.returning(Candidate).execution_options(populate_existing=True)
-    return db.session.scalars(stmt).one()
+    candidate = db.session.scalars(stmt).one()
+    return candidate, candidate.created_at == now
 
 
 def link_verified_account(user: User) -> int:

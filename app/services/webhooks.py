@@ -20,7 +20,7 @@ from app.services import audit
 from app.services.access import EDITORS, require_member, require_role, require_user
 from app.services.pagination import Page, clamp_limit, decode_cursor, encode_cursor, paginate_desc
 from app.services.validation import Checker
-from app.webhooks import catalog, signing, ssrf
+from app.webhooks import catalog, sealing, signing, ssrf
 from app.webhooks.record import record_ping, schedule
 
 URL_MAX = 2000
@@ -106,7 +106,9 @@ def create_endpoint(actor: User, **fields) -> WithSecret:
     if count >= MAX_ENDPOINTS:
         raise Conflict(f"A company has at most {MAX_ENDPOINTS} webhook endpoints.")
     secret = signing.new_secret()
-    endpoint = WebhookEndpoint(company_id=company_id, secret=secret, **{"description": "", "event_types": "", **clean})
+    endpoint = WebhookEndpoint(
+        company_id=company_id, secret=sealing.seal(secret), **{"description": "", "event_types": "", **clean}
+    )
     db.session.add(endpoint)
     db.session.flush()
     _audit("webhook.created", actor, endpoint)
@@ -145,10 +147,11 @@ def delete_endpoint(actor: User, endpoint_id: int) -> None:
 def rotate_secret(actor: User, endpoint_id: int) -> WithSecret:
     """A new secret, in force at once (the next attempt is signed with it)."""
     endpoint = get_endpoint(actor, endpoint_id)
-    endpoint.secret = signing.new_secret()
+    secret = signing.new_secret()
+    endpoint.secret = sealing.seal(secret)
     db.session.flush()
     _audit("webhook.secret_rotated", actor, endpoint)
-    return WithSecret(endpoint, endpoint.secret)
+    return WithSecret(endpoint, secret)
 
 
 def send_test(actor: User, endpoint_id: int) -> WebhookDelivery:

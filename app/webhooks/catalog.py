@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 APPLICATION = "application"
+CANDIDATE = "candidate"
 JOB = "job"
 INTERVIEW = "interview"
 
@@ -12,6 +13,11 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     "application.stage_changed": (APPLICATION, "The application moved to another stage (an undo included)."),
     "application.rejected": (APPLICATION, "The application was rejected."),
     "application.withdrawn": (APPLICATION, "The person withdrew the application."),
+    "candidate.created": (CANDIDATE, "A person became known to the company: their first application or addition."),
+    "candidate.updated": (
+        CANDIDATE,
+        "Staff edited the person's details (name, email, phone, location, links, source).",
+    ),
     "job.created": (JOB, "A job was created."),
     "job.updated": (JOB, "A job's fields changed (its status did not)."),
     "job.opened": (JOB, "A job was opened (published)."),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app import signals
 from app.extensions import db
-from app.models import Application, Job, StageChange
+from app.models import Application, Candidate, Job, StageChange
 from app.webhooks import catalog
 from app.webhooks.record import NewEvent, record
 
@@ -21,6 +21,12 @@ def application_event(application: Application, event_type: str) -> NewEvent:
     return NewEvent(
         application.company_id, event_type, catalog.APPLICATION, application.id, application_out(application)
     )
+
+
+def candidate_event(candidate: Candidate, event_type: str) -> NewEvent:
+    from app.api.render import candidate_details_out
+
+    return NewEvent(candidate.company_id, event_type, catalog.CANDIDATE, candidate.id, candidate_details_out(candidate))
 
 
 def job_event(job: Job, event_type: str) -> NewEvent:
@@ -34,8 +40,15 @@ def stage_event(application: Application, change: StageChange) -> NewEvent:
 
 
 @signals.application_submitted.connect
-def on_application_submitted(application: Application, **_extra) -> None:
-    record([application_event(application, "application.created")])
+def on_application_submitted(application: Application, *, new_candidate: bool = False, **_extra) -> None:
+    """A person's first application also makes their record: both events go in the one INSERT."""
+    events = [candidate_event(application.candidate, "candidate.created")] if new_candidate else []
+    record([*events, application_event(application, "application.created")])
+
+
+@signals.candidate_changed.connect
+def on_candidate_changed(candidate: Candidate, **_extra) -> None:
+    record([candidate_event(candidate, "candidate.updated")])
 
 
 @signals.stage_changed.connect

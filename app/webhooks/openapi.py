@@ -7,9 +7,14 @@ receiver gets.
 
 from __future__ import annotations
 
-from app.webhooks.catalog import APPLICATION, EVENT_TYPES, PING
+from app.webhooks.catalog import APPLICATION, CANDIDATE, EVENT_TYPES, JOB, PING
 
-_OBJECT_SCHEMAS = {APPLICATION: "ApplicationOut", "job": "JobOut", "interview": "InterviewOut"}
+_OBJECT_SCHEMAS = {
+    APPLICATION: "ApplicationOut",
+    CANDIDATE: "CandidateDetailsOut",
+    JOB: "JobOut",
+    "interview": "InterviewOut",
+}
 
 HEADERS = [
     ("webhook-id", "`evt_<event id>`: the same on every retry and replay; drop repeats by it."),
@@ -37,6 +42,10 @@ def _envelope(name: str, description: str, data: dict, types: list[str]) -> dict
 
 def document(spec) -> None:
     """Register the envelopes and add `x-webhooks` (called once the API's schemas are registered)."""
+    from app.api.schemas.profiles import CandidateDetailsOut
+
+    if "CandidateDetailsOut" not in spec.components.schemas:  # no route answers with it alone
+        spec.components.schema("CandidateDetailsOut", schema=CandidateDetailsOut)
     ping_data = {
         "type": "object",
         "properties": {"endpoint_id": {"type": "integer"}, "url": {"type": "string"}, "sent_by": {"type": "string"}},

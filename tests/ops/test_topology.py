@@ -73,6 +73,7 @@ def test_procfile_topology_serves_delivers_mail_and_stops(
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "WEBHOOK_SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": new_pg_database(),
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": redis_prefix,

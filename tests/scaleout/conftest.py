@@ -68,6 +68,7 @@ def production_env(scaleout_database, redis_url, scaleout_redis_prefix) -> dict[
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "WEBHOOK_SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": scaleout_database,
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": scaleout_redis_prefix,

@@ -12,6 +12,9 @@ from app.webhooks import tasks
 from tests.mail.conftest import work
 from tests.webhooks.conftest import body
 
+# Each application here is a new person's: subscribing to application events keeps candidate.created out.
+APPLICATION_EVENTS = ["application.created", "application.stage_changed", "application.rejected"]
+
 
 def _endpoint(admin, url: str, **fields) -> tuple[int, str]:
     made = webhooks.create_endpoint(admin, url=url, **fields)
@@ -65,7 +68,7 @@ def test_a_tampered_body_fails_verification(hook_app, factory, receiver):
     from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
     tenant = factory.tenant()
-    _, secret = _endpoint(tenant["admin"], receiver.url)
+    _, secret = _endpoint(tenant["admin"], receiver.url, event_types=APPLICATION_EVENTS)
     _apply(hook_app, factory, tenant["job"], "Ada")
     work(hook_app)
     (request,) = receiver.requests
@@ -79,7 +82,7 @@ def test_receiver_down_then_up_every_event_arrives_in_order_with_stable_ids(hook
     tenant = factory.tenant()
     recruiter = tenant["recruiter"]
     receiver.stop()  # down: connections are refused
-    endpoint_id, secret = _endpoint(tenant["admin"], receiver.url)
+    endpoint_id, secret = _endpoint(tenant["admin"], receiver.url, event_types=APPLICATION_EVENTS)
     first = _apply(hook_app, factory, tenant["job"], "Ada")
     second = _apply(hook_app, factory, tenant["job"], "Bob")
     for application_id, to in ((first, "screening"), (second, "screening"), (first, "interview"), (first, "rejected")):
@@ -129,7 +132,7 @@ def test_receiver_down_then_up_every_event_arrives_in_order_with_stable_ids(hook
 def test_disabled_after_failures_in_a_row_and_the_admins_are_told(hook_app, factory, receiver, smtp_server):
     hook_app.config["WEBHOOK_DISABLE_AFTER"] = 3
     tenant = factory.tenant()
-    endpoint_id, _ = _endpoint(tenant["admin"], receiver.url)
+    endpoint_id, _ = _endpoint(tenant["admin"], receiver.url, event_types=APPLICATION_EVENTS)
     work(hook_app)
     smtp_server.messages.clear()
     receiver.status = 503
@@ -165,7 +168,7 @@ def test_disabled_after_failures_in_a_row_and_the_admins_are_told(hook_app, fact
 
 def test_a_url_that_turns_private_is_refused_at_send_time(hook_app, factory, receiver):
     tenant = factory.tenant()
-    endpoint_id, _ = _endpoint(tenant["admin"], receiver.url)
+    endpoint_id, _ = _endpoint(tenant["admin"], receiver.url, event_types=APPLICATION_EVENTS)
     hook_app.config["WEBHOOK_ALLOWED_HOSTS"] = ""  # the host is no longer allowed when the worker sends
     _apply(hook_app, factory, tenant["job"], "Ada")
     work(hook_app)
@@ -178,7 +181,7 @@ def test_a_url_that_turns_private_is_refused_at_send_time(hook_app, factory, rec
 def test_replay_and_ping_reuse_ids_through_the_worker(hook_app, factory, receiver):
     tenant = factory.tenant()
     admin = tenant["admin"]
-    endpoint_id, secret = _endpoint(admin, receiver.url)
+    endpoint_id, secret = _endpoint(admin, receiver.url, event_types=APPLICATION_EVENTS)
     _apply(hook_app, factory, tenant["job"], "Ada")
     work(hook_app)
     (first,) = _deliveries(endpoint_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import no_content
+from app.api.render import candidate_details_out
 from app.api.schemas.profiles import CandidateOut, CandidatePatch, TagNameArgs, TagNameIn, TagOut
 from app.services import candidate_profiles, tags
 
@@ -22,16 +23,7 @@ def tag_out(tag) -> dict:
 
 def candidate_out(candidate, *, tag_list=(), pool_list=()) -> dict:
     return {
-        "id": candidate.id,
-        "full_name": candidate.full_name,
-        "email": candidate.email,
-        "phone": candidate.phone,
-        "location": candidate.location,
-        "links": candidate.links or {},
-        "source": candidate.source,
-        "version": candidate.version,
-        "created_at": candidate.created_at,
-        "updated_at": candidate.updated_at,
+        **candidate_details_out(candidate, iso=False),
         "tags": [tag_out(tag) for tag in tag_list],
         "pools": [{"id": pool.id, "name": pool.name} for pool in pool_list],
     }
@@ -97,7 +89,7 @@ def update_candidate(data, candidate_id: int):
     if "links" in data:
         data["links"] = {kind: url for kind, url in data["links"].items() if url}
     edited = candidate_profiles.update(caller(), candidate_id, expected_version=version, **data)
-    view = candidate_profiles.profile(caller(), edited.candidate.id)
+    view = candidate_profiles.profile(caller(), edited.candidate.id, candidate=edited.candidate)
     return {**profile_out(view), "warnings": edited.warnings}
 
 

@@ -67,7 +67,9 @@ class ProfileHistory(ma.Schema):
     created_at = fields.DateTime(required=True)
 
 
-class CandidateOut(ma.Schema):
+class CandidateDetailsOut(ma.Schema):
+    """The person's record: what `candidate.*` webhook events carry as `data`."""
+
     id = fields.Integer(required=True)
     full_name = fields.String(required=True)
     email = fields.String(allow_none=True, required=True)
@@ -78,6 +80,9 @@ class CandidateOut(ma.Schema):
     version = fields.Integer(required=True, metadata={"description": "Send it back with a PATCH."})
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
+
+
+class CandidateOut(CandidateDetailsOut):
     tags = fields.List(fields.Nested(TagOut), required=True)
     pools = fields.List(fields.Nested(PoolRef), required=True)
     applications = fields.List(fields.Nested(ProfileApplication))
