@@ -19,7 +19,11 @@ from app.models import Candidate
 from app.services import erasure, retention
 
 blp = Blueprint(
-    "api_retention", __name__, url_prefix="/api/v1", tag="Privacy", description="Retention, erasure, legal holds"
+    "api_retention",
+    __name__,
+    url_prefix="/api/v1",
+    tag="Retention and erasure",
+    description="Retention, erasure, legal holds",
 )
 
 CANDIDATE = f"/candidates/<{ID}:candidate_id>"
