@@ -157,7 +157,7 @@ def format_subject(subject: str, context: dict[str, Any]) -> str:
 
 # The kinds of message that may carry a private status link (app/mail/events.py), and what
 # stands in its place in the copy kept once the message is sent.
-STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link"})
+STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link", "offer_sent"})
 LINK_REMOVED = "[link removed after sending]"
 # A status link as the templates write it: {BASE_URL}/status/{token}, in text and in href="...".
 _STATUS_LINK = re.compile(r"[^\s\"'<>]*/status/[A-Za-z0-9_-]{20,100}")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,6 +22,10 @@ class Company(db.Model):
     logo_content_type: Mapped[str | None] = mapped_column(String(50))
     # The language of candidate emails for people who named none (email_templates.effective's fallback).
     default_language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # Offers (app/services/offers.py): a move to a hired stage needs an accepted offer;
+    # whoever made an offer may approve it themselves.
+    hire_requires_offer: Mapped[bool] = mapped_column(default=True, server_default=true())
+    offer_self_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Active recruiters and admins: who hears of new applications. Read-only; loaded

@@ -279,7 +279,12 @@ def _move(
     db.session.expire(application, ["stage_changes"])  # the one row apply() kept is not the whole history now
     applicant = actor is None or is_applicant(actor, application)
     pipeline = workflow.for_job(application.job)
-    application.stage = pipeline.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    dest = pipeline.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    if pipeline.category(dest) == "hired":
+        from app.services.offers import require_accepted
+
+        require_accepted(application)  # the company's rule: hired needs an accepted offer
+    application.stage = dest
     application.stage_category = pipeline.category(application.stage)
     application.stage_entered_at = utcnow()
     change = StageChange(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 APPLICATION = "application"
 JOB = "job"
+OFFER = "offer"
 
 # type -> (object type, description)
 EVENT_TYPES: dict[str, tuple[str, str]] = {
@@ -15,6 +16,8 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     "job.updated": (JOB, "A job's fields changed (its status did not)."),
     "job.opened": (JOB, "A job was opened (published)."),
     "job.closed": (JOB, "A job was closed, by staff or on its closing date."),
+    "offer.accepted": (OFFER, "The candidate accepted an offer."),
+    "offer.declined": (OFFER, "The candidate declined an offer."),
 }
 PING = "webhook.ping"  # sent by `POST /api/v1/webhooks/{id}/test`, to that endpoint only
 

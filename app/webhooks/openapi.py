@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.webhooks.catalog import APPLICATION, EVENT_TYPES, PING
 
-_OBJECT_SCHEMAS = {APPLICATION: "ApplicationOut", "job": "JobOut"}
+_OBJECT_SCHEMAS = {APPLICATION: "ApplicationOut", "job": "JobOut", "offer": "OfferOut"}
 
 HEADERS = [
     ("webhook-id", "`evt_<event id>`: the same on every retry and replay; drop repeats by it."),
