@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         candidate_profiles,
         companies,
         jobs,
+        offers,
         pipelines,
         pools,
         privacy,
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         candidate_profiles,
         tags,
         pools,
+        offers,
     )
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge

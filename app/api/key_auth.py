@@ -38,6 +38,7 @@ RESOURCES: dict[str, str] = {
     "api_candidate_profiles": "candidates",
     "api_tags": "candidates",
     "api_pools": "candidates",
+    "api_offers": "applications",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

@@ -105,3 +105,18 @@ class OfferLetterTemplate(db.Model):
     body: Mapped[str] = mapped_column(db.Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _accepted_offer_column() -> None:
+    """`Application.has_accepted_offer`: deferred, so only a stage move reads it, inside its own SELECT."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import column_property
+
+    from app.models.applications import Application
+
+    Application.has_accepted_offer = column_property(
+        exists().where(Offer.application_id == Application.id, Offer.status == "accepted"), deferred=True
+    )
+
+
+_accepted_offer_column()

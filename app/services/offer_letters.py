@@ -174,7 +174,7 @@ def render(source: str, values: Mapping[str, Any]) -> str:
     return html
 
 
-def check(source: str) -> list[str]:
+def check_source(source: str) -> list[str]:
     """Every problem of a letter source with its line ([] when fine): rendered with samples and with blanks."""
     problems: list[str] = []
     samples: dict[str, dict[str, str]] = {}
@@ -251,7 +251,7 @@ def checked_body(check: Checker, body) -> str | None:
     if "\x00" in body:
         check.add("body", "Contains a character that is not allowed.")
         return None
-    for problem in check(body):
+    for problem in check_source(body):
         check.add("body", problem)
     return body
 

@@ -426,6 +426,21 @@ def withdraw(actor: User, offer_id: int, *, note=None, expected_version: int | N
     return offer
 
 
+def letter(actor: User, offer_id: int) -> str:
+    """The letter as sent; before sending, as the company's template renders the terms now (the staff)."""
+    offer = get_offer(actor, offer_id)
+    if offer.letter_html is not None:
+        return offer.letter_html
+    application = db.session.get(Application, offer.application_id)
+    source = offer_letters.effective_body(offer.company_id)
+    try:
+        return offer_letters.render(source, offer_letters.fields_of(offer, application, actor.full_name))
+    except offer_letters.LetterError as error:
+        raise Conflict(
+            "The offer letter template cannot be used; fix it first.", errors={"template": error.errors}
+        ) from None
+
+
 # --- The candidate -------------------------------------------------------------------------------
 
 
@@ -459,6 +474,7 @@ def respond(application: Application, offer_id, *, accept: bool) -> Offer:
     offer.responded_at = utcnow()
     _flush()
     _record(offer, "sent", None)
+    db.session.expire(application, ["has_accepted_offer"])  # read afresh by the next move
     _tell_staff(offer)
     from app.webhooks.record import NewEvent, record
 
@@ -567,13 +583,10 @@ def awaiting_approval(actor: User, limit: int = 100) -> list[Offer]:
 
 
 def require_accepted(application: Application) -> None:
-    """Before a move into a hired stage: the company's rule, read from the loaded job (one SELECT when on)."""
+    """Before a move into a hired stage: the company's rule (on the loaded job) and `has_accepted_offer`."""
     if not application.job.company.hire_requires_offer:
         return
-    accepted = db.session.scalar(
-        select(exists().where(Offer.application_id == application.id, Offer.status == "accepted"))
-    )
-    if not accepted:
+    if not application.has_accepted_offer:  # loaded with the application by a move (else one SELECT)
         raise Conflict(OFFER_REQUIRED, current_stage=application.stage)
 
 

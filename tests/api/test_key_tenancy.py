@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.api.key_auth import required_scope
 from app.extensions import db
 from app.models import Application, Job, Note, RejectionReason
-from app.services import api_keys, pipelines, pools, rejection_reasons, tags
+from app.services import api_keys, offers, pipelines, pools, rejection_reasons, tags
 
 STAGES = [
     {"name": "New", "category": "applied"},
@@ -40,6 +40,9 @@ def theirs(world, factory) -> dict[str, int]:
     tag = tags.create_tag(globex["admin"], name="Theirs")
     pool = pools.create_pool(globex["admin"], name="Theirs")
     pools.add_members(globex["admin"], pool.id, [application.candidate_id])
+    offer = offers.create_offer(
+        globex["recruiter"], application.id, salary_amount="1000", currency="EUR", start_date="2027-01-01"
+    )
     db.session.commit()
     return {
         "job_id": draft.id,
@@ -49,6 +52,7 @@ def theirs(world, factory) -> dict[str, int]:
         "candidate_id": application.candidate_id,
         "tag_id": tag.id,
         "pool_id": pool.id,
+        "offer_id": offer.id,
     }
 
 

@@ -87,6 +87,15 @@ EXPECTED |= {
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},
     "/api/v1/pools/{pool_id}/members/{candidate_id}/apply": {"post"},
 }
+# Offers, their approvers and the offer letter template.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/offers": {"get", "post"},
+    "/api/v1/offers/{offer_id}": {"get", "patch"},
+    **{f"/api/v1/offers/{{offer_id}}/{step}": {"post"} for step in ("submit", "approve", "send", "withdraw")},
+    "/api/v1/offers/{offer_id}/letter": {"get"},
+    "/api/v1/jobs/{job_id}/offer-approvers": {"get", "put"},
+    "/api/v1/offer-letter-template": {"get", "put", "delete"},
+}
 
 
 def _spec(client) -> dict:
