@@ -200,20 +200,17 @@ def _terms(check: Checker, fields: dict[str, Any], offer: Offer | None) -> dict[
         else:
             clean["currency"] = currency
     if creating or "salary_amount" in fields or "currency" in fields:
-        if currency is not None:
-            amount = fields.get("salary_amount") if "salary_amount" in fields else None
-            if amount is None and offer is not None:
-                amount = currencies.to_major(offer.salary_minor, offer.currency)
-            if amount is None:
-                check.add("salary_amount", "This field is required.")
-            else:
-                minor, problem = currencies.to_minor(amount, currency)
-                if problem:
-                    check.add("salary_amount", problem)
-                else:
-                    clean["salary_minor"] = minor
-        elif ("salary_amount" in fields or creating) and fields.get("salary_amount") is None:
+        amount = fields.get("salary_amount") if "salary_amount" in fields else None
+        if amount is None and offer is not None:
+            amount = currencies.to_major(offer.salary_minor, offer.currency)
+        if amount is None:
             check.add("salary_amount", "This field is required.")
+        else:  # checked even beside an unknown currency (as one with cents), so both problems show
+            minor, problem = currencies.to_minor(amount, currency or "EUR")
+            if problem:
+                check.add("salary_amount", problem)
+            elif currency is not None:
+                clean["salary_minor"] = minor
     if creating or "start_date" in fields:
         start = _date(fields.get("start_date"))
         if start is None:
@@ -560,6 +557,19 @@ def set_approvers(actor: User, job_id: int, user_ids) -> list[User]:
         )
     audit.record("offer_approvers.set", actor=actor, object_type="job", object_id=job.id, details={"user_ids": wanted})
     return sorted(members, key=lambda member: (member.full_name, member.id))
+
+
+def company_members(actor: User) -> list[User]:
+    """The company's active staff, to choose approvers from (one SELECT)."""
+    actor = require_user(actor)
+    if not actor.is_staff:
+        raise NotFound("Not found.")
+    return list(
+        db.session.scalars(
+            select(User).where(User.company_id == actor.company_id, User.active.is_(True))
+            .order_by(User.full_name, User.id).limit(500)
+        )
+    )  # fmt: skip
 
 
 def awaiting_approval(actor: User, limit: int = 100) -> list[Offer]:
