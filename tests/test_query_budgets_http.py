@@ -1152,3 +1152,59 @@ CASES += [
     Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
          lambda w: f"{A}/applications/{_hire_ready(w)}/transitions", lambda w: {"to": "hired"}),
 ]  # fmt: skip
+
+
+def _guest_offer_link(w: World) -> tuple[str, int]:
+    """(the private link mailed with a guest's offer, the offer's id)."""
+    from app.models import Offer
+
+    offer_id = _offer(w, "sent", guest=True)
+    candidate = db.session.get(Offer, offer_id)
+    email = db.session.get(Application, candidate.application_id).candidate.email
+    return status_links_for_tests.mailed_links(email)[-1], offer_id
+
+
+def _own_offer(w: World) -> str:
+    """The world's candidate's application with a sent offer: `<application_id>/offers/<offer_id>`."""
+    from app.services import offers
+
+    recruiter, admin = w.user("recruiter"), w.user("admin")
+    offer = offers.create_offer(recruiter, w.application, **OFFER_TERMS)
+    offers.submit(recruiter, offer.id)
+    offers.approve(admin, offer.id)
+    offers.send(recruiter, offer.id)
+    db.session.commit()
+    return f"{w.application}/offers/{offer.id}"
+
+
+OFFER_FORM = {"salary_amount": "85000", "currency": "EUR", "start_date": "2027-01-15", "terms": "Gym."}
+CASES += [
+    Case("GET", "/dashboard/applications/<int:application_id>/offer", "manager",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'approved')}/offer"),
+    Case("GET", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'sent')}/offer"),
+    Case("POST", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/offer", lambda w: OFFER_FORM, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'approved')}/offer",
+         lambda w: {**OFFER_FORM, "salary_amount": "90000"}, (302,)),
+    Case("POST", "/dashboard/offers/<int:offer_id>/<any(submit, approve, send, withdraw):step>", "admin",
+         lambda w: f"/dashboard/offers/{_offer(w, 'awaiting_approval')}/approve", lambda w: {"note": "Fine"}, (302,)),
+    Case("POST", "/dashboard/offers/<int:offer_id>/<any(submit, approve, send, withdraw):step>", "recruiter",
+         lambda w: f"/dashboard/offers/{_offer(w, 'approved')}/send", lambda w: {}, (302,)),
+    Case("GET", "/dashboard/offers", "admin", lambda w: f"/dashboard/offers?_={_offer(w, 'awaiting_approval')}"),
+    Case("GET", "/dashboard/jobs/<int:job_id>/offer-approvers", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/offer-approvers"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/offer-approvers", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/offer-approvers", lambda w: {"user_ids": [str(w.manager)]}, (302,)),
+    Case("GET", "/dashboard/offer-letter", "admin", lambda w: "/dashboard/offer-letter"),
+    Case("POST", "/dashboard/offer-letter", "admin", lambda w: "/dashboard/offer-letter",
+         lambda w: {"body": f"<p>Dear {{{{ candidate.full_name }}}} {_n()}</p>", "submit": "Save"}, (302,)),
+    Case("POST", "/status/<token>/offers/<int:offer_id>", "anonymous",
+         lambda w: "/status/{}/offers/{}".format(*_guest_offer_link(w)), lambda w: {"accept": "1"}, (302,)),
+    Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{_guest_offer_link(w)[0]}"),
+    Case("POST", "/me/applications/<int:application_id>/offers/<int:offer_id>", "candidate",
+         lambda w: f"/me/applications/{_own_offer(w)}", lambda w: {"decline": "1"}, (302,)),
+    Case("GET", "/me/applications/<int:application_id>", "candidate",
+         lambda w: f"/me/applications/{_own_offer(w).partition('/')[0]}"),
+]  # fmt: skip

@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.services import applications, offers
 from tests.api.conftest import api, token  # noqa: F401 - fixtures
+from tests.mail.conftest import mail_app  # noqa: F401 - fixture
 
 TERMS = {"salary_amount": "85000.50", "currency": "EUR", "start_date": "2027-01-15", "terms": "25 days leave.\nGym."}
 
