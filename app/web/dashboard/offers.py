@@ -134,9 +134,9 @@ def offers_page():
 @bp.route("/jobs/<int:job_id>/offer-approvers", methods=["GET", "POST"])
 @staff_required
 def offer_approvers(job_id: int):
-    current = offers.list_approvers(current_user, job_id)
-    members = offers.company_members(current_user)
     form = ApproversForm()
+    current = [] if form.is_submitted() else offers.list_approvers(current_user, job_id)
+    members = offers.company_members(current_user)
     form.user_ids.choices = [(m.id, f"{m.full_name} ({m.role.replace('_', ' ')})") for m in members]
     if form.validate_on_submit():
         try:
