@@ -56,6 +56,20 @@ PATHS = (
 )
 
 
+def _accepted_offer(application, recruiter, admin) -> None:
+    """An offer made by the recruiter, approved by the admin, sent and accepted."""
+    from app.services import offers
+
+    offer = offers.create_offer(
+        recruiter, application.id, salary_amount="72000", currency="EUR", start_date="2027-03-01",
+        terms="30 days of paid leave.",
+    )  # fmt: skip
+    offers.submit(recruiter, offer.id)
+    offers.approve(admin, offer.id)
+    offers.send(recruiter, offer.id)
+    offers.respond(application, offer.id, accept=True)
+
+
 def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
     """Returns (created, [(role, email)]); does nothing when the demo company exists."""
     logins = [("admin", "admin@acme.example"), *((r, e) for r, e, _ in STAFF), ("candidate", CANDIDATES[0][0])]
@@ -106,6 +120,8 @@ def seed_demo_data() -> tuple[bool, list[tuple[str, str]]]:
             consent=True,
         )
         for stage in path:
+            if stage == "hired":  # the company requires an accepted offer to hire: the demo makes one
+                _accepted_offer(application, staff["recruiter"], admin)
             actor = candidate if stage == "withdrawn" else staff["recruiter"]
             applications.move_stage(
                 actor,

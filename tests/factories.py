@@ -13,7 +13,9 @@ _counter = itertools.count(1)
 
 
 class Factory:
-    def company(self, name: str | None = None) -> tuple[Company, User]:
+    def company(self, name: str | None = None, *, hire_requires_offer: bool = False) -> tuple[Company, User]:
+        """A company and its admin. `hire_requires_offer` is off here, explicitly: tests of the stage
+        machine hire without offers; the offers' own tests (tests/offers) turn it on."""
         n = next(_counter)
         company, admin = companies.create_company(
             name=name or f"Company {n}",
@@ -21,6 +23,7 @@ class Factory:
             admin_password=PASSWORD,
             admin_full_name=f"Admin {n}",
         )
+        company.hire_requires_offer = hire_requires_offer
         db.session.commit()
         return company, admin
 

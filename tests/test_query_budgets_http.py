@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select, update
 
 from app.api.auth import issue_tokens
 from app.extensions import db
-from app.models import Job, Note, OutboxMessage, User
+from app.models import Application, Job, Note, OutboxMessage, User
 from app.models.base import utcnow
 from app.services import applications as application_service
 from app.services import email_templates as email_template_service
@@ -1403,4 +1403,143 @@ CASES += [
     # The claim, the interviewers' lock and calendar, then scheduling the interview as interviews.schedule does.
     Case("POST", "/book/<token>", "anonymous", _pick_url,
          lambda w: {"slot_id": _PICK["slot_id"], "tz": "America/New_York"}, (302,), budget=BOOK_BUDGET),
+]  # fmt: skip
+
+
+# Offers: made, approved, sent, answered; approvers; the letter template (both doors, the candidate's pages).
+OFFER_TERMS = {"salary_amount": "85000", "currency": "EUR", "start_date": "2027-01-15", "terms": "Gym."}
+
+
+def _offer(w: World, status: str = "draft", *, guest: bool = False) -> int:
+    """A fresh application (a guest's when asked) at the offer stage, with an offer brought to `status`."""
+    from app.services import offers
+
+    recruiter, admin = w.user("recruiter"), w.user("admin")
+    application_id = w.guest_application() if guest else w.fresh_application()
+    offer = offers.create_offer(recruiter, application_id, **OFFER_TERMS)
+    steps = ("awaiting_approval", "approved", "sent", "accepted")
+    reached = steps[: steps.index(status) + 1] if status in steps else ()
+    for step in reached:
+        if step == "awaiting_approval":
+            offers.submit(recruiter, offer.id)
+        elif step == "approved":
+            offers.approve(admin, offer.id)
+        elif step == "sent":
+            offers.send(recruiter, offer.id)
+        else:
+            offers.respond(db.session.get(Application, application_id), offer.id, accept=True)
+    db.session.commit()
+    return offer.id
+
+
+def _offered_application(w: World, status: str = "sent", *, guest: bool = False) -> int:
+    from app.models import Offer
+
+    return db.session.get(Offer, _offer(w, status, guest=guest)).application_id
+
+
+def _hire_ready(w: World) -> int:
+    """An application at the offer stage with an accepted offer, the company requiring one to hire."""
+    from app.models import Company
+
+    application_id = _offered_application(w, "accepted")
+    for stage in ("screening", "interview", "offer"):
+        application_service.move_stage(w.user("recruiter"), application_id, stage)
+    db.session.get(Company, w.company).hire_requires_offer = True
+    db.session.commit()
+    return application_id
+
+
+def _approver_ids(w: World) -> dict:
+    return {"user_ids": [w.manager, w.recruiter]}
+
+
+OFFER = "/offers/<int:offer_id>"
+CASES += [
+    Case("GET", f"{A}/applications/<int:application_id>/offers", "manager",
+         lambda w: f"{A}/applications/{_offered_application(w, 'draft')}/offers"),
+    Case("POST", f"{A}/applications/<int:application_id>/offers", "recruiter",
+         lambda w: f"{A}/applications/{w.fresh_application()}/offers", lambda w: OFFER_TERMS, (201,)),
+    Case("GET", f"{A}{OFFER}", "manager", lambda w: f"{A}/offers/{_offer(w, 'sent')}"),
+    Case("PATCH", f"{A}{OFFER}", "recruiter", lambda w: f"{A}/offers/{_offer(w, 'approved')}",
+         lambda w: {"salary_amount": "90000.25", "start_date": "2027-02-01"}),
+    Case("POST", f"{A}{OFFER}/submit", "recruiter", lambda w: f"{A}/offers/{_offer(w)}/submit", lambda w: {}),
+    Case("POST", f"{A}{OFFER}/approve", "admin", lambda w: f"{A}/offers/{_offer(w, 'awaiting_approval')}/approve",
+         lambda w: {"note": "Fine"}),
+    Case("POST", f"{A}{OFFER}/send", "recruiter", lambda w: f"{A}/offers/{_offer(w, 'approved')}/send",
+         lambda w: {}),
+    Case("POST", f"{A}{OFFER}/send", "recruiter",
+         lambda w: f"{A}/offers/{_offer(w, 'approved', guest=True)}/send", lambda w: {}),
+    Case("POST", f"{A}{OFFER}/withdraw", "recruiter", lambda w: f"{A}/offers/{_offer(w, 'sent')}/withdraw",
+         lambda w: {"note": "Filled"}),
+    Case("GET", f"{A}{OFFER}/letter", "manager", lambda w: f"{A}/offers/{_offer(w, 'approved')}/letter"),
+    Case("GET", f"{A}/jobs/<int:job_id>/offer-approvers", "manager", lambda w: f"{A}/jobs/{w.job}/offer-approvers"),
+    Case("PUT", f"{A}/jobs/<int:job_id>/offer-approvers", "recruiter", lambda w: f"{A}/jobs/{w.job}/offer-approvers",
+         _approver_ids),
+    Case("GET", f"{A}/offer-letter-template", "recruiter", lambda w: f"{A}/offer-letter-template"),
+    Case("PUT", f"{A}/offer-letter-template", "admin", lambda w: f"{A}/offer-letter-template",
+         lambda w: {"body": f"<p>Dear {{{{ candidate.full_name }}}}, {_n()}</p>"}),
+    Case("DELETE", f"{A}/offer-letter-template", "admin", lambda w: f"{A}/offer-letter-template", ok=(204,)),
+    Case("POST", f"{A}/applications/<int:application_id>/transitions", "recruiter",
+         lambda w: f"{A}/applications/{_hire_ready(w)}/transitions", lambda w: {"to": "hired"}),
+]  # fmt: skip
+
+
+def _guest_offer_link(w: World) -> tuple[str, int]:
+    """(the private link mailed with a guest's offer, the offer's id)."""
+    from app.models import Offer
+
+    offer_id = _offer(w, "sent", guest=True)
+    # The mailed link is in the queued email only; a new one stands in for it (the mail is not sent here).
+    token = status_links.replace(db.session.get(Application, db.session.get(Offer, offer_id).application_id))
+    db.session.commit()
+    return token, offer_id
+
+
+def _own_offer(w: World) -> str:
+    """The world's candidate's application with a sent offer: `<application_id>/offers/<offer_id>`."""
+    from app.services import offers
+
+    recruiter, admin = w.user("recruiter"), w.user("admin")
+    current = offers.current_offer(db.session.get(Application, w.application))
+    if current is not None and current.is_open:  # the grown world's run: the small world's offer is open
+        offers.withdraw(recruiter, current.id)
+    offer = offers.create_offer(recruiter, w.application, **OFFER_TERMS)
+    offers.submit(recruiter, offer.id)
+    offers.approve(admin, offer.id)
+    offers.send(recruiter, offer.id)
+    db.session.commit()
+    return f"{w.application}/offers/{offer.id}"
+
+
+OFFER_FORM = {"salary_amount": "85000", "currency": "EUR", "start_date": "2027-01-15", "terms": "Gym."}
+CASES += [
+    Case("GET", "/dashboard/applications/<int:application_id>/offer", "manager",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'approved')}/offer"),
+    Case("GET", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'sent')}/offer"),
+    Case("POST", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{w.fresh_application()}/offer", lambda w: OFFER_FORM, (302,)),
+    Case("POST", "/dashboard/applications/<int:application_id>/offer", "recruiter",
+         lambda w: f"/dashboard/applications/{_offered_application(w, 'approved')}/offer",
+         lambda w: {**OFFER_FORM, "salary_amount": "90000"}, (302,)),
+    Case("POST", "/dashboard/offers/<int:offer_id>/<any(submit, approve, send, withdraw):step>", "admin",
+         lambda w: f"/dashboard/offers/{_offer(w, 'awaiting_approval')}/approve", lambda w: {"note": "Fine"}, (302,)),
+    Case("POST", "/dashboard/offers/<int:offer_id>/<any(submit, approve, send, withdraw):step>", "recruiter",
+         lambda w: f"/dashboard/offers/{_offer(w, 'approved')}/send", lambda w: {}, (302,)),
+    Case("GET", "/dashboard/offers", "admin", lambda w: f"/dashboard/offers?_={_offer(w, 'awaiting_approval')}"),
+    Case("GET", "/dashboard/jobs/<int:job_id>/offer-approvers", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/offer-approvers"),
+    Case("POST", "/dashboard/jobs/<int:job_id>/offer-approvers", "recruiter",
+         lambda w: f"/dashboard/jobs/{w.job}/offer-approvers", lambda w: {"user_ids": [str(w.manager)]}, (302,)),
+    Case("GET", "/dashboard/offer-letter", "admin", lambda w: "/dashboard/offer-letter"),
+    Case("POST", "/dashboard/offer-letter", "admin", lambda w: "/dashboard/offer-letter",
+         lambda w: {"body": f"<p>Dear {{{{ candidate.full_name }}}} {_n()}</p>", "submit": "Save"}, (302,)),
+    Case("POST", "/status/<token>/offers/<int:offer_id>", "anonymous",
+         lambda w: "/status/{}/offers/{}".format(*_guest_offer_link(w)), lambda w: {"accept": "1"}, (302,)),
+    Case("GET", "/status/<token>", "anonymous", lambda w: f"/status/{_guest_offer_link(w)[0]}"),
+    Case("POST", "/me/applications/<int:application_id>/offers/<int:offer_id>", "candidate",
+         lambda w: f"/me/applications/{_own_offer(w)}", lambda w: {"decline": "1"}, (302,)),
+    Case("GET", "/me/applications/<int:application_id>", "candidate",
+         lambda w: f"/me/applications/{_own_offer(w).partition('/')[0]}"),
 ]  # fmt: skip

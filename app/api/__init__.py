@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
         companies,
         duplicates,
         jobs,
+        offers,
         pipelines,
         pools,
         privacy,
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
         tags,
         pools,
         duplicates,
+        offers,
     )
     for module in modules:
         csrf.exempt(module.blp)  # bearer tokens, no cookies: nothing to forge

@@ -42,6 +42,7 @@ RESOURCES: dict[str, str] = {
     "api_interviews": "applications",
     "api_feedback": "applications",
     "api_booking": "applications",
+    "api_offers": "applications",
 }
 # Resources with one scope for every method.
 WHOLE_SCOPES = {"webhooks": "webhooks:manage"}

@@ -155,9 +155,11 @@ def format_subject(subject: str, context: dict[str, Any]) -> str:
     return one_line(subject.format_map(context))
 
 
-# The kinds of message that may carry a private status link (app/mail/events.py) or booking link
+# The kinds of message that may carry a private status link (app/mail/events.py, an offer) or booking link
 # (app/services/booking.py), and what stands in its place in the copy kept once the message is sent.
-STATUS_LINK_KINDS = frozenset({"application_received", "application_repeated", "status_link", "booking_offer"})
+STATUS_LINK_KINDS = frozenset(
+    {"application_received", "application_repeated", "status_link", "booking_offer", "offer_sent"}
+)
 LINK_REMOVED = "[link removed after sending]"
 # A status link as the templates write it: {BASE_URL}/status/{token} (or /book/{token}), in text and in href="...".
 _STATUS_LINK = re.compile(r"[^\s\"'<>]*/(?:status|book)/([A-Za-z0-9_-]{20,100})")

@@ -20,6 +20,7 @@ from app.models.interviews import (
 )
 from app.models.jobs import EmploymentType, Job, JobStatus
 from app.models.notifications import Notification, NotificationKind
+from app.models.offers import Offer, OfferApprover, OfferEvent, OfferLetterTemplate
 from app.models.outbox import MessageStatus, OutboxMessage
 from app.models.pipelines import RejectionReason, StageTemplate
 from app.models.privacy import PrivacyNotice
@@ -71,6 +72,10 @@ __all__ = [
     "Note",
     "Notification",
     "NotificationKind",
+    "Offer",
+    "OfferApprover",
+    "OfferEvent",
+    "OfferLetterTemplate",
     "OutboxMessage",
     "PoolMember",
     "PrivacyNotice",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,6 +26,10 @@ class Company(db.Model):
     # ended (rejected, withdrawn, or its job closed), and hired candidates' applicant data after the second.
     retention_days: Mapped[int | None] = mapped_column()
     retention_hired_days: Mapped[int | None] = mapped_column()
+    # Offers (app/services/offers.py): a move to a hired stage needs an accepted offer;
+    # whoever made an offer may approve it themselves.
+    hire_requires_offer: Mapped[bool] = mapped_column(default=True, server_default=true())
+    offer_self_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Active recruiters and admins: who hears of new applications. Read-only; loaded

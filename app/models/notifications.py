@@ -14,6 +14,8 @@ from app.models.base import UTCDateTime, utcnow
 class NotificationKind:
     MENTION = "mention"
     REPLY = "reply"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
 
 
 class Notification(db.Model):

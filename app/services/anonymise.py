@@ -34,6 +34,8 @@ from app.models import (
     InterviewFeedbackRevision,
     MessageStatus,
     Note,
+    Offer,
+    OfferEvent,
     OutboxMessage,
     PoolMember,
     ReplyAddress,
@@ -76,6 +78,18 @@ def anonymise(candidate: Candidate, *, actor: User | None, trigger: str) -> Eras
 
     db.session.execute(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     db.session.execute(delete(Note).where(Note.application_id.in_(app_ids)))
+    db.session.execute(
+        update(Offer)
+        .where(Offer.application_id.in_(app_ids))
+        .values(terms="", letter_html=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OfferEvent)
+        .where(OfferEvent.application_id.in_(app_ids))
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
     feedback_ids = select(InterviewFeedback.id).where(InterviewFeedback.application_id.in_(app_ids))
     db.session.execute(
         delete(InterviewFeedbackRevision).where(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import inspect, select, union_all
-from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,11 +49,17 @@ def apply(
     return submission.application
 
 
-def get_application(actor: User, application_id: int) -> Application:
-    """The candidate who applied, or staff of the job's company; anyone else: not found."""
+def get_application(actor: User, application_id: int, *, for_move: bool = False) -> Application:
+    """The candidate who applied, or staff of the job's company; anyone else: not found.
+
+    `for_move`: whether it has an accepted offer comes in the same statement (a hire may need one).
+    """
     actor = require_user(actor)
     # The answers come in the same statement: every page and answer that shows an application shows them.
-    application = db.session.get(Application, application_id, options=[joinedload(Application.answers)])
+    options = [joinedload(Application.answers)]
+    if for_move:
+        options.append(undefer(Application.has_accepted_offer))
+    application = db.session.get(Application, application_id, options=options)
     if application is None or not can_view(actor, application):
         raise NotFound("That application was not found.")
     return application
@@ -235,7 +241,7 @@ def move_stage(
             .unique()
             .first()
         )
-    application = get_application(actor, application_id)
+    application = get_application(actor, application_id, for_move=True)
     check = Checker()
     note = check.text("note", note, max_len=5000) or None
     reason = check.text("reason", reason, max_len=2000) or None
@@ -279,7 +285,12 @@ def _move(
     db.session.expire(application, ["stage_changes"])  # the one row apply() kept is not the whole history now
     applicant = actor is None or is_applicant(actor, application)
     pipeline = workflow.for_job(application.job)
-    application.stage = pipeline.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    dest = pipeline.move(from_stage, to, role=role, is_applicant=applicant, reason=reason)
+    if pipeline.category(dest) == "hired":
+        from app.services.offers import require_accepted
+
+        require_accepted(application)  # the company's rule: hired needs an accepted offer
+    application.stage = dest
     application.stage_category = pipeline.category(application.stage)
     application.stage_entered_at = utcnow()
     change = StageChange(

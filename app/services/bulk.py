@@ -72,7 +72,7 @@ class Failure:
     """An application left as it was, and why."""
 
     id: int
-    code: str  # not_found | stale | illegal | invalid | forbidden | not_undoable | no_email
+    code: str  # not_found | stale | illegal | invalid | forbidden | not_undoable | no_email | offer_required
     detail: str
     current_stage: str | None = None
     allowed: list[str] | None = None
@@ -266,6 +266,7 @@ def _move_all(
                 result.failed.append(outcome)
             else:
                 moves.append(outcome)
+        moves = _with_offers(moves, result)
         if not moves:
             continue
         changes = _write(actor, moves, result.batch_id, now, note=note, reason=reason, reason_id=reason_id)
@@ -281,6 +282,26 @@ def _move_all(
     add_messages(emails)
     record_events(events)  # the moves' events and webhook deliveries: two statements for the whole bulk
     return result.sort({app_id: n for n, (app_id, _) in enumerate(wanted)})
+
+
+def _with_offers(moves: list[_Move], result: BulkResult) -> list[_Move]:
+    """The moves into a hired stage need an accepted offer where the company says so (one SELECT when any)."""
+    from app.services.offers import OFFER_REQUIRED, accepted_among
+
+    hiring = {
+        m.application.id for m in moves if m.category == "hired" and m.application.job.company.hire_requires_offer
+    }
+    if not hiring:
+        return moves
+    accepted = accepted_among(sorted(hiring))
+    kept = []
+    for move in moves:
+        if move.application.id in hiring and move.application.id not in accepted:
+            result.failed.append(Failure(move.application.id, "offer_required", OFFER_REQUIRED,
+                                         current_stage=move.from_stage))  # fmt: skip
+        else:
+            kept.append(move)
+    return kept
 
 
 def _check(

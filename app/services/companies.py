@@ -20,7 +20,9 @@ from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
 STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
-PROFILE_FIELDS = ("name", "description", "website", "default_language")
+OFFER_SETTINGS = ("hire_requires_offer", "offer_self_approval")
+PROFILE_FIELDS = ("name", "description", "website", "default_language", *OFFER_SETTINGS)
+
 DESCRIPTION_MAX = 5000
 WEBSITE_MAX = 300
 
@@ -220,6 +222,7 @@ def update_company(actor: User, company_id: int, **fields) -> Company:
 
     The slug, and so every URL, stays. `default_language`: a tag such as en, de
     or pt-br; candidates who named no language get the company's templates in it.
+    The offer settings (app/services/offers.py): `hire_requires_offer`, `offer_self_approval`.
     """
     company = require_company_admin(actor, company_id)
     check = Checker()
@@ -234,6 +237,12 @@ def update_company(actor: User, company_id: int, **fields) -> Company:
         clean["website"] = _website(check, fields["website"])
     if "default_language" in fields:
         clean["default_language"] = _language(check, fields["default_language"])
+    for name in OFFER_SETTINGS:
+        if name in fields:
+            if isinstance(fields[name], bool):
+                clean[name] = fields[name]
+            else:
+                check.add(name, "Must be true or false.")
     check.raise_if_any()
     for key, value in clean.items():
         setattr(company, key, value)

@@ -42,6 +42,8 @@ class NotificationItem:
         """Where on the application's page it points: the note, or the replies."""
         if self.note_id is not None:
             return f"note-{self.note_id}"
+        if self.kind in (NotificationKind.OFFER_ACCEPTED, NotificationKind.OFFER_DECLINED):
+            return "offer"
         return "replies" if self.kind == NotificationKind.REPLY else "notes"
 
 

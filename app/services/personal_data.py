@@ -59,6 +59,9 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "pipeline_version",
         ),
         "notifications": ("kind",),
+        "offer_events": ("from_status", "to_status"),
+        "offer_letter_templates": ("body",),
+        "offers": ("status", "currency"),
         "outbox_messages": ("kind", "template", "message_id", "status"),
         "privacy_notices": ("text",),
         "rejection_reasons": ("label", "email_template"),
@@ -96,6 +99,8 @@ ERASURE: dict[str, str] = {
     "interviews": "interviewers' private notes emptied; the interview's title, times and place kept",
     "interview_feedback": "deleted (ratings, recommendation and notes about the person)",
     "interview_feedback_revisions": "deleted with the feedback",
+    "offers": "terms and the sent letter emptied; status, amount, currency and dates kept for the reports",
+    "offer_events": "notes emptied",
     "candidate_merges": "merges the person took part in deleted (their undo is no longer possible); the records "
     "merged into theirs are erased with it",
 }

@@ -6,6 +6,7 @@ APPLICATION = "application"
 CANDIDATE = "candidate"
 JOB = "job"
 INTERVIEW = "interview"
+OFFER = "offer"
 
 # type -> (object type, description)
 EVENT_TYPES: dict[str, tuple[str, str]] = {
@@ -25,6 +26,8 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     "interview.scheduled": (INTERVIEW, "An interview was scheduled on an application."),
     "interview.rescheduled": (INTERVIEW, "An interview's time, place, title or interviewers changed."),
     "interview.cancelled": (INTERVIEW, "An interview was cancelled."),
+    "offer.accepted": (OFFER, "The candidate accepted an offer."),
+    "offer.declined": (OFFER, "The candidate declined an offer."),
 }
 PING = "webhook.ping"  # sent by `POST /api/v1/webhooks/{id}/test`, to that endpoint only
 

@@ -14,6 +14,7 @@ _OBJECT_SCHEMAS = {
     CANDIDATE: "CandidateDetailsOut",
     JOB: "JobOut",
     "interview": "InterviewOut",
+    "offer": "OfferOut",
 }
 
 HEADERS = [

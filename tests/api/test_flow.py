@@ -29,6 +29,9 @@ def test_hiring_flow_end_to_end(api):
     signup = {"name": "Acme", "admin": {"email": "admin@acme.example", "password": PASSWORD, "full_name": "Alice"}}
     company = api.post("/companies", json=signup).get_json()["company"]
     admin = _token(api, "admin@acme.example")
+    # This flow hires without an offer (offers have their own flow in tests/offers): the admin says so.
+    settings = {"hire_requires_offer": False}
+    assert api.patch(f"/companies/{company['id']}", json=settings, token=admin["access_token"]).status_code == 200
 
     # The admin invites a recruiter, who accepts and signs in.
     invite = {"email": "rita@acme.example", "full_name": "Rita", "role": "recruiter"}

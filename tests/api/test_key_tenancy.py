@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.api.key_auth import required_scope
 from app.extensions import db
 from app.models import Application, BookingRequest, Job, Note, RejectionReason
-from app.services import api_keys, booking, pipelines, pools, rejection_reasons, tags
+from app.services import api_keys, booking, offers, pipelines, pools, rejection_reasons, tags
 
 STAGES = [
     {"name": "New", "category": "applied"},
@@ -44,6 +44,9 @@ def theirs(world, factory) -> dict[str, int]:
         globex["recruiter"], application.id, slots=["2040-01-10T14:00"], timezone="UTC",
         interviewer_ids=[globex["hiring_manager"].id],
     )  # fmt: skip
+    offer = offers.create_offer(
+        globex["recruiter"], application.id, salary_amount="1000", currency="EUR", start_date="2027-01-01"
+    )
     db.session.commit()
     return {
         "job_id": draft.id,
@@ -54,6 +57,7 @@ def theirs(world, factory) -> dict[str, int]:
         "tag_id": tag.id,
         "pool_id": pool.id,
         "request_id": offered.request.id,
+        "offer_id": offer.id,
     }
 
 

@@ -124,6 +124,15 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/booking-requests": {"get", "post"},
     "/api/v1/booking-requests/{request_id}": {"get", "delete"},
 }
+# Offers, their approvers and the offer letter template.
+EXPECTED |= {
+    "/api/v1/applications/{application_id}/offers": {"get", "post"},
+    "/api/v1/offers/{offer_id}": {"get", "patch"},
+    **{f"/api/v1/offers/{{offer_id}}/{step}": {"post"} for step in ("submit", "approve", "send", "withdraw")},
+    "/api/v1/offers/{offer_id}/letter": {"get"},
+    "/api/v1/jobs/{job_id}/offer-approvers": {"get", "put"},
+    "/api/v1/offer-letter-template": {"get", "put", "delete"},
+}
 
 
 def _spec(client) -> dict:

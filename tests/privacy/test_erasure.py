@@ -173,3 +173,14 @@ def _interviewed(tenant, someone) -> None:
     db.session.commit()
     feedback.amend(manager, interview.id, ratings={"Skills/Python": 4}, recommendation="yes", notes=f"{NOTE_WORD}!!")
     db.session.commit()
+    from app.services import offers
+
+    offers.create_offer(
+        tenant["recruiter"],
+        someone.application_id,
+        salary_amount="1000",
+        currency="EUR",
+        start_date="2031-01-01",
+        terms=f"Relocation for {NAME}",
+    )
+    db.session.commit()

@@ -91,11 +91,14 @@ class BulkFailedOut(ma.Schema):
     id = fields.Integer(required=True)
     code = fields.String(
         required=True,
-        validate=validate.OneOf(("not_found", "stale", "illegal", "invalid", "forbidden", "not_undoable", "no_email")),
+        validate=validate.OneOf(
+            ("not_found", "stale", "illegal", "invalid", "forbidden", "not_undoable", "no_email", "offer_required")
+        ),
         metadata={
             "description": "`not_found` (no such application in your company), `stale` (its version changed), "
             "`illegal` (its job's pipeline has no such move; see `allowed`), `invalid` (`to` is not a stage of "
-            "its job), `forbidden`, `not_undoable` (undo) or `no_email` (the candidate has no address)."
+            "its job), `forbidden`, `not_undoable` (undo), `no_email` (the candidate has no address) or "
+            "`offer_required` (a hire without an accepted offer, where the company requires one)."
         },
     )
     detail = fields.String(required=True)

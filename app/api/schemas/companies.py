@@ -32,6 +32,12 @@ class CompanyOut(ma.Schema):
     default_language = fields.String(
         required=True, metadata={"description": "The language of candidate emails for people who named none."}
     )
+    hire_requires_offer = fields.Boolean(
+        required=True, metadata={"description": "A move to a hired stage needs an accepted offer."}
+    )
+    offer_self_approval = fields.Boolean(
+        required=True, metadata={"description": "Whoever made an offer may approve it themselves."}
+    )
     logo_url = fields.Method(
         "get_logo_url",
         required=True,
@@ -59,6 +65,12 @@ class CompanyPatch(ma.Schema):
             "description": "A language tag (en, de, pt-br): candidate emails use the company's templates in it "
             "when the candidate named no language, falling back to English.",
         },
+    )
+    hire_requires_offer = StrictBool(
+        metadata={"description": "A move to a hired stage needs an accepted offer (on by default)."}
+    )
+    offer_self_approval = StrictBool(
+        metadata={"description": "Whoever made an offer may approve it themselves (off by default)."}
     )
 
 

@@ -4,9 +4,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import Conflict
-from app.services import applications, interviews, messages
+from app.services import applications, interviews, messages, offer_letters, offers
 from app.web.candidate import bp
-from app.web.candidate.forms import WithdrawForm
+from app.web.candidate.forms import OfferAnswerForm, WithdrawForm
 from app.web.downloads import send_resume
 from app.web.formtools import flash_error
 from app.web.login import candidate_required
@@ -32,7 +32,38 @@ def application(application_id: int):
         interviews=interviews.upcoming_for_candidate(application),
         can_withdraw="withdrawn" in applications.allowed_moves(current_user, application),
         form=WithdrawForm(),
+        **offer_context(application),
     )
+
+
+def offer_context(application) -> dict:
+    """The offer the person was sent (one SELECT), its letter as a page, the answer form."""
+    sent = offers.sent_offer(application)
+    return {
+        "sent_offer": sent,
+        "offer_letter": offer_letters.document(sent.letter_html or "") if sent is not None else None,
+        "offer_form": OfferAnswerForm(),
+    }
+
+
+@bp.post("/applications/<int:application_id>/offers/<int:offer_id>")
+@candidate_required
+def answer_offer(application_id: int, offer_id: int):
+    form = OfferAnswerForm()
+    if form.validate_on_submit():
+        try:
+            offer = offers.respond_as(current_user, application_id, offer_id, accept=bool(form.accept.data))
+        except Conflict as error:
+            flash_error(error)
+        else:
+            flash(ANSWERED[offer.status], "success" if offer.status == "accepted" else "info")
+    return redirect(url_for("candidate.application", application_id=application_id, _anchor="offer"))
+
+
+ANSWERED = {
+    "accepted": "You accepted the offer. The team has been told.",
+    "declined": "You declined the offer. The team has been told.",
+}
 
 
 @bp.post("/applications/<int:application_id>/withdraw")

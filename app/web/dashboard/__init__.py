@@ -23,6 +23,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     jobs,
     messages,
     notifications,
+    offers,
     privacy,
     questions,
     reasons,

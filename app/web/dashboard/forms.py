@@ -143,6 +143,14 @@ class CompanyProfileForm(SafeForm):
     )
     logo = FileField("Logo", description="PNG or JPEG, up to 512 KB. Square images look best.")
     remove_logo = BooleanField("Remove the current logo")
+    hire_requires_offer = BooleanField(
+        "Hiring requires an accepted offer",
+        description="A move to a hired stage is refused until the candidate has accepted an offer.",
+    )
+    offer_self_approval = BooleanField(
+        "Approvers may approve their own offers",
+        description="Off: whoever made an offer needs someone else (an admin or a named approver) to approve it.",
+    )
     submit = SubmitField("Save profile")
 
     def profile_fields(self) -> dict:
@@ -154,6 +162,8 @@ class CompanyProfileForm(SafeForm):
         }
         if (self.default_language.data or "").strip():  # left empty: unchanged
             fields["default_language"] = self.default_language.data.strip()
+        fields["hire_requires_offer"] = bool(self.hire_requires_offer.data)
+        fields["offer_self_approval"] = bool(self.offer_self_approval.data)
         return fields
 
 

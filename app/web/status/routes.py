@@ -11,7 +11,9 @@ from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.services import applications, interviews, messages, status_links
+from app.services import applications, interviews, messages, offers, status_links
+from app.web.candidate.forms import OfferAnswerForm
+from app.web.candidate.routes import ANSWERED, offer_context
 from app.web.formtools import flash_error, show_errors
 from app.web.login import start_session
 from app.web.status import bp
@@ -42,6 +44,7 @@ def _page(token: str, application, account_form: LinkAccountForm | None = None, 
         withdraw_form=LinkWithdrawForm(),
         account_form=account_form,
         claim_form=ClaimForm() if signed_in and current_user.is_candidate else None,
+        **offer_context(application),
     ), status
 
 
@@ -61,6 +64,20 @@ def withdraw(token: str):
         else:
             flash("Your application is withdrawn.", "info")
     return redirect(url_for("status.application", token=token))
+
+
+@bp.post("/<token>/offers/<int:offer_id>")
+def answer_offer(token: str, offer_id: int):
+    application = status_links.open_link(token)
+    form = OfferAnswerForm()
+    if form.validate_on_submit():
+        try:
+            offer = offers.respond(application, offer_id, accept=bool(form.accept.data))
+        except Conflict as error:
+            flash_error(error)
+        else:
+            flash(ANSWERED[offer.status], "success" if offer.status == "accepted" else "info")
+    return redirect(url_for("status.application", token=token, _anchor="offer"))
 
 
 @bp.post("/<token>/account")
