@@ -203,6 +203,8 @@ class Config:
     # the chain defaults to one derived from SECRET_KEY; set AUDIT_HMAC_KEY to keep it apart.
     AUDIT_SEAL_INTERVAL = _int("AUDIT_SEAL_INTERVAL", 60)
     AUDIT_HMAC_KEY = _str("AUDIT_HMAC_KEY") or None
+    # Record every staff view of a candidate profile (page and API) in the audit log.
+    AUDIT_PROFILE_VIEWS = _bool("AUDIT_PROFILE_VIEWS", False)
     # Retention policies run this often (seconds; 0 turns the schedule off), anonymising at most
     # RETENTION_BATCH candidates per company per run; the admin page previews at most RETENTION_PREVIEW_LIMIT.
     RETENTION_INTERVAL = _int("RETENTION_INTERVAL", 86400)

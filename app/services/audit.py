@@ -58,6 +58,13 @@ ACTIONS = (
     "audit.exported",
     "candidate.merged",
     "candidate.merge_undone",
+    "candidate.viewed",
+    "candidate.anonymised",
+    "candidate.legal_hold",
+    "candidate.legal_hold_lifted",
+    "candidate.consent_withdrawn",
+    "retention.policy_changed",
+    "retention.run",
 )
 _TABLE = AuditEvent.__table__
 

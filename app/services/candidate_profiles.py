@@ -81,6 +81,23 @@ def get_candidate(actor: User, candidate_id: int) -> Candidate:
     return candidate
 
 
+def _audit_view(actor: User, candidate: Candidate) -> None:
+    """A staff member opened the profile: one audit row, written apart (a read commits nothing), when
+    AUDIT_PROFILE_VIEWS is on."""
+    from flask import current_app
+
+    from app.services import audit
+
+    if current_app.config.get("AUDIT_PROFILE_VIEWS"):
+        audit.record(
+            "candidate.viewed",
+            actor=actor,
+            object_type="candidate",
+            object_id=candidate.id,
+            own_connection=True,
+        )
+
+
 def profile(actor: User, candidate_id: int, *, candidate: Candidate | None = None) -> Profile:
     """Everything the profile page shows, in a fixed number of statements.
 
@@ -90,6 +107,7 @@ def profile(actor: User, candidate_id: int, *, candidate: Candidate | None = Non
 
     if candidate is None or candidate.id != candidate_id:
         candidate = get_candidate(actor, candidate_id)
+        _audit_view(actor, candidate)
     rows = db.session.execute(
         select(Application, Job.title)
         .join(Job, Job.id == Application.job_id)
