@@ -58,6 +58,9 @@ ACTIONS = (
     "audit.exported",
     "candidate.merged",
     "candidate.merge_undone",
+    "data_request.export_built",
+    "data_request.export_downloaded",
+    "data_request.erased",
 )
 _TABLE = AuditEvent.__table__
 

@@ -20,6 +20,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "booking_requests": ("title", "interviewer_ids", "timezone", "location", "video_url", "token_hash", "status"),
         "booking_slots": ("status",),
         "calendar_feeds": ("token_hash",),
+        # A person's export or erasure request: the ZIP under file_key is deleted when the link expires.
+        "data_requests": ("kind", "status", "token_hash", "file_key"),
         "interview_kinds": ("name", "stage", "location", "video_url", "default_interviewer_ids", "scorecard"),
         "interviews": ("title", "status", "timezone", "location", "video_url", "scorecard", "uid"),
         "application_answers": ("label", "kind", "flag"),
