@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
 KINDS = ("export", "erase")
-STATUSES = ("pending", "ready", "done", "failed")
+STATUSES = ("pending", "ready", "done", "failed", "expired")
 
 
 class DataRequest(db.Model):

@@ -5,12 +5,13 @@ company and stage history as candidates are shown it (internal stages read as th
 notes, reasons or names), their answers and cover letters, the emails sent to them, their replies and
 consents, and their resumes and reply attachments. Never staff notes, interview notes or scorecards.
 
-The request commits first; the job runs in the worker (the search queue) once it has, or in-process
-after the commit when there is no Redis.
+The request commits first, then `start` hands the job to the worker (on the search queue), or builds it
+in the request when there is no Redis; the `data_requests.sweep` task retries what is left pending.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -20,11 +21,12 @@ import zipfile
 from datetime import timedelta
 from typing import Any
 
+import redis
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import workflow
-from app.after_commit import run_after_commit
+from app.core.periodic import periodic
 from app.core.storage import get_storage
 from app.core.storage.base import FileMissing
 from app.extensions import db
@@ -37,44 +39,34 @@ from app.services.status_links import new_token
 log = logging.getLogger(__name__)
 
 JOB = "app.services.data_export.build_job"
-_PENDING = "data_export_pending"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def schedule(request_id: int) -> None:
-    db.session().info.setdefault(_PENDING, set()).add(request_id)
-
-
-def _after_commit(app: Flask, ids: set[int]) -> None:
+def start(app: Flask, request_id: int) -> None:
+    """Once the request is committed: a job for the worker, or without Redis the build here and now."""
     from app.redis_client import redis_client
 
     client = redis_client(app)
     if client is not None:
+        from rq import Queue
+
+        from app.mail.queue import key_stem
+        from app.search.queue import queue_name
+
         try:
-            from rq import Queue
-
-            from app.mail.queue import key_stem
-            from app.search.queue import queue_name
-
-            stem = key_stem(app)
-            Queue(queue_name(app), connection=client).enqueue_many([
-                Queue.prepare_data(JOB, (rid,), job_id=f"{stem}export-{rid}-{uuid.uuid4().hex[:8]}", timeout=600,
-                                   result_ttl=600, failure_ttl=7 * 24 * 3600, description=f"data export {rid}")
-                for rid in sorted(ids)
-            ])  # fmt: skip
+            Queue(queue_name(app), connection=client).enqueue(
+                JOB, request_id, job_id=f"{key_stem(app)}export-{request_id}-{uuid.uuid4().hex[:8]}",
+                job_timeout=600, result_ttl=600, failure_ttl=7 * 24 * 3600, description=f"data export {request_id}",
+            )  # fmt: skip
             return
-        except Exception:  # the request is committed; fall back to building here
-            log.exception("data export: enqueueing failed; building in-process")
-    for rid in sorted(ids):
-        try:
-            build(rid)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("data export %s failed", rid)
-
-
-run_after_commit(_PENDING, _after_commit)
+        except redis.RedisError as error:
+            log.warning("data export: the queue is unavailable (%s); building in-process", type(error).__name__)
+    try:
+        build(request_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("data export %s failed; the sweep retries it", request_id)
 
 
 def build_job(request_id: int) -> str:
@@ -215,3 +207,56 @@ def zip_bytes(data: dict[str, Any], files: list[tuple[str, str]]) -> bytes:
             except (FileMissing, ValueError, OSError):
                 log.warning("data export: stored file %s is missing", key)
     return buffer.getvalue()
+
+
+RETRY_AFTER = timedelta(minutes=10)
+
+
+@periodic("data_requests.sweep", every=300)
+def sweep_task(_app: Flask) -> int:
+    """Every five minutes: expired exports lose their ZIP and link, expired erasure links end,
+    and exports still pending after RETRY_AFTER (a lost job) are built again, each claimed once."""
+    try:
+        done = sweep()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return done
+
+
+def sweep() -> int:
+    now = utcnow()
+    table = DataRequest.__table__
+    count = 0
+    due = db.session.execute(
+        select(table.c.id, table.c.file_key).where(
+            table.c.kind == "export", table.c.status == "ready", table.c.expires_at <= now
+        )
+    ).all()
+    for row in due:
+        claimed = db.session.execute(
+            update(table).where(table.c.id == row.id, table.c.status == "ready")
+            .values(status="expired", token_hash=None, file_key=None)
+        ).rowcount  # fmt: skip
+        if claimed and row.file_key:
+            with contextlib.suppress(FileMissing, ValueError, OSError):
+                get_storage().delete(row.file_key)
+        count += claimed or 0
+    count += db.session.execute(
+        update(table).where(table.c.kind == "erase", table.c.status == "pending", table.c.expires_at <= now)
+        .values(status="expired", token_hash=None)
+    ).rowcount or 0  # fmt: skip
+    stale = db.session.execute(
+        select(table.c.id, table.c.created_at).where(
+            table.c.kind == "export", table.c.status == "pending", table.c.created_at <= now - RETRY_AFTER
+        )
+    ).all()
+    for row in stale:
+        claimed = db.session.execute(
+            update(table).where(table.c.id == row.id, table.c.created_at == row.created_at).values(created_at=now)
+        ).rowcount  # fmt: skip
+        if claimed:
+            build(row.id)
+            count += 1
+    return count

@@ -44,14 +44,11 @@ def erase_link(token: str) -> str:
 
 
 def request_export(*, user: User | None = None, candidate: Candidate | None = None) -> DataRequest:
-    """A pending export; the worker builds it once this transaction commits."""
-    from app.services import data_export
-
+    """A pending export; once committed, `data_export.start` has it built."""
     row = DataRequest(kind="export", status="pending", user_id=user.id if user else None,
                       candidate_id=None if user else candidate.id)  # fmt: skip
     db.session.add(row)
     db.session.flush()
-    data_export.schedule(row.id)
     return row
 
 

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("kind IN ('export', 'erase')", name=op.f("ck_data_requests_kind_known")),
-        sa.CheckConstraint("status IN ('pending', 'ready', 'done', 'failed')", name=op.f("ck_data_requests_status_known")),
+        sa.CheckConstraint("status IN ('pending', 'ready', 'done', 'failed', 'expired')", name=op.f("ck_data_requests_status_known")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_data_requests_token_hash")),
     )
     op.create_index("ix_data_requests_user_id", "data_requests", ["user_id"])

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import Conflict
 from app.extensions import db
-from app.services import applications, data_requests, interviews, messages
+from app.services import applications, data_export, data_requests, interviews, messages
 from app.web.candidate import bp
 from app.web.candidate.forms import WithdrawForm
 from app.web.data_requests.forms import EraseForm, ExportForm
@@ -67,8 +67,9 @@ def privacy():
 @candidate_required
 def export():
     if ExportForm().validate_on_submit():
-        data_requests.request_export(user=current_user)
+        row = data_requests.request_export(user=current_user)
         db.session.commit()
+        data_export.start(current_app._get_current_object(), row.id)
         flash("We are preparing your data: a download link will reach you by email shortly.", "success")
     return redirect(url_for("candidate.privacy"))
 

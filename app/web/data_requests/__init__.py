@@ -1,4 +1,4 @@
-"""A person's own data requests: the export download (/my-data/<token>), the erasure confirmation (/erase-me/<token>)."""
+"""A person's own data requests: the export download (/my-data/<token>), the erasure link (/erase-me/<token>)."""
 
 from flask import Blueprint
 

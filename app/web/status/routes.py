@@ -6,13 +6,13 @@ through it, and the pages are never cached nor sent as a Referer elsewhere.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
-from app.services import applications, data_requests, interviews, messages, status_links
+from app.services import applications, data_export, data_requests, interviews, messages, status_links
 from app.web.data_requests.forms import EraseForm, ExportForm
 from app.web.formtools import flash_error, show_errors
 from app.web.login import start_session
@@ -107,8 +107,9 @@ def claim(token: str):
 def export(token: str):
     application = status_links.open_link(token)
     if ExportForm().validate_on_submit():
-        data_requests.request_export(candidate=application.candidate)
+        row = data_requests.request_export(candidate=application.candidate)
         db.session.commit()
+        data_export.start(current_app._get_current_object(), row.id)
         flash("We are preparing your data: a download link will reach you by email shortly.", "success")
     return redirect(url_for("status.application", token=token))
 
