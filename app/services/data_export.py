@@ -5,8 +5,9 @@ company and stage history as candidates are shown it (internal stages read as th
 notes, reasons or names), their answers and cover letters, the emails sent to them, their replies and
 consents, and their resumes and reply attachments. Never staff notes, interview notes or scorecards.
 
-The request commits first, then `start` hands the job to the worker (on the search queue), or builds it
-in the request when there is no Redis; the `data_requests.sweep` task retries what is left pending.
+The request commits first, then `start` hands the job to the worker (on the search queue). Without Redis
+nothing heavy runs in the request: the `data_requests.sweep` task builds pending exports (and, with Redis,
+those whose job was lost, after RETRY_AFTER).
 """
 
 from __future__ import annotations
@@ -43,30 +44,24 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def start(app: Flask, request_id: int) -> None:
-    """Once the request is committed: a job for the worker, or without Redis the build here and now."""
+    """Once the request is committed: a job for the worker; without Redis (or if it fails) the sweep builds it."""
     from app.redis_client import redis_client
 
     client = redis_client(app)
-    if client is not None:
-        from rq import Queue
+    if client is None:
+        return
+    from rq import Queue
 
-        from app.mail.queue import key_stem
-        from app.search.queue import queue_name
+    from app.mail.queue import key_stem
+    from app.search.queue import queue_name
 
-        try:
-            Queue(queue_name(app), connection=client).enqueue(
-                JOB, request_id, job_id=f"{key_stem(app)}export-{request_id}-{uuid.uuid4().hex[:8]}",
-                job_timeout=600, result_ttl=600, failure_ttl=7 * 24 * 3600, description=f"data export {request_id}",
-            )  # fmt: skip
-            return
-        except redis.RedisError as error:
-            log.warning("data export: the queue is unavailable (%s); building in-process", type(error).__name__)
     try:
-        build(request_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("data export %s failed; the sweep retries it", request_id)
+        Queue(queue_name(app), connection=client).enqueue(
+            JOB, request_id, job_id=f"{key_stem(app)}export-{request_id}-{uuid.uuid4().hex[:8]}",
+            job_timeout=600, result_ttl=600, failure_ttl=7 * 24 * 3600, description=f"data export {request_id}",
+        )  # fmt: skip
+    except redis.RedisError as error:
+        log.warning("data export: the queue is unavailable (%s); the sweep builds it", type(error).__name__)
 
 
 def build_job(request_id: int) -> str:
@@ -212,12 +207,12 @@ def zip_bytes(data: dict[str, Any], files: list[tuple[str, str]]) -> bytes:
 RETRY_AFTER = timedelta(minutes=10)
 
 
-@periodic("data_requests.sweep", every=300)
-def sweep_task(_app: Flask) -> int:
-    """Every five minutes: expired exports lose their ZIP and link, expired erasure links end,
-    and exports still pending after RETRY_AFTER (a lost job) are built again, each claimed once."""
+@periodic("data_requests.sweep", every=60)
+def sweep_task(app: Flask) -> int:
+    """Every minute: expired exports lose their ZIP and link, expired erasure links end, and pending
+    exports are built (with Redis only those left pending RETRY_AFTER: a lost job), each claimed once."""
     try:
-        done = sweep()
+        done = sweep(RETRY_AFTER if app.config.get("REDIS_URL") else timedelta(0))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -225,7 +220,7 @@ def sweep_task(_app: Flask) -> int:
     return done
 
 
-def sweep() -> int:
+def sweep(grace: timedelta = timedelta(0)) -> int:
     now = utcnow()
     table = DataRequest.__table__
     count = 0
@@ -249,7 +244,7 @@ def sweep() -> int:
     ).rowcount or 0  # fmt: skip
     stale = db.session.execute(
         select(table.c.id, table.c.created_at).where(
-            table.c.kind == "export", table.c.status == "pending", table.c.created_at <= now - RETRY_AFTER
+            table.c.kind == "export", table.c.status == "pending", table.c.created_at <= now - grace
         )
     ).all()
     for row in stale:
