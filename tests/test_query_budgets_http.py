@@ -30,6 +30,7 @@ from app.services import logos, rejection_reasons, status_links
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
+from app.services.status_links import digest
 from tests import bulk
 from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
@@ -677,6 +678,16 @@ CASES += [
     Case("GET", f"{A}/audit-events", "admin", lambda w: f"{A}/audit-events?limit=100&action=api_key.created"),
     Case("GET", "/dashboard/audit", "admin", lambda w: "/dashboard/audit"),
     Case("GET", "/dashboard/audit.csv", "admin", lambda w: "/dashboard/audit.csv"),
+    # Requests from candidates: download my data, erase me (account page, status page, the emailed links).
+    Case("GET", "/me/privacy", "candidate", lambda w: "/me/privacy"),
+    Case("POST", "/me/privacy/export", "candidate", lambda w: "/me/privacy/export", ok=(302,)),
+    Case("POST", "/me/privacy/erase", "candidate", lambda w: "/me/privacy/erase", ok=(302,)),
+    Case("POST", "/status/<token>/my-data", "anonymous", lambda w: f"/status/{w.guest_link()}/my-data", ok=(302,)),
+    Case("POST", "/status/<token>/erase", "anonymous", lambda w: f"/status/{w.guest_link()}/erase", ok=(302,)),
+    Case("GET", "/my-data/<token>", "anonymous", lambda w: f"/my-data/{_export_token(w)}"),
+    Case("GET", "/erase-me/<token>", "anonymous", lambda w: f"/erase-me/{_erase_token(w)}"),
+    # Confirming runs the erasure itself (anonymise: a fixed set of bulk statements per record).
+    Case("POST", "/erase-me/<token>", "anonymous", lambda w: f"/erase-me/{_erase_token(w)}", budget=40),
 ]  # fmt: skip
 
 
@@ -1404,3 +1415,33 @@ CASES += [
     Case("POST", "/book/<token>", "anonymous", _pick_url,
          lambda w: {"slot_id": _PICK["slot_id"], "tz": "America/New_York"}, (302,), budget=BOOK_BUDGET),
 ]  # fmt: skip
+
+
+# Requests from candidates: a fresh guest's export (built) or erasure request, and the token its email carried.
+
+
+def _guest_candidate(w: World):
+    return status_links.open_link(w.guest_link()).candidate
+
+
+def _export_token(w: World) -> str:
+    from unittest import mock
+
+    from app.services import data_export, data_requests
+
+    row = data_requests.request_export(candidate=_guest_candidate(w))
+    with mock.patch.object(data_export, "new_token", return_value=(token := f"export{_n():040d}", digest(token))):
+        data_export.build(row.id)
+    db.session.commit()
+    return token
+
+
+def _erase_token(w: World) -> str:
+    from unittest import mock
+
+    from app.services import data_requests
+
+    with mock.patch.object(data_requests, "new_token", return_value=(token := f"erase{_n():040d}", digest(token))):
+        data_requests.request_erasure(candidate=_guest_candidate(w))
+    db.session.commit()
+    return token
