@@ -104,7 +104,7 @@ ERASURE: dict[str, str] = {
 
 KEPT: dict[str, str] = {
     "users": "a login belongs to the person, not to one company: anonymising a company's record unlinks it; the "
-    "person's own 'erase me' deletes it",
+    "person's own 'erase me' neutralises it (email replaced, no password, inactive; the id stays for its references)",
     "audit_events": "the security log is append-only and hash-chained; it names staff and ids, and a candidate's "
     "own sign-ins (legitimate interest)",
     "idempotency_keys": "a stored API answer kept at most IDEMPOTENCY_TTL, then deleted by api.idempotency_cleanup",
