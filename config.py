@@ -158,6 +158,8 @@ class Config:
     # and how many days a merge can be undone.
     DUPLICATES_INTERVAL = _int("DUPLICATES_INTERVAL", 24 * 3600)
     MERGE_UNDO_DAYS = _int("MERGE_UNDO_DAYS", 30)
+    # How long the link to a candidate's own data export works (and the ZIP is kept).
+    DATA_EXPORT_DAYS = _int("DATA_EXPORT_DAYS", 7)
     # Rejection emails wait this long (seconds) before they go out: a rejection at 2 a.m. or by a
     # mis-click can still be undone or cancelled. 0 sends them at once.
     MAIL_REJECTION_DELAY = _int("MAIL_REJECTION_DELAY", 2 * 3600)

@@ -30,6 +30,7 @@ from app.services import logos, rejection_reasons, status_links
 from app.services import questions as question_service
 from app.services.pagination import encode_cursor
 from app.services.resumes import ResumeUpload
+from app.services.status_links import digest
 from tests import bulk
 from tests import guests as status_links_for_tests
 from tests.api.conftest import pdf_bytes
@@ -274,6 +275,9 @@ def _n() -> int:
     return next(_unique)
 
 
+# Erasing a record is a fixed set of bulk statements (one per table holding the person's data, see
+# app/services/anonymise.py), the same for one application or a thousand.
+ERASE_BUDGET = 32
 A = "/api/v1"
 CASES = [
     # The API
@@ -515,9 +519,11 @@ CASES = [
     Case("GET", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs"),
     Case("POST", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs", ok=(201,)),
     Case("POST", f"{A}/candidates/<int:candidate_id>/erase", "admin",
-         lambda w: f"{A}/candidates/{_fresh_record(w)}/erase", budget=BUDGET + 12),
+         lambda w: f"{A}/candidates/{_fresh_record(w)}/erase", budget=ERASE_BUDGET),
     Case("PUT", f"{A}/candidates/<int:candidate_id>/legal-hold", "admin",
          lambda w: f"{A}/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}),
+    Case("DELETE", f"{A}/candidates/<int:candidate_id>/legal-hold", "admin",
+         lambda w: f"{A}/candidates/{_held_record(w)}/legal-hold"),
     Case("POST", f"{A}/candidates/<int:candidate_id>/consent-withdrawal", "recruiter",
          lambda w: f"{A}/candidates/{_fresh_record(w)}/consent-withdrawal"),
     Case("GET", "/dashboard/privacy/retention", "admin", lambda w: "/dashboard/privacy/retention"),
@@ -526,7 +532,7 @@ CASES = [
     Case("POST", "/dashboard/privacy/retention/run", "admin", lambda w: "/dashboard/privacy/retention/run",
          ok=(302,)),
     Case("POST", "/dashboard/candidates/<int:candidate_id>/erase", "admin",
-         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/erase", ok=(302,), budget=BUDGET + 12),
+         lambda w: f"/dashboard/candidates/{_fresh_record(w)}/erase", ok=(302,), budget=ERASE_BUDGET),
     Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold", "admin",
          lambda w: f"/dashboard/candidates/{_fresh_record(w)}/legal-hold", lambda w: {"reason": "Tribunal"}, (302,)),
     Case("POST", "/dashboard/candidates/<int:candidate_id>/legal-hold/lift", "admin",
@@ -677,6 +683,16 @@ CASES += [
     Case("GET", f"{A}/audit-events", "admin", lambda w: f"{A}/audit-events?limit=100&action=api_key.created"),
     Case("GET", "/dashboard/audit", "admin", lambda w: "/dashboard/audit"),
     Case("GET", "/dashboard/audit.csv", "admin", lambda w: "/dashboard/audit.csv"),
+    # Requests from candidates: download my data, erase me (account page, status page, the emailed links).
+    Case("GET", "/me/privacy", "candidate", lambda w: "/me/privacy"),
+    Case("POST", "/me/privacy/export", "candidate", lambda w: "/me/privacy/export", ok=(302,)),
+    Case("POST", "/me/privacy/erase", "candidate", lambda w: "/me/privacy/erase", ok=(302,)),
+    Case("POST", "/status/<token>/my-data", "anonymous", lambda w: f"/status/{w.guest_link()}/my-data", ok=(302,)),
+    Case("POST", "/status/<token>/erase", "anonymous", lambda w: f"/status/{w.guest_link()}/erase", ok=(302,)),
+    Case("GET", "/my-data/<token>", "anonymous", lambda w: f"/my-data/{_export_token(w)}"),
+    Case("GET", "/erase-me/<token>", "anonymous", lambda w: f"/erase-me/{_erase_token(w)}"),
+    # Confirming runs the erasure itself (anonymise: a fixed set of bulk statements per record).
+    Case("POST", "/erase-me/<token>", "anonymous", lambda w: f"/erase-me/{_erase_token(w)}", budget=40),
 ]  # fmt: skip
 
 
@@ -1543,3 +1559,31 @@ CASES += [
     Case("GET", "/me/applications/<int:application_id>", "candidate",
          lambda w: f"/me/applications/{_own_offer(w).partition('/')[0]}"),
 ]  # fmt: skip
+# Requests from candidates: a fresh guest's export (built) or erasure request, and the token its email carried.
+
+
+def _guest_candidate(w: World):
+    return status_links.open_link(w.guest_link()).candidate
+
+
+def _export_token(w: World) -> str:
+    from unittest import mock
+
+    from app.services import data_export, data_requests
+
+    row = data_requests.request_export(candidate=_guest_candidate(w))
+    with mock.patch.object(data_export, "new_token", return_value=(token := f"export{_n():040d}", digest(token))):
+        data_export.build(row.id)
+    db.session.commit()
+    return token
+
+
+def _erase_token(w: World) -> str:
+    from unittest import mock
+
+    from app.services import data_requests
+
+    with mock.patch.object(data_requests, "new_token", return_value=(token := f"erase{_n():040d}", digest(token))):
+        data_requests.request_erasure(candidate=_guest_candidate(w))
+    db.session.commit()
+    return token

@@ -158,11 +158,20 @@ def format_subject(subject: str, context: dict[str, Any]) -> str:
 # The kinds of message that may carry a private status link (app/mail/events.py, an offer) or booking link
 # (app/services/booking.py), and what stands in its place in the copy kept once the message is sent.
 STATUS_LINK_KINDS = frozenset(
-    {"application_received", "application_repeated", "status_link", "booking_offer", "offer_sent"}
+    {
+        "application_received",
+        "application_repeated",
+        "status_link",
+        "booking_offer",
+        "offer_sent",
+        "data_export",
+        "data_erase_confirm",
+    }
 )
 LINK_REMOVED = "[link removed after sending]"
-# A status link as the templates write it: {BASE_URL}/status/{token} (or /book/{token}), in text and in href="...".
-_STATUS_LINK = re.compile(r"[^\s\"'<>]*/(?:status|book)/([A-Za-z0-9_-]{20,100})")
+# A status link as the templates write it: {BASE_URL}/status/{token} (or /book/, /my-data/, /erase-me/{token}),
+# in text and in href="...".
+_STATUS_LINK = re.compile(r"[^\s\"'<>]*/(?:status|book|my-data|erase-me)/([A-Za-z0-9_-]{20,100})")
 
 
 def scrubbed_bodies(kind: str, text_body: str, html_body: str | None, context: Any = None) -> dict[str, str | None]:

@@ -6,6 +6,7 @@ from app.models.audit import AuditEvent
 from app.models.booking import BookingRequest, BookingSlot, BookingStatus, SlotStatus
 from app.models.candidates import Candidate
 from app.models.companies import Company
+from app.models.data_requests import DataRequest
 from app.models.duplicates import CandidateMerge, DuplicateCandidate
 from app.models.email_templates import EmailTemplate
 from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
@@ -51,6 +52,7 @@ __all__ = [
     "CandidateSearch",
     "CandidateTag",
     "Company",
+    "DataRequest",
     "DeliveryStatus",
     "DuplicateCandidate",
     "EmailTemplate",

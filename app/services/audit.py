@@ -65,6 +65,9 @@ ACTIONS = (
     "candidate.consent_withdrawn",
     "retention.policy_changed",
     "retention.run",
+    "data_request.export_built",
+    "data_request.export_downloaded",
+    "data_request.erased",
 )
 _TABLE = AuditEvent.__table__
 

@@ -20,6 +20,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "booking_requests": ("title", "interviewer_ids", "timezone", "location", "video_url", "token_hash", "status"),
         "booking_slots": ("status",),
         "calendar_feeds": ("token_hash",),
+        # A person's export or erasure request: the ZIP under file_key is deleted when the link expires.
+        "data_requests": ("kind", "status", "token_hash", "file_key"),
         "interview_kinds": ("name", "stage", "location", "video_url", "default_interviewer_ids", "scorecard"),
         "interviews": ("title", "status", "timezone", "location", "video_url", "scorecard", "uid"),
         "application_answers": ("label", "kind", "flag"),
@@ -107,7 +109,7 @@ ERASURE: dict[str, str] = {
 
 KEPT: dict[str, str] = {
     "users": "a login belongs to the person, not to one company: anonymising a company's record unlinks it; the "
-    "person's own 'erase me' deletes it",
+    "person's own 'erase me' neutralises it (email replaced, no password, inactive; the id stays for its references)",
     "audit_events": "the security log is append-only and hash-chained; it names staff and ids, and a candidate's "
     "own sign-ins (legitimate interest)",
     "idempotency_keys": "a stored API answer kept at most IDEMPOTENCY_TTL, then deleted by api.idempotency_cleanup",

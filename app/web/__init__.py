@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from app.web.booking import bp as booking_bp
     from app.web.candidate import bp as candidate_bp
     from app.web.dashboard import bp as dashboard_bp
+    from app.web.data_requests import bp as data_requests_bp
     from app.web.headers import init_headers
     from app.web.helpers import init_templates
     from app.web.jobs import bp as jobs_bp
@@ -28,3 +29,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     app.register_blueprint(status_bp, url_prefix="/status")
     app.register_blueprint(booking_bp, url_prefix="/book")
+    app.register_blueprint(data_requests_bp)

@@ -88,6 +88,7 @@ def test_periodic_task_lag_is_reported_per_task(redis_app):
             "audit.seal",
             "booking.expire",
             "candidates.find_duplicates",
+            "data_requests.sweep",
             "interviews.feedback_reminders",
             "interviews.remind",
             "jobs.close_due",

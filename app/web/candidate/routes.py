@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import Conflict
-from app.services import applications, interviews, messages, offer_letters, offers
+from app.extensions import db
+from app.services import applications, data_export, data_requests, interviews, messages, offer_letters, offers
 from app.web.candidate import bp
 from app.web.candidate.forms import OfferAnswerForm, WithdrawForm
+from app.web.data_requests.forms import EraseForm, ExportForm
 from app.web.downloads import send_resume
 from app.web.formtools import flash_error
 from app.web.login import candidate_required
@@ -84,3 +86,30 @@ def withdraw(application_id: int):
 @candidate_required
 def resume(application_id: int):
     return send_resume(application_id)
+
+
+@bp.get("/privacy")
+@candidate_required
+def privacy():
+    return render_template("candidate/privacy.html", export_form=ExportForm(), erase_form=EraseForm())
+
+
+@bp.post("/privacy/export")
+@candidate_required
+def export():
+    if ExportForm().validate_on_submit():
+        row = data_requests.request_export(user=current_user)
+        db.session.commit()
+        data_export.start(current_app._get_current_object(), row.id)
+        flash("We are preparing your data: a download link will reach you by email shortly.", "success")
+    return redirect(url_for("candidate.privacy"))
+
+
+@bp.post("/privacy/erase")
+@candidate_required
+def erase():
+    if EraseForm().validate_on_submit():
+        data_requests.request_erasure(user=current_user)
+        db.session.commit()
+        flash("Check your email: follow the link in it within 24 hours to confirm the erasure.", "info")
+    return redirect(url_for("candidate.privacy"))

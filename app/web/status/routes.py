@@ -6,14 +6,16 @@ through it, and the pages are never cached nor sent as a Referer elsewhere.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.services import applications, interviews, messages, offers, status_links
+from app.extensions import db
+from app.services import applications, data_export, data_requests, interviews, messages, offers, status_links
 from app.web.candidate.forms import OfferAnswerForm
 from app.web.candidate.routes import ANSWERED, offer_context
+from app.web.data_requests.forms import EraseForm, ExportForm
 from app.web.formtools import flash_error, show_errors
 from app.web.login import start_session
 from app.web.status import bp
@@ -45,6 +47,8 @@ def _page(token: str, application, account_form: LinkAccountForm | None = None, 
         account_form=account_form,
         claim_form=ClaimForm() if signed_in and current_user.is_candidate else None,
         **offer_context(application),
+        export_form=ExportForm(),
+        erase_form=EraseForm(),
     ), status
 
 
@@ -113,4 +117,25 @@ def claim(token: str):
             return redirect(url_for("status.application", token=token))
         flash("Your applications with this email address are now in your account.", "success")
         return redirect(url_for("candidate.applications"))
+    return redirect(url_for("status.application", token=token))
+
+
+@bp.post("/<token>/my-data")
+def export(token: str):
+    application = status_links.open_link(token)
+    if ExportForm().validate_on_submit():
+        row = data_requests.request_export(candidate=application.candidate)
+        db.session.commit()
+        data_export.start(current_app._get_current_object(), row.id)
+        flash("We are preparing your data: a download link will reach you by email shortly.", "success")
+    return redirect(url_for("status.application", token=token))
+
+
+@bp.post("/<token>/erase")
+def erase(token: str):
+    application = status_links.open_link(token)
+    if EraseForm().validate_on_submit():
+        data_requests.request_erasure(candidate=application.candidate)
+        db.session.commit()
+        flash("Check your email: follow the link in it within 24 hours to confirm the erasure.", "info")
     return redirect(url_for("status.application", token=token))
