@@ -81,6 +81,17 @@ def _step(page: Page, label: str, done: str) -> None:
     expect(page.get_by_text(done)).to_be_visible()
 
 
+def _move(page: Page, stage: str) -> None:
+    """The application page's move button, then the confirmation (the move emails the candidate)."""
+    page.get_by_role("button", name=f"Move Gina Guest to {stage}").click()
+    expect(page.get_by_role("heading", name=f"Move Gina Guest to {stage}?")).to_be_visible()
+    page.get_by_role("button", name="Move and send email").click()
+
+
+def _current_stage(page: Page):
+    return page.locator(".text-end", has_text="Current stage").locator(".stage-badge")
+
+
 def test_booked_interview_scorecard_offer_and_hire(
     factory, served, new_page, page_errors, screenshot_dir
 ):  # fmt: skip
@@ -196,11 +207,13 @@ def test_booked_interview_scorecard_offer_and_hire(
     _step(staff, "Send to the candidate", "The offer is sent: the candidate gets an email")
     expect(staff.locator(".offer-status")).to_have_text("sent")
 
-    # Hired is refused while the offer is unanswered.
+    # The recruiter moves Gina on to Offer; Hired is refused while the offer is unanswered.
     staff.goto(f"/dashboard/applications/{application_id}")
-    staff.get_by_role("button", name="Move Gina Guest to Offer").click()
-    staff.get_by_role("button", name="Move and send email").click()
-    expect(staff.locator(".current-stage, .stage-badge").first).to_contain_text("Offer")
+    _move(staff, "Offer")
+    expect(_current_stage(staff)).to_have_text("Offer")
+    _move(staff, "Hired")
+    expect(staff.get_by_text("Hiring needs an accepted offer")).to_be_visible()
+    expect(_current_stage(staff)).to_have_text("Offer")
 
     # The candidate reads the offer through the link in its email and accepts it.
     candidate.goto(_link(served, CANDIDATE, "status"))
@@ -211,8 +224,8 @@ def test_booked_interview_scorecard_offer_and_hire(
 
     # Now the recruiter hires.
     staff.goto(f"/dashboard/applications/{application_id}")
-    staff.get_by_role("button", name="Move Gina Guest to Hired").click()
-    staff.get_by_role("button", name="Move and send email").click()
-    expect(staff.locator(".stage-badge").first).to_contain_text("Hired")
+    _move(staff, "Hired")
+    expect(staff.get_by_text("Gina Guest moved to Hired.")).to_be_visible()
+    expect(_current_stage(staff)).to_have_text("Hired")
     assert db.session.get(Application, application_id).stage == "hired"
     assert page_errors == []
