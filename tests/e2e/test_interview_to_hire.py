@@ -95,9 +95,10 @@ def _current_stage(page: Page):
 def test_booked_interview_scorecard_offer_and_hire(
     factory, served, new_page, page_errors, screenshot_dir
 ):  # fmt: skip
-    company, admin = factory.company(hire_requires_offer=True)
+    company, admin = factory.company("Acme Robotics", hire_requires_offer=True)
     recruiter = factory.staff(company, admin, "recruiter")
     manager = factory.staff(company, admin, "hiring_manager")
+    manager.full_name = "Hana Manager"
     job = factory.job(recruiter, title="Data Engineer", location="Lisbon")
     _job, (step,) = interview_plans.set_plan(
         recruiter,
@@ -114,9 +115,9 @@ def test_booked_interview_scorecard_offer_and_hire(
     manager_name = manager.full_name
     db.session.remove()  # the browser's requests use their own connections from here
 
-    # Two times a month from now, 14:30 and 10:00 in Lisbon; the candidate reads them in New York time.
+    # Two times a month from now, 15:30 and 17:00 in Lisbon; the candidate reads them in New York time.
     day = date.today() + timedelta(days=30)
-    starts = [datetime(day.year, day.month, day.day, 14, 30), datetime(day.year, day.month, day.day, 10) + timedelta(1)]
+    starts = [datetime(day.year, day.month, day.day, 15, 30), datetime(day.year, day.month, day.day, 17) + timedelta(1)]
     in_new_york = [s.replace(tzinfo=ZoneInfo(PLANNED_ZONE)).astimezone(ZoneInfo(CANDIDATE_ZONE)) for s in starts]
 
     # The recruiter offers the two times on the booking page, the hiring manager interviewing.
