@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.mail.backends import sent_messages
-from app.models import Application, BookingRequest, Interview
+from app.models import Application, Interview
 from app.services import applications, interview_plans
 from tests.e2e.conftest import QuietHandler
 from tests.e2e.test_hiring_flow import sign_in
@@ -100,7 +100,7 @@ def test_booked_interview_scorecard_offer_and_hire(
     manager = factory.staff(company, admin, "hiring_manager")
     manager.full_name = "Hana Manager"
     job = factory.job(recruiter, title="Data Engineer", location="Lisbon")
-    _job, (step,) = interview_plans.set_plan(
+    interview_plans.set_plan(
         recruiter,
         job.id,
         [{"name": "Technical interview", "stage": "interview", "duration_minutes": 45, "scorecard": SCORECARD}],
@@ -110,7 +110,6 @@ def test_booked_interview_scorecard_offer_and_hire(
     for stage in ("screening", "interview"):
         applications.move_stage(recruiter, application_id, stage)
     db.session.commit()
-    ids = {"job": job.id, "step": step.id}
     people = {"recruiter": recruiter.email, "manager": manager.email, "admin": admin.email}
     manager_name = manager.full_name
     db.session.remove()  # the browser's requests use their own connections from here
@@ -124,6 +123,7 @@ def test_booked_interview_scorecard_offer_and_hire(
     staff = new_page()
     sign_in(staff, people["recruiter"])
     staff.goto(f"/dashboard/applications/{application_id}/booking")
+    staff.get_by_label("Plan step").select_option(label="Technical interview (45 min)")  # brings the scorecard
     staff.get_by_label("Interview", exact=True).fill("Technical interview")
     staff.get_by_label("Interviewers").select_option(label=f"{manager_name} (hiring manager)")
     staff.get_by_label("Time zone of the times").select_option(PLANNED_ZONE)
@@ -132,11 +132,6 @@ def test_booked_interview_scorecard_offer_and_hire(
     staff.get_by_role("button", name="Offer these times").click()
     expect(staff.get_by_text(f"2 times offered: the link is on its way to {CANDIDATE}.")).to_be_visible()
     expect(staff.locator(".booking-status")).to_have_text("open")
-    # The dashboard's form names no plan step; the request is tied to the job's step so the scorecard comes along.
-    db.session.execute(
-        update(BookingRequest).where(BookingRequest.application_id == application_id).values(kind_id=ids["step"])
-    )
-    db.session.commit()
 
     # The candidate opens the emailed link and sees the times in New York time.
     candidate = new_page()
@@ -157,9 +152,8 @@ def test_booked_interview_scorecard_offer_and_hire(
     expect(candidate.locator(".booking-zone")).to_contain_text(CANDIDATE_ZONE)
 
     interview = db.session.scalars(select(Interview).where(Interview.application_id == application_id)).one()
-    assert interview.starts_at.replace(tzinfo=None) == starts[0].replace(tzinfo=ZoneInfo(PLANNED_ZONE)).astimezone(
-        ZoneInfo("UTC")
-    ).replace(tzinfo=None)
+    stored = interview.starts_at if interview.starts_at.tzinfo else interview.starts_at.replace(tzinfo=UTC)
+    assert stored == starts[0].replace(tzinfo=ZoneInfo(PLANNED_ZONE))
     assert interview.scorecard == SCORECARD
     assert CANDIDATE_ZONE in interview.notes
     interview_id = interview.id
