@@ -83,3 +83,31 @@ def test_withdrawing_a_link_and_what_a_hiring_manager_may_do(client, setup):
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(BookingRequest, request.id).status == "cancelled"
+
+
+def test_a_plan_step_gives_the_booked_interview_its_scorecard(client, setup):
+    from app.services import interview_plans
+
+    acme, application = setup["acme"], setup["application"]
+    scorecard = [{"name": "Skills", "attributes": ["Python"]}]
+    _job, (step,) = interview_plans.set_plan(
+        acme["recruiter"], application.job_id, [{"name": "Technical", "scorecard": scorecard}]
+    )
+    db.session.commit()
+    login(client, acme["recruiter"])
+    page = client.get(f"/dashboard/applications/{application.id}/booking").get_data(as_text=True)
+    assert f'<option value="{step.id}">Technical (60 min)</option>' in page
+    fields = {"title": "Technical", "interviewer_ids": [str(acme["hiring_manager"].id)], "timezone": "Europe/Paris"}
+    response = client.post(
+        f"/dashboard/applications/{application.id}/booking-requests",
+        data={"csrf_token": csrf(client), **fields, "slots": _lines(30), "kind_id": str(step.id + 1000)},
+    )
+    assert response.status_code == 422 and "Not a step of this job&#39;s interview plan." in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        f"/dashboard/applications/{application.id}/booking-requests",
+        data={"csrf_token": csrf(client), **fields, "slots": _lines(30), "kind_id": str(step.id)},
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(BookingRequest)).one().kind_id == step.id

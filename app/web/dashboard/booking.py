@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.models import Application, BookingRequest, User
-from app.services import applications, booking
+from app.services import applications, booking, interview_plans
 from app.services.access import EDITORS
 from app.web.booking.routes import when, zone_names
 from app.web.dashboard import bp
@@ -62,6 +62,9 @@ def _choices(application: Application, form: OfferForm) -> OfferForm:
     ).all()
     form.interviewer_ids.choices = [(u.id, f"{u.full_name} ({u.role.replace('_', ' ')})") for u in staff]
     form.timezone.choices = [(name, name.replace("_", " ")) for name in zone_names()]
+    form.kind_id.choices = [(0, "None")] + [
+        (k.id, f"{k.name} ({k.duration_minutes} min)") for k in interview_plans.plan_of(application.job_id)
+    ]
     return form
 
 
@@ -96,6 +99,7 @@ def offer_times(application_id: int):
                 slots=form.slot_lines(),
                 timezone=form.timezone.data,
                 title=form.title.data,
+                kind_id=form.kind_id.data or None,
                 interviewer_ids=form.interviewer_ids.data,
                 duration_minutes=form.duration_minutes.data,
                 location=form.location.data or "",

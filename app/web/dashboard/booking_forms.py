@@ -11,6 +11,10 @@ REQUIRED = "This field is required."
 
 
 class OfferForm(SafeForm):
+    # A step of the job's plan (0: none) gives the interview its scorecard; checked by the service.
+    kind_id = SelectField(
+        "Plan step", coerce=int, default=0, validate_choice=False, description="The interview gets its scorecard."
+    )
     title = StringField("Interview", default="Interview", validators=[DataRequired(REQUIRED)])
     # Checked by the service (staff of the company); the choices are only loaded to show the form.
     interviewer_ids = SelectMultipleField(
