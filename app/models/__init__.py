@@ -7,6 +7,7 @@ from app.models.booking import BookingRequest, BookingSlot, BookingStatus, SlotS
 from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.duplicates import CandidateMerge, DuplicateCandidate
+from app.models.eeo import EeoQuestionSet, EeoResponse
 from app.models.email_templates import EmailTemplate
 from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
 from app.models.files import StoredFile
@@ -31,10 +32,11 @@ from app.models.sessions import WebSession
 from app.models.summaries import ApplicationSummary
 from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
 from app.models.tokens import RevokedToken
-from app.models.users import STAFF_ROLES, Role, User
+from app.models.users import REVIEWER_ROLES, STAFF_ROLES, Role, User
 from app.models.webhooks import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "REVIEWER_ROLES",
     "STAFF_ROLES",
     "ApiKey",
     "Application",
@@ -52,6 +54,8 @@ __all__ = [
     "Company",
     "DeliveryStatus",
     "DuplicateCandidate",
+    "EeoQuestionSet",
+    "EeoResponse",
     "EmailTemplate",
     "EmploymentType",
     "Event",

@@ -27,6 +27,7 @@ from app.models import (
     CandidateSearch,
     CandidateTag,
     DuplicateCandidate,
+    EeoResponse,
     Event,
     InboundMessage,
     Interview,
@@ -76,6 +77,7 @@ def anonymise(candidate: Candidate, *, actor: User | None, trigger: str) -> Eras
 
     db.session.execute(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     db.session.execute(delete(Note).where(Note.application_id.in_(app_ids)))
+    db.session.execute(delete(EeoResponse).where(EeoResponse.application_id.in_(app_ids)))
     feedback_ids = select(InterviewFeedback.id).where(InterviewFeedback.application_id.in_(app_ids))
     db.session.execute(
         delete(InterviewFeedbackRevision).where(

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.errors import Conflict
 from app.services import applications, interviews, messages
+from app.web import eeo_survey
 from app.web.candidate import bp
 from app.web.candidate.forms import WithdrawForm
 from app.web.downloads import send_resume
@@ -32,7 +33,17 @@ def application(application_id: int):
         interviews=interviews.upcoming_for_candidate(application),
         can_withdraw="withdrawn" in applications.allowed_moves(current_user, application),
         form=WithdrawForm(),
+        eeo_survey=eeo_survey.survey_for(application),
+        eeo_action=url_for("candidate.eeo", application_id=application.id),
     )
+
+
+@bp.post("/applications/<int:application_id>/eeo")
+@candidate_required
+def eeo(application_id: int):
+    """The voluntary survey: answered or skipped once (app/services/eeo.py)."""
+    eeo_survey.handle(applications.get_application(current_user, application_id))
+    return redirect(url_for("candidate.application", application_id=application_id))
 
 
 @bp.post("/applications/<int:application_id>/withdraw")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.services import applications, interviews, messages, status_links
+from app.web import eeo_survey
 from app.web.formtools import flash_error, show_errors
 from app.web.login import start_session
 from app.web.status import bp
@@ -42,12 +43,21 @@ def _page(token: str, application, account_form: LinkAccountForm | None = None, 
         withdraw_form=LinkWithdrawForm(),
         account_form=account_form,
         claim_form=ClaimForm() if signed_in and current_user.is_candidate else None,
+        eeo_survey=eeo_survey.survey_for(application),
+        eeo_action=url_for("status.eeo", token=token),
     ), status
 
 
 @bp.get("/<token>")
 def application(token: str):
     return _page(token, status_links.open_link(token))
+
+
+@bp.post("/<token>/eeo")
+def eeo(token: str):
+    """The voluntary survey: answered or skipped once (app/services/eeo.py)."""
+    eeo_survey.handle(status_links.open_link(token))
+    return redirect(url_for("status.application", token=token))
 
 
 @bp.post("/<token>/withdraw")
