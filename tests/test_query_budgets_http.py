@@ -1404,3 +1404,17 @@ CASES += [
     Case("POST", "/book/<token>", "anonymous", _pick_url,
          lambda w: {"slot_id": _PICK["slot_id"], "tz": "America/New_York"}, (302,), budget=BOOK_BUDGET),
 ]  # fmt: skip
+
+
+# Equal-opportunity data: the survey questions and the aggregate report (one read of the answers).
+EEO_QUESTIONS = "gender | Gender | Woman; Man\nveteran | Veteran status | Yes; No"
+CASES += [
+    Case("GET", f"{A}/eeo/questions", "admin", lambda w: f"{A}/eeo/questions"),
+    Case("PUT", f"{A}/eeo/questions", "admin", lambda w: f"{A}/eeo/questions",
+         lambda w: {"questions": [{"key": "gender", "label": "Gender", "options": ["Woman", "Man"]}]}),
+    Case("GET", f"{A}/eeo/report", "admin", lambda w: f"{A}/eeo/report?job_id={w.job}&from=2020-01-01"),
+    Case("GET", "/dashboard/eeo", "admin", lambda w: f"/dashboard/eeo?job_id={w.job}&to=2100-01-01"),
+    Case("GET", "/dashboard/eeo/questions", "admin", lambda w: "/dashboard/eeo/questions"),
+    Case("POST", "/dashboard/eeo/questions", "admin", lambda w: "/dashboard/eeo/questions",
+         lambda w: {"questions": EEO_QUESTIONS}, (302,)),
+]  # fmt: skip

@@ -124,6 +124,11 @@ EXPECTED |= {
     "/api/v1/applications/{application_id}/booking-requests": {"get", "post"},
     "/api/v1/booking-requests/{request_id}": {"get", "delete"},
 }
+# Equal-opportunity data: the survey questions and the aggregate report.
+EXPECTED |= {
+    "/api/v1/eeo/questions": {"get", "put"},
+    "/api/v1/eeo/report": {"get"},
+}
 
 
 def _spec(client) -> dict:
