@@ -222,10 +222,12 @@ def _question(question: dict, rows) -> QuestionReport:
             applied, reached = shown["applied"], shown[c]
             group.rates[c] = round(reached / applied, 4) if applied and reached is not None else None
         groups.append(group)
-    compared = [g for g in groups if g.answer != PREFER_NOT]
+    # Compared: the groups with a shown number of applicants ("Prefer not to say" is no group). When one of
+    # them has a hidden rate the highest rate is unknown, so that category's ratios are all left out.
+    compared = [g for g in groups if g.answer != PREFER_NOT and g.counts["applied"] is not None]
     for c in CATEGORIES[1:]:
-        rates = [g.rates[c] for g in compared if g.rates[c] is not None]
-        best = max(rates, default=None)
+        rates = [g.rates[c] for g in compared]
+        best = None if None in rates else max(rates, default=None)
         for g in groups:
             rate = g.rates[c]
             ratio = round(rate / best, 4) if g in compared and rate is not None and best else None
