@@ -14,7 +14,7 @@ MARKER = "Zzyzxian"  # an answer option no other page could print by chance
 
 
 @pytest.fixture
-def compliance(factory, world):
+def compliance(factory, world):  # noqa: F811
     acme = world["acme"]
     return factory.staff(acme["company"], acme["admin"], "compliance")
 
@@ -39,7 +39,7 @@ def move_to(tenant: dict, application: Application, category: str) -> None:
 
 
 @pytest.fixture
-def marked(world) -> Application:
+def marked(world) -> Application:  # noqa: F811
     """One application of acme whose answers hold MARKER."""
     acme = world["acme"]
     eeo.set_questions(acme["admin"], [{"key": "origin", "label": "Origin", "options": [MARKER, "Other"]}])

@@ -5,6 +5,8 @@ API keys are refused (the blueprint is not in key_auth.RESOURCES): the report is
 
 from __future__ import annotations
 
+import marshmallow as ma
+
 from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, Blueprint
 from app.api.schemas.eeo import EeoQuestionsIn, EeoQuestionsOut, EeoReportArgs, EeoReportOut
@@ -39,7 +41,7 @@ def put_questions(data):
 
 @blp.get("/report")
 @jwt_required()
-@blp.arguments(EeoReportArgs, location="query")
+@blp.arguments(EeoReportArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, EeoReportOut)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
