@@ -518,6 +518,7 @@ CASES = [
     Case("GET", f"{A}/retention-policy/preview", "admin", lambda w: f"{A}/retention-policy/preview"),
     Case("GET", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs"),
     Case("POST", f"{A}/retention-runs", "admin", lambda w: f"{A}/retention-runs", ok=(201,)),
+    # An erasure: one DELETE a table holding personal data (the equal-opportunity answers: +1).
     Case("POST", f"{A}/candidates/<int:candidate_id>/erase", "admin",
          lambda w: f"{A}/candidates/{_fresh_record(w)}/erase", budget=ERASE_BUDGET),
     Case("PUT", f"{A}/candidates/<int:candidate_id>/legal-hold", "admin",
@@ -1587,3 +1588,17 @@ def _erase_token(w: World) -> str:
         data_requests.request_erasure(candidate=_guest_candidate(w))
     db.session.commit()
     return token
+
+
+# Equal-opportunity data: the survey questions and the aggregate report (one read of the answers).
+EEO_QUESTIONS = "gender | Gender | Woman; Man\nveteran | Veteran status | Yes; No"
+CASES += [
+    Case("GET", f"{A}/eeo/questions", "admin", lambda w: f"{A}/eeo/questions"),
+    Case("PUT", f"{A}/eeo/questions", "admin", lambda w: f"{A}/eeo/questions",
+         lambda w: {"questions": [{"key": "gender", "label": "Gender", "options": ["Woman", "Man"]}]}),
+    Case("GET", f"{A}/eeo/report", "admin", lambda w: f"{A}/eeo/report?job_id={w.job}&from=2020-01-01"),
+    Case("GET", "/dashboard/eeo", "admin", lambda w: f"/dashboard/eeo?job_id={w.job}&to=2100-01-01"),
+    Case("GET", "/dashboard/eeo/questions", "admin", lambda w: "/dashboard/eeo/questions"),
+    Case("POST", "/dashboard/eeo/questions", "admin", lambda w: "/dashboard/eeo/questions",
+         lambda w: {"questions": EEO_QUESTIONS}, (302,)),
+]  # fmt: skip

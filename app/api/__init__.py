@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     from app.api.routes import audit as audit_routes
     from app.api.routes import booking as booking_routes
     from app.api.routes import candidate_search as candidates
+    from app.api.routes import eeo as eeo_routes
     from app.api.routes import email_templates as templates
     from app.api.routes import feedback as feedback_routes
     from app.api.routes import interviews as interviews_routes
@@ -111,6 +112,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(feedback_routes.blp)
     csrf.exempt(booking_routes.blp)  # interview times offered to candidates (app/services/booking.py)
     api.register_blueprint(booking_routes.blp)
+    csrf.exempt(eeo_routes.blp)  # equal-opportunity questions and aggregates (app/services/eeo.py)
+    api.register_blueprint(eeo_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

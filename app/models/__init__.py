@@ -8,6 +8,7 @@ from app.models.candidates import Candidate
 from app.models.companies import Company
 from app.models.data_requests import DataRequest
 from app.models.duplicates import CandidateMerge, DuplicateCandidate
+from app.models.eeo import EeoQuestionSet, EeoResponse
 from app.models.email_templates import EmailTemplate
 from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
 from app.models.files import StoredFile
@@ -33,10 +34,11 @@ from app.models.sessions import WebSession
 from app.models.summaries import ApplicationSummary
 from app.models.tags import CandidateTag, PoolMember, Tag, TalentPool
 from app.models.tokens import RevokedToken
-from app.models.users import STAFF_ROLES, Role, User
+from app.models.users import REVIEWER_ROLES, STAFF_ROLES, Role, User
 from app.models.webhooks import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "REVIEWER_ROLES",
     "STAFF_ROLES",
     "ApiKey",
     "Application",
@@ -55,6 +57,8 @@ __all__ = [
     "DataRequest",
     "DeliveryStatus",
     "DuplicateCandidate",
+    "EeoQuestionSet",
+    "EeoResponse",
     "EmailTemplate",
     "EmploymentType",
     "Event",

@@ -16,9 +16,13 @@ class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     HIRING_MANAGER = "hiring_manager"
     ADMIN = "admin"
+    # Sees only the equal-opportunity aggregates: never a candidate or an application.
+    COMPLIANCE = "compliance"
 
 
-STAFF_ROLES = frozenset({Role.RECRUITER, Role.HIRING_MANAGER, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.RECRUITER, Role.HIRING_MANAGER, Role.ADMIN, Role.COMPLIANCE})
+# The staff who work with candidates; `is_staff` (every reviewer check) means one of these.
+REVIEWER_ROLES = frozenset({Role.RECRUITER, Role.HIRING_MANAGER, Role.ADMIN})
 ROLE_VALUES = tuple(r.value for r in Role)
 
 
@@ -59,7 +63,12 @@ class User(db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        """A reviewer of this company's candidates (compliance staff are not)."""
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def is_compliance(self) -> bool:
+        return self.role == Role.COMPLIANCE
 
     @property
     def is_candidate(self) -> bool:

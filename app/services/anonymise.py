@@ -27,6 +27,7 @@ from app.models import (
     CandidateSearch,
     CandidateTag,
     DuplicateCandidate,
+    EeoResponse,
     Event,
     InboundMessage,
     Interview,
@@ -90,6 +91,7 @@ def anonymise(candidate: Candidate, *, actor: User | None, trigger: str) -> Eras
         .values(note=None)
         .execution_options(synchronize_session=False)
     )
+    db.session.execute(delete(EeoResponse).where(EeoResponse.application_id.in_(app_ids)))
     feedback_ids = select(InterviewFeedback.id).where(InterviewFeedback.application_id.in_(app_ids))
     db.session.execute(
         delete(InterviewFeedbackRevision).where(

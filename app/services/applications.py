@@ -92,6 +92,8 @@ def list_applications(
     `updated_after`: only those changed since (a script catching up without reading everything).
     """
     actor = require_user(actor)
+    if actor.is_compliance:
+        raise Forbidden("Compliance staff see the equal-opportunity report only, never applications.")
     if flagged and not actor.is_staff:
         raise Forbidden("Only company staff can filter by knockout flags.")
     stmt = select(Application)

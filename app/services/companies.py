@@ -19,7 +19,7 @@ from app.services.accounts import new_user
 from app.services.pagination import Page, paginate_desc
 from app.services.validation import Checker
 
-STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value)
+STAFF_ROLE_VALUES = (Role.RECRUITER.value, Role.HIRING_MANAGER.value, Role.ADMIN.value, Role.COMPLIANCE.value)
 OFFER_SETTINGS = ("hire_requires_offer", "offer_self_approval")
 PROFILE_FIELDS = ("name", "description", "website", "default_language", *OFFER_SETTINGS)
 

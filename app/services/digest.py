@@ -24,7 +24,7 @@ from app import workflow
 from app.extensions import db
 from app.mail.compose import one_line
 from app.mail.outbox import add_messages
-from app.models import STAFF_ROLES, Application, Candidate, Job, Notification, NotificationKind, User
+from app.models import REVIEWER_ROLES, Application, Candidate, Job, Notification, NotificationKind, User
 from app.models.base import utcnow
 from app.services.notifications import with_context
 
@@ -55,7 +55,7 @@ def run(now: datetime | None = None) -> int:
 
 def _due():
     return (
-        User.role.in_([role.value for role in STAFF_ROLES]),
+        User.role.in_([role.value for role in REVIEWER_ROLES]),
         User.active.is_(True),
         User.digest_opt_out.is_(False),
     )

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import STAFF_ROLES, User
+from app.models import REVIEWER_ROLES, User
 from app.services.pagination import MAX_ID
 
 MENTION = re.compile(r"@\[([^\[\]\r\n]{1,200})\]\(user:(\d{1,10})\)")
@@ -59,7 +59,7 @@ def resolve(company_id: int, body: str) -> Resolved:
                 User.id.in_(wanted),
                 User.company_id == company_id,
                 User.active.is_(True),
-                User.role.in_([role.value for role in STAFF_ROLES]),
+                User.role.in_([role.value for role in REVIEWER_ROLES]),
             )
         )
     }
@@ -90,7 +90,7 @@ def members_for_autocomplete(actor: User) -> list[dict]:
         .where(
             User.company_id == actor.company_id,
             User.active.is_(True),
-            User.role.in_([role.value for role in STAFF_ROLES]),
+            User.role.in_([role.value for role in REVIEWER_ROLES]),
         )
         .order_by(User.full_name, User.id)
         .limit(500)

@@ -41,6 +41,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "candidates": ("source", "preferred_language", "legal_hold_reason"),
         "companies": ("name", "slug", "website", "description", "logo_key", "logo_content_type", "default_language"),
         "duplicate_candidates": ("reasons", "status"),
+        "eeo_question_sets": ("questions",),
         "email_templates": ("key", "language", "subject", "text_body", "html_body"),
         "events": ("type", "object_type"),
         "idempotency_keys": ("scope", "key", "fingerprint", "state", "response_headers"),
@@ -90,6 +91,7 @@ ERASURE: dict[str, str] = {
     "applications": "cover letter, resume (file, name, key), referrer's name, consent address and status link "
     "emptied; stage, source, job and times kept for the analytics",
     "application_answers": "deleted",
+    "eeo_responses": "deleted (the voluntary equal-opportunity answers of the person's applications)",
     "notes": "deleted",
     "stage_changes": "free-text note and reason emptied; stages, times and the reason's id kept",
     "outbox_messages": "address, name, subject, bodies and merge-field snapshot emptied; waiting ones cancelled",

@@ -25,6 +25,7 @@ ROLE_LABELS = {
     "recruiter": "Recruiter",
     "hiring_manager": "Hiring manager",
     "admin": "Admin",
+    "compliance": "Compliance (equal-opportunity report only)",
 }
 JOB_STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 SOURCE_LABELS = {

@@ -92,6 +92,8 @@ def safe_next(target: str | None) -> str | None:
 def home_for(user: User) -> str:
     if user.is_staff:
         return url_for("dashboard.home")
+    if user.is_compliance:
+        return url_for("dashboard.eeo_report")  # the only page for them
     return url_for("candidate.applications")
 
 

@@ -133,6 +133,11 @@ EXPECTED |= {
     "/api/v1/jobs/{job_id}/offer-approvers": {"get", "put"},
     "/api/v1/offer-letter-template": {"get", "put", "delete"},
 }
+# Equal-opportunity data: the survey questions and the aggregate report.
+EXPECTED |= {
+    "/api/v1/eeo/questions": {"get", "put"},
+    "/api/v1/eeo/report": {"get"},
+}
 
 
 def _spec(client) -> dict:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.errors import Conflict
 from app.extensions import db
 from app.services import applications, data_export, data_requests, interviews, messages, offer_letters, offers
+from app.web import eeo_survey
 from app.web.candidate import bp
 from app.web.candidate.forms import OfferAnswerForm, WithdrawForm
 from app.web.data_requests.forms import EraseForm, ExportForm
@@ -35,6 +36,8 @@ def application(application_id: int):
         can_withdraw="withdrawn" in applications.allowed_moves(current_user, application),
         form=WithdrawForm(),
         **offer_context(application),
+        eeo_survey=eeo_survey.survey_for(application),
+        eeo_action=url_for("candidate.eeo", application_id=application.id),
     )
 
 
@@ -66,6 +69,14 @@ ANSWERED = {
     "accepted": "You accepted the offer. The team has been told.",
     "declined": "You declined the offer. The team has been told.",
 }
+
+
+@bp.post("/applications/<int:application_id>/eeo")
+@candidate_required
+def eeo(application_id: int):
+    """The voluntary survey: answered or skipped once (app/services/eeo.py)."""
+    eeo_survey.handle(applications.get_application(current_user, application_id))
+    return redirect(url_for("candidate.application", application_id=application_id))
 
 
 @bp.post("/applications/<int:application_id>/withdraw")

@@ -16,6 +16,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     candidates,
     company,
     duplicates,
+    eeo,
     email_templates,
     feedback,
     interviews,

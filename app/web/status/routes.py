@@ -13,6 +13,7 @@ from app import workflow
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.services import applications, data_export, data_requests, interviews, messages, offers, status_links
+from app.web import eeo_survey
 from app.web.candidate.forms import OfferAnswerForm
 from app.web.candidate.routes import ANSWERED, offer_context
 from app.web.data_requests.forms import EraseForm, ExportForm
@@ -49,12 +50,21 @@ def _page(token: str, application, account_form: LinkAccountForm | None = None, 
         **offer_context(application),
         export_form=ExportForm(),
         erase_form=EraseForm(),
+        eeo_survey=eeo_survey.survey_for(application),
+        eeo_action=url_for("status.eeo", token=token),
     ), status
 
 
 @bp.get("/<token>")
 def application(token: str):
     return _page(token, status_links.open_link(token))
+
+
+@bp.post("/<token>/eeo")
+def eeo(token: str):
+    """The voluntary survey: answered or skipped once (app/services/eeo.py)."""
+    eeo_survey.handle(status_links.open_link(token))
+    return redirect(url_for("status.application", token=token))
 
 
 @bp.post("/<token>/withdraw")
