@@ -9,6 +9,8 @@ from app.api.schemas.common import PageArgs, StrictBool, Text, page_schema
 from app.webhooks.catalog import EVENT_TYPES
 
 EVENT_TYPE_NAMES = sorted(EVENT_TYPES)
+# Every kind of object an event can be about (application, candidate, interview, job, offer).
+OBJECT_TYPES = sorted({object_type for object_type, _description in EVENT_TYPES.values()})
 _TYPES = fields.List(
     fields.String(validate=validate.OneOf(EVENT_TYPE_NAMES)),
     metadata={"description": "The event types to send; empty: every type."},
@@ -80,7 +82,7 @@ class EventOut(ma.Schema):
     id = fields.Integer(required=True)
     type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPE_NAMES))
     occurred_at = fields.DateTime(required=True)
-    object_type = fields.String(required=True, validate=validate.OneOf(["application", "job"]))
+    object_type = fields.String(required=True, validate=validate.OneOf(OBJECT_TYPES))
     object_id = fields.Integer(required=True)
     data = fields.Dict(required=True, metadata={"description": "The object as the API renders it then."})
 
