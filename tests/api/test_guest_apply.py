@@ -44,7 +44,13 @@ def test_a_guest_applies_and_the_answer_does_not_tell_who_applied_before(api, wo
     )
     record = db.session.get(Candidate, application.candidate_id)
     assert record.links == {"linkedin": "https://www.linkedin.com/in/ana"} and record.user_id is None
-    sent = list(db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.to_address == "ana@people.example")))
+    sent = list(
+        db.session.scalars(
+            select(OutboxMessage.kind)
+            .where(OutboxMessage.to_address == "ana@people.example")
+            .order_by(OutboxMessage.id)
+        )
+    )
     assert sent == ["application_received", "application_repeated"]
 
 

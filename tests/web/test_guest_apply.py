@@ -58,7 +58,9 @@ def test_a_guest_applies_and_answers_are_the_same_for_a_repeat(client, factory):
         "board",
         "news.example",
     )
-    kinds = db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.to_address == "gina@people.example"))
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.to_address == "gina@people.example").order_by(OutboxMessage.id)
+    )
     assert list(kinds) == ["application_received", "application_repeated"]
 
 
