@@ -33,7 +33,7 @@ def login():
             return _too_many(render_template("auth/login.html", form=form), error)
         if user is not None:
             start_session(user)
-            flash(f"Welcome back, {user.full_name}.", "success")
+            flash("Welcome back.", "success")
             return redirect(safe_next(form.next.data) or home_for(user))
         form.form_errors.append("Wrong email or password.")
         return render_template("auth/login.html", form=form), 401

@@ -26,7 +26,7 @@ def add_candidate(job_id: int):
     if form.validate_on_submit():
         upload = form.resume.data if isinstance(form.resume.data, FileStorage) and form.resume.data.filename else None
         try:
-            application = applying.add_candidate(
+            applying.add_candidate(
                 current_user,
                 job.id,
                 details=CandidateDetails(
@@ -46,7 +46,7 @@ def add_candidate(job_id: int):
             if form.resume.data and not form.resume.errors:
                 form.resume.errors = ["Choose the file again: browsers do not keep it."]
         else:
-            flash(f"{application.candidate.full_name} is added to {job.title}.", "success")
+            flash(f"The candidate is added to {job.title}.", "success")
             return redirect(url_for("dashboard.job", job_id=job.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("dashboard/add_candidate.html", job=job, form=form), status

@@ -34,7 +34,7 @@ def send_message(application_id: int):
             return redirect(url_for("dashboard.application", application_id=application_id, _anchor="compose"))
         else:
             when = f"at {view.due_at:%Y-%m-%d %H:%M} UTC" if view.status == "waiting" else "now"
-            flash(f"Your message to {view.to_address} goes out {when}.", "success")
+            flash(f"Your message goes out {when}.", "success")
             return redirect(url_for("dashboard.application", application_id=application_id, _anchor="activity"))
     application = applications.get_application(current_user, application_id)
     return application_page(application, message_form=form, status=422)

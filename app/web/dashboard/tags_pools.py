@@ -90,5 +90,5 @@ def apply_pool_member(pool_id: int, candidate_id: int):
             raise
         flash_error(error)
         return redirect(url_for("dashboard.pool_page", pool_id=pool_id))
-    flash(f"{application.candidate.full_name} is in {application.job.title}'s pipeline as sourced.", "success")
+    flash(f"The candidate is in {application.job.title}'s pipeline as sourced.", "success")
     return redirect(url_for("dashboard.application", application_id=application.id))
