@@ -207,8 +207,9 @@ class Config:
     AUDIT_HMAC_KEY = _str("AUDIT_HMAC_KEY") or None
     # Record every staff view of a candidate profile (page and API) in the audit log.
     AUDIT_PROFILE_VIEWS = _bool("AUDIT_PROFILE_VIEWS", False)
-    # Retention policies run this often (seconds; 0 turns the schedule off), anonymising at most
-    # RETENTION_BATCH candidates per company per run; the admin page previews at most RETENTION_PREVIEW_LIMIT.
+    # Retention policies run this often (seconds; 0 turns the schedule off), anonymising everyone due in
+    # batches of RETENTION_BATCH candidates (a transaction each); the admin page previews at most
+    # RETENTION_PREVIEW_LIMIT.
     RETENTION_INTERVAL = _int("RETENTION_INTERVAL", 86400)
     RETENTION_BATCH = _int("RETENTION_BATCH", 500)
     RETENTION_PREVIEW_LIMIT = _int("RETENTION_PREVIEW_LIMIT", 500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 privacy_cli = AppGroup("privacy", help="Personal data: retention policies.")
@@ -13,7 +14,6 @@ privacy_cli = AppGroup("privacy", help="Personal data: retention policies.")
 @click.option("--company", "company_id", type=int, help="Only this company.")
 def sweep_command(dry_run: bool, company_id: int | None) -> None:
     """Anonymise the candidates every company's policy makes due (the daily task privacy.retention does it)."""
-    from app.extensions import db
     from app.services import retention
 
     companies = [c for c in retention.companies_with_policy() if company_id in (None, c.id)]
@@ -25,9 +25,8 @@ def sweep_command(dry_run: bool, company_id: int | None) -> None:
                 click.echo(f"company {company.id}\tcandidate {item.candidate_id}\t{item.rule}\t{item.why}")
             total += len(found)
             continue
-        record = retention.run(company, actor=None, trigger="command")
-        db.session.commit()
-        click.echo(f"company {company.id}: {record.count} candidate(s) anonymised (run {record.id}).")
-        total += record.count
+        done = retention.run_in_batches(company, trigger="command", batch=current_app.config["RETENTION_BATCH"])
+        click.echo(f"company {company.id}: {done} candidate(s) anonymised.")
+        total += done
     verb = "would be anonymised" if dry_run else "anonymised"
     click.echo(f"{total} candidate(s) {verb} in {len(companies)} company(ies) with a policy.")

@@ -113,6 +113,20 @@ def test_the_daily_task_runs_every_company_with_a_policy(company, factory, app):
     assert db.session.get(Candidate, stranger.candidate_id).anonymised_at is None
 
 
+def test_the_daily_task_works_through_everyone_due_in_batches(company, app):
+    """A batch per transaction: everyone due is done in one pass, each batch recorded as a run of its own."""
+    tenant, _people = company
+    retention.set_policy(tenant["admin"], retention_days=365)
+    db.session.commit()
+    app.config["RETENTION_BATCH"] = 2
+    try:
+        assert retention.run_policies(app) == 3
+    finally:
+        app.config["RETENTION_BATCH"] = 500
+    assert [r.count for r in db.session.scalars(select(RetentionRun).order_by(RetentionRun.id))] == [2, 1]
+    assert retention.due(tenant["company"]) == []
+
+
 def test_the_command_previews_then_runs(company, runner):
     tenant, people = company
     retention.set_policy(tenant["admin"], retention_days=365)
