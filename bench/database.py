@@ -84,10 +84,28 @@ def prepare(server_url: str, name: str, applications: int, env: dict, summary_di
             summary_path.write_text(json.dumps(summary, indent=2))
         else:
             _flask(seed_env, "db", "upgrade")  # new migrations since the seed
+        clone(server_url, seed_name, name)
+        return summary
+    finally:
+        admin.dispose()
+
+
+def clone(server_url: str, seed_name: str, name: str) -> None:
+    """`name` made afresh as a copy of `seed_name` (CREATE DATABASE ... TEMPLATE: seconds, not a reseed)."""
+    admin = _admin(server_url)
+    try:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{seed_name}"'))
-        return summary
+    finally:
+        admin.dispose()
+
+
+def drop(server_url: str, name: str) -> None:
+    admin = _admin(server_url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
 

@@ -299,23 +299,14 @@ class _Walk:
 
     def field(self, node: nodes.Node, scope: Mapping[str, Any]) -> None:
         """A merge field read: `name`, `name.attr` or `name["attr"]`, nothing deeper."""
-        path: list[str] = []
-        current = node
-        while isinstance(current, nodes.Getattr | nodes.Getitem):
-            if isinstance(current, nodes.Getattr):
-                path.append(current.attr)
-            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
-                path.append(current.arg.value)
-            else:
-                self.refuse(current, "Read a merge field by its name, such as candidate.first_name.")
-                return
-            current = current.node
-        if not isinstance(current, nodes.Name):
-            self.refuse(node, "Only merge fields have attributes in email templates.")
-            self.expr(current, scope)
+        path, stop = merge_path(node)
+        if isinstance(stop, nodes.Getitem):
+            self.refuse(stop, "Read a merge field by its name, such as candidate.first_name.")
             return
-        path.append(current.name)
-        path.reverse()
+        if path is None:
+            self.refuse(node, "Only merge fields have attributes in email templates.")
+            self.expr(stop, scope)
+            return
         dotted = ".".join(path)
         if path[0] in scope:
             role, attributes = scope[path[0]]
@@ -332,6 +323,29 @@ class _Walk:
             self.refuse(node, f"{dotted} is not a merge field; use {known}.")
         else:
             self.refuse(node, f"{dotted} is not a merge field.")
+
+
+def merge_path(node: nodes.Node) -> tuple[list[str] | None, nodes.Node]:
+    """The names a merge-field read walks, root first (`candidate.first_name` -> ["candidate", "first_name"]).
+
+    Returns (None, the node where the walk stopped) for anything else: a computed subscript (a Getitem) or
+    attributes of something that is not a name.
+    """
+    path: list[str] = []
+    current = node
+    while isinstance(current, nodes.Getattr | nodes.Getitem):
+        if isinstance(current, nodes.Getattr):
+            path.append(current.attr)
+        elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+            path.append(current.arg.value)
+        else:
+            return None, current
+        current = current.node
+    if not isinstance(current, nodes.Name):
+        return None, current
+    path.append(current.name)
+    path.reverse()
+    return path, current
 
 
 def _line_messages(errors: list[tuple[int, str]]) -> list[str]:

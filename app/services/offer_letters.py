@@ -98,22 +98,14 @@ class _LetterWalk(templating._Walk):
         self.refuse(node, "Loops are not available in offer letters.")
 
     def field(self, node: nodes.Node, scope: Mapping[str, Any]) -> None:
-        path: list[str] = []
-        current = node
-        while isinstance(current, nodes.Getattr | nodes.Getitem):
-            if isinstance(current, nodes.Getattr):
-                path.append(current.attr)
-            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
-                path.append(current.arg.value)
-            else:
-                self.refuse(current, "Read a merge field by its name, such as candidate.full_name.")
-                return
-            current = current.node
-        if not isinstance(current, nodes.Name):
+        path, stop = templating.merge_path(node)
+        if isinstance(stop, nodes.Getitem):
+            self.refuse(stop, "Read a merge field by its name, such as candidate.full_name.")
+            return
+        if path is None:
             self.refuse(node, "Only merge fields have attributes in offer letters.")
             return
-        path.append(current.name)
-        dotted = ".".join(reversed(path))
+        dotted = ".".join(path)
         if dotted in MERGE_FIELDS:
             return
         root = dotted.partition(".")[0]
