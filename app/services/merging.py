@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import exists, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict, NotFound, StaleUpdate, ValidationFailed
@@ -146,43 +146,22 @@ def merge(actor: User, keep_id: int, other_id: int | None, fields: dict | None =
     require_role(actor, *EDITORS, action="merge candidates")
     company_id = actor.company_id
     kept_jobs = select(Application.job_id).where(Application.candidate_id == keep.id)
-    moved_apps = list(
-        db.session.scalars(
-            update(Application)
-            .where(Application.candidate_id == other.id, Application.job_id.not_in(kept_jobs))
-            .values(candidate_id=keep.id)
-            .returning(Application.id)
-            .execution_options(synchronize_session=False)
-        )
+    moved_apps = _reassign(
+        Application.id, keep.id, Application.candidate_id == other.id, Application.job_id.not_in(kept_jobs)
     )
-    moved_texts = list(
-        db.session.scalars(
-            update(ResumeText)
-            .where(ResumeText.candidate_id == other.id, ResumeText.application_id.in_(moved_apps or [0]))
-            .values(candidate_id=keep.id)
-            .returning(ResumeText.resume_key)
-            .execution_options(synchronize_session=False)
-        )
+    moved_texts = _reassign(
+        ResumeText.resume_key,
+        keep.id,
+        ResumeText.candidate_id == other.id,
+        ResumeText.application_id.in_(moved_apps or [0]),
     )
     kept_tags = select(CandidateTag.tag_id).where(CandidateTag.candidate_id == keep.id)
-    moved_tags = list(
-        db.session.scalars(
-            update(CandidateTag)
-            .where(CandidateTag.candidate_id == other.id, CandidateTag.tag_id.not_in(kept_tags))
-            .values(candidate_id=keep.id)
-            .returning(CandidateTag.tag_id)
-            .execution_options(synchronize_session=False)
-        )
+    moved_tags = _reassign(
+        CandidateTag.tag_id, keep.id, CandidateTag.candidate_id == other.id, CandidateTag.tag_id.not_in(kept_tags)
     )
     kept_pools = select(PoolMember.pool_id).where(PoolMember.candidate_id == keep.id)
-    moved_members = list(
-        db.session.scalars(
-            update(PoolMember)
-            .where(PoolMember.candidate_id == other.id, PoolMember.pool_id.not_in(kept_pools))
-            .values(candidate_id=keep.id)
-            .returning(PoolMember.id)
-            .execution_options(synchronize_session=False)
-        )
+    moved_members = _reassign(
+        PoolMember.id, keep.id, PoolMember.candidate_id == other.id, PoolMember.pool_id.not_in(kept_pools)
     )
     changed: dict[str, dict] = {}
     for choice in _choices(keep, other):
@@ -236,6 +215,21 @@ def merge(actor: User, keep_id: int, other_id: int | None, fields: dict | None =
     )
     _reindex(keep.id)
     return record
+
+
+def _reassign(returned: InstrumentedAttribute, to: int, *where: ColumnElement[bool]) -> list:
+    """Give the rows of `returned`'s table matching `where` to candidate `to`; the `returned` values of those
+    moved (one UPDATE ... RETURNING)."""
+    table = returned.class_
+    return list(
+        db.session.scalars(
+            update(table)
+            .where(*where)
+            .values(candidate_id=to)
+            .returning(returned)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _reindex(*ids: int) -> None:
@@ -293,40 +287,29 @@ def undo(actor: User, merge_id: int) -> CandidateMerge:
     if edited:
         raise Conflict(f"The kept record was edited since the merge ({', '.join(edited)}); undo it by hand.")
     apps = list(moved.get("applications") or [])
-    back = list(
-        db.session.scalars(
-            update(Application)
-            .where(Application.id.in_(apps or [0]), Application.candidate_id == keep.id)
-            .values(candidate_id=other.id)
-            .returning(Application.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    back = _reassign(Application.id, other.id, Application.id.in_(apps or [0]), Application.candidate_id == keep.id)
     if len(back) != len(apps):
         # The request rolls back: nothing of the undo stays.
         raise Conflict("An application moved by this merge was deleted or moved since; this merge cannot be undone.")
-    db.session.execute(
-        update(ResumeText)
-        .where(ResumeText.resume_key.in_(moved.get("resume_texts") or [""]), ResumeText.candidate_id == keep.id)
-        .values(candidate_id=other.id)
-        .execution_options(synchronize_session=False)
+    _reassign(
+        ResumeText.resume_key,
+        other.id,
+        ResumeText.resume_key.in_(moved.get("resume_texts") or [""]),
+        ResumeText.candidate_id == keep.id,
     )
     theirs_tag = aliased(CandidateTag)
-    db.session.execute(
-        update(CandidateTag)
-        .where(
-            CandidateTag.candidate_id == keep.id,
-            CandidateTag.tag_id.in_(moved.get("tags") or [0]),
-            ~exists().where(theirs_tag.candidate_id == other.id, theirs_tag.tag_id == CandidateTag.tag_id),
-        )
-        .values(candidate_id=other.id)
-        .execution_options(synchronize_session=False)
+    _reassign(
+        CandidateTag.tag_id,
+        other.id,
+        CandidateTag.candidate_id == keep.id,
+        CandidateTag.tag_id.in_(moved.get("tags") or [0]),
+        ~exists().where(theirs_tag.candidate_id == other.id, theirs_tag.tag_id == CandidateTag.tag_id),
     )
-    db.session.execute(
-        update(PoolMember)
-        .where(PoolMember.id.in_(moved.get("pool_members") or [0]), PoolMember.candidate_id == keep.id)
-        .values(candidate_id=other.id)
-        .execution_options(synchronize_session=False)
+    _reassign(
+        PoolMember.id,
+        other.id,
+        PoolMember.id.in_(moved.get("pool_members") or [0]),
+        PoolMember.candidate_id == keep.id,
     )
     now = utcnow()
     try:
