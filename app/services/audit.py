@@ -118,6 +118,37 @@ def record(
     db.session.execute(insert(_TABLE).values(**values))
 
 
+def record_each(
+    action: str,
+    *,
+    actor: User | None,
+    company_id: int,
+    object_type: str,
+    objects: list[tuple[int | str, dict[str, Any]]],
+) -> None:
+    """One row per (object id, details), all in one INSERT: a bulk action audited object by object."""
+    if not objects:
+        return
+    context = _context()
+    created_at = utcnow()
+    rows = [
+        {
+            "company_id": company_id,
+            "chain": company_id,
+            "actor_id": actor.id if actor is not None else None,
+            "actor_label": (actor.email if actor is not None else "")[:254],
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "details": details,
+            "created_at": created_at,
+            **context,
+        }
+        for object_id, details in objects
+    ]
+    db.session.execute(insert(_TABLE), rows)
+
+
 # Sealing and verifying
 
 

@@ -157,9 +157,9 @@ def run(company: Company, *, actor: User | None, trigger: str, limit: int | None
     """Anonymise everyone due now and record the run (ids and rules, never names)."""
     started = utcnow()
     found = due(company, now=started, limit=limit)
-    for item in found:
-        candidate = db.session.get(Candidate, item.candidate_id)
-        anonymise.anonymise(candidate, actor=actor, trigger=f"retention:{trigger}")
+    if found:
+        batch = db.session.scalars(select(Candidate).where(Candidate.id.in_([i.candidate_id for i in found]))).all()
+        anonymise.anonymise_many(list(batch), actor=actor, trigger=f"retention:{trigger}")
     record = RetentionRun(
         company_id=company.id,
         actor_id=actor.id if actor else None,
