@@ -184,3 +184,19 @@ def _interviewed(tenant, someone) -> None:
         terms=f"Relocation for {NAME}",
     )
     db.session.commit()
+
+
+def test_a_details_form_opened_before_the_erasure_cannot_write_the_person_back(person):
+    from app.errors import StaleUpdate
+    from app.services import candidate_profiles
+
+    tenant, someone = person
+    version = db.session.get(Candidate, someone.candidate_id).version
+    erasure.erase(tenant["admin"], someone.candidate_id)
+    db.session.commit()
+    with pytest.raises(StaleUpdate):
+        candidate_profiles.update(
+            tenant["recruiter"], someone.candidate_id, expected_version=version, full_name=NAME, email=EMAIL
+        )
+    db.session.rollback()
+    assert db.session.get(Candidate, someone.candidate_id).full_name == tombstone(someone.candidate_id)
