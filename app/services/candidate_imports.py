@@ -49,16 +49,22 @@ REPORT_HEADER = ("line", "outcome", "reason", "candidate_id")
 def _limits() -> dict:
     config = current_app.config
     return {
-        "max_bytes": int(config.get("CANDIDATE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)),
-        "max_rows": int(config.get("CANDIDATE_IMPORT_MAX_ROWS", 100_000)),
+        "max_bytes": int(config["CANDIDATE_IMPORT_MAX_BYTES"]),
+        "max_rows": int(config["CANDIDATE_IMPORT_MAX_ROWS"]),
     }
+
+
+def upload_limit() -> int:
+    """The largest upload request (the CSV and the ZIP together); other requests keep MAX_CONTENT_LENGTH."""
+    config = current_app.config
+    return int(config["CANDIDATE_IMPORT_MAX_BYTES"]) + int(config["CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES"]) + 65536
 
 
 def zip_limits() -> import_files.ZipLimits:
     config = current_app.config
     return import_files.ZipLimits(
-        max_entries=int(config.get("CANDIDATE_IMPORT_ZIP_MAX_ENTRIES", 5000)),
-        max_total=int(config.get("CANDIDATE_IMPORT_ZIP_MAX_BYTES", 500 * 1024 * 1024)),
+        max_entries=int(config["CANDIDATE_IMPORT_ZIP_MAX_ENTRIES"]),
+        max_total=int(config["CANDIDATE_IMPORT_ZIP_MAX_BYTES"]),
         max_entry=int(config["RESUME_MAX_BYTES"]),
     )
 
@@ -82,6 +88,11 @@ def upload(
         message = f"The file is larger than {limits['max_bytes'] // (1024 * 1024)} MB; split it."
         raise ImportRefused(message, errors={"file": [message]})
     table, _ = import_files.read_table(data)
+    if resumes and len(resumes) > int(current_app.config["CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES"]):
+        message = (
+            f"The ZIP is larger than {current_app.config['CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES'] // (1024 * 1024)} MB."
+        )
+        raise ImportRefused(message, errors={"resumes": [message]})
     if resumes:
         import_files.check_zip(resumes, zip_limits())
     storage = get_storage()
@@ -157,6 +168,8 @@ def confirm(actor: User, import_id: int, mapping: dict) -> CandidateImport:
     """Check the mapping and queue the run (once: a second confirm is a conflict)."""
     row = get(actor, import_id)
     require_role(actor, *EDITORS, action="import candidates")
+    if row.status != "uploaded":
+        raise Conflict("This import was already started.")
     cleaned = import_files.check_mapping(row.header, mapping)
     if "resume" in cleaned and not row.resumes_key:
         raise ValidationFailed(

@@ -10,6 +10,7 @@ import pytest
 from app.extensions import db
 from app.models import CandidateImport
 from app.services import candidate_import_run, candidate_imports
+from tests.api.conftest import api, token, world  # noqa: F401 (fixtures)
 
 PDF = b"%PDF-1.4\n%resume\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
