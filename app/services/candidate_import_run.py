@@ -399,9 +399,10 @@ def write_batch(row: CandidateImport, rows: list[Row], context: Context) -> None
     row.created_count += len(people)
     row.skipped_count += len(rows) - len(people)
     if people:
-        from app.services import duplicates
+        # Compared by the duplicates job after the commit, as any new record (or by the periodic pass).
+        from app.services import duplicates_tasks
 
-        duplicates.check([c.id for c in people])
+        db.session().info.setdefault(duplicates_tasks._PENDING, set()).update(c.id for c in people)
 
 
 def _insert_candidates(context: Context, rows: list[Row], now: datetime) -> list[Candidate]:
@@ -417,7 +418,11 @@ def _insert_candidates(context: Context, rows: list[Row], now: datetime) -> list
             "version": 1,
             "created_at": now,
             "updated_at": now,
-            **dedupe_keys.keys_for(full_name=r.full_name, email=r.email, phone=r.phone, links=r.links),
+            # The keys of dedupe_keys.keys_for; the phone's was found while checking the row.
+            "email_key": dedupe_keys.email_key(r.email),
+            "phone_e164": r.phone_e164,
+            "linkedin_key": dedupe_keys.linkedin_key(r.links),
+            "name_key": dedupe_keys.name_key(r.full_name),
         }
         for r in rows
     ]
