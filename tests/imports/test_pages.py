@@ -53,6 +53,8 @@ def test_upload_preview_map_confirm_and_report(client, factory):
     assert report.get_data(as_text=True).splitlines()[0] == "line,outcome,reason,candidate_id"
     names = set(db.session.scalars(select(Candidate.full_name)))
     assert names == {"<b>Ada</b>", "=HYPERLINK(1)"}  # stored as typed: plain text
+    exported = client.get("/dashboard/candidates/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in exported  # and quoted in every CSV download
 
 
 def test_a_refused_file_says_why_on_the_page(client, factory):

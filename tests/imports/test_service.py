@@ -272,3 +272,16 @@ def test_zip_bombs_and_oversized_zips_are_refused(factory, app):
         )  # fmt: skip
     with pytest.raises(ValidationFailed, match="not a ZIP"):
         candidate_imports.upload(t["recruiter"], filename="x.csv", data=csv_bytes(["n,e", "a,b"]), resumes=b"nope")
+
+
+def test_without_redis_the_sweep_runs_queued_imports(factory, app):
+    t = factory.tenant()
+    row = candidate_imports.upload(t["recruiter"], filename="x.csv", data=csv_bytes(["name,email", "A,a@example.com"]))
+    db.session.commit()
+    assert candidate_imports.sweep_task(app) == 0  # uploaded, not confirmed: nothing to run
+    candidate_imports.confirm(t["recruiter"], row.id, row.mapping)
+    db.session.commit()
+    assert candidate_imports.sweep_task(app) == 1
+    db.session.expire_all()
+    assert db.session.get(CandidateImport, row.id).status == "done"
+    assert candidate_imports.sweep_task(app) == 0
