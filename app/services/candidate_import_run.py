@@ -199,7 +199,10 @@ def _cell(record: list[str], columns: dict[str, int], name: str) -> str | None:
 def _check_row(line: int, record: list[str], columns: dict[str, int], jobs, entries: dict) -> Row:
     row = Row(line)
     check = Checker()
-    row.full_name = check.line("full_name", _cell(record, columns, "full_name"), required=True, max_len=200)
+    name = _cell(record, columns, "full_name")
+    if "first_name" in columns:
+        name = " ".join(p for p in (_cell(record, columns, "first_name"), _cell(record, columns, "last_name")) if p)
+    row.full_name = check.line("full_name", name or None, required=True, max_len=200)
     email = _cell(record, columns, "email")
     if email is None:
         return _skip(row, "Missing email.")

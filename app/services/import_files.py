@@ -25,11 +25,15 @@ from app.errors import ValidationFailed
 
 # Fields a column can be mapped to, in the order the mapping form shows them.
 FIELDS = (
-    "full_name", "email", "phone", "location", "linkedin", "github", "portfolio", "source", "tags", "job", "resume",
+    "full_name", "first_name", "last_name", "email", "phone", "location", "linkedin", "github", "portfolio", "source",
+    "tags", "job", "resume",
 )  # fmt: skip
+# The name may come whole or as first and last name columns (joined with a space).
 REQUIRED = ("full_name", "email")
 LABELS = {
     "full_name": "Name",
+    "first_name": "First name",
+    "last_name": "Last name",
     "email": "Email",
     "phone": "Phone",
     "location": "Location",
@@ -44,6 +48,8 @@ LABELS = {
 # Header names (folded: lower case, letters and digits only) each field is guessed from.
 ALIASES = {
     "full_name": ("name", "fullname", "candidate", "candidatename", "person", "nom", "nomcomplet"),
+    "first_name": ("firstname", "givenname", "forename", "first", "prenom"),
+    "last_name": ("lastname", "surname", "familyname", "last", "nomdefamille"),
     "email": ("email", "emailaddress", "mail", "emails", "workemail", "personalemail", "courriel"),
     "phone": ("phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell", "cellphone"),
     "location": ("location", "city", "address", "town"),
@@ -186,10 +192,18 @@ def check_mapping(header: list[str], mapping: dict) -> dict[str, str]:
         columns[column] = field
         cleaned[field] = column
     for field in REQUIRED:
+        if field == "full_name" and "first_name" in cleaned:
+            continue
         if field not in cleaned and f"mapping.{field}" not in errors:
-            errors[f"mapping.{field}"] = [f"Required: choose the column holding the {LABELS[field].lower()}."]
+            extra = " (or its first name column)" if field == "full_name" else ""
+            errors[f"mapping.{field}"] = [f"Required: choose the column holding the {LABELS[field].lower()}{extra}."]
+    if "full_name" in cleaned and ("first_name" in cleaned or "last_name" in cleaned):
+        errors.setdefault("mapping.full_name", []).append("Map either a whole name or first and last names, not both.")
+    if "last_name" in cleaned and "first_name" not in cleaned and "full_name" not in cleaned:
+        errors.setdefault("mapping.first_name", []).append("A last name column needs a first name column.")
     if errors:
-        missing = [LABELS[f].lower() for f in REQUIRED if f not in cleaned]
+        has_name = "full_name" in cleaned or "first_name" in cleaned
+        missing = [LABELS[f].lower() for f in REQUIRED if f not in cleaned and (f != "full_name" or not has_name)]
         title = f"Missing required columns: {', '.join(missing)}." if missing else "The column mapping is not valid."
         raise ValidationFailed(title, errors=errors)
     return cleaned

@@ -285,3 +285,23 @@ def test_without_redis_the_sweep_runs_queued_imports(factory, app):
     db.session.expire_all()
     assert db.session.get(CandidateImport, row.id).status == "done"
     assert candidate_imports.sweep_task(app) == 0
+
+
+def test_first_and_last_name_columns_make_the_name(factory, run_import):
+    t = factory.tenant()
+    header = ["First Name", "Last Name", "Email Address"]
+    assert import_files.guess_mapping(header) == {
+        "first_name": "First Name", "last_name": "Last Name", "email": "Email Address",
+    }  # fmt: skip
+    with pytest.raises(ValidationFailed) as raised:
+        import_files.check_mapping(header, {"last_name": "Last Name", "email": "Email Address"})
+    assert raised.value.detail == "Missing required columns: name."
+    assert raised.value.errors == {
+        "mapping.full_name": ["Required: choose the column holding the name (or its first name column)."],
+        "mapping.first_name": ["A last name column needs a first name column."],
+    }
+    data = csv_bytes(["First Name,Last Name,Email Address", "Ada,Lovelace,ada@example.com", "Cher,,cher@example.com",
+                      ",,nobody@example.com"])  # fmt: skip
+    row = run_import(t["recruiter"], data)
+    assert report(row) == [(2, "created", ""), (3, "created", ""), (4, "skipped", "Missing name.")]
+    assert sorted(db.session.scalars(select(Candidate.full_name))) == ["Ada Lovelace", "Cher"]
