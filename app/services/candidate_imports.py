@@ -69,6 +69,10 @@ def zip_limits() -> import_files.ZipLimits:
     )
 
 
+def _size(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} KB"
+
+
 def _safe_name(name: str | None, fallback: str) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|?*').strip()
@@ -85,7 +89,7 @@ def upload(
     if not data:
         raise ImportRefused("Choose a CSV file to import.", errors={"file": ["The file is empty."]})
     if len(data) > limits["max_bytes"]:
-        message = f"The file is larger than {limits['max_bytes'] // (1024 * 1024)} MB; split it."
+        message = f"The file is larger than {_size(limits['max_bytes'])}; split it."
         raise ImportRefused(message, errors={"file": [message]})
     table, _ = import_files.read_table(data)
     if resumes and len(resumes) > int(current_app.config["CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES"]):

@@ -103,3 +103,16 @@ def test_api_keys_need_the_candidates_scopes(api, world, scopes, upload_status, 
     response = upload(api, made.secret, csv_bytes(["name,email", "A,a@example.com"]))
     assert response.status_code == upload_status
     assert api.get("/candidate-imports", token=made.secret).status_code == read_status
+
+
+def test_only_the_import_upload_may_exceed_max_content_length(app, api, token, world):
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    tok = token(world["acme"]["recruiter"])
+    big = csv_bytes(["name,email"] + [f"Person {n},p{n}@example.com" for n in range(200)])
+    assert len(big) > 4000
+    assert upload(api, tok, big).status_code == 201
+    app.config["CANDIDATE_IMPORT_MAX_BYTES"] = 3000
+    problem = assert_problem(upload(api, tok, big), 422)
+    assert problem["detail"] == "The file is larger than 2 KB; split it."
+    other = api.post("/jobs", token=tok, json={"title": "x" * 3000})
+    assert other.status_code == 413
