@@ -86,7 +86,7 @@ def run_job(import_id: int) -> str:
         raise
 
 
-def _fail(row: CandidateImport, message: str) -> str:
+def fail(row: CandidateImport, message: str) -> str:
     row.status, row.error, row.finished_at, row.updated_at = "failed", message[:500], utcnow(), utcnow()
     _discard_files(row)
     db.session.commit()
@@ -125,11 +125,11 @@ def run(import_id: int) -> str:
     except (FileMissing, ValueError, OSError):
         data = None
     if data is None:
-        return _fail(row, "The uploaded file is gone; upload it again.")
+        return fail(row, "The uploaded file is gone; upload it again.")
     try:
         rows = prepare(row, data, zipped)
     except DomainError as error:
-        return _fail(row, error.detail)
+        return fail(row, error.detail)
     row.total_rows = len(rows)
     db.session.commit()
     context = Context.load(row, zipped)

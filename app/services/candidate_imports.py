@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 JOB = "app.services.candidate_import_run.run_job"
 _PENDING = "candidate_imports_pending"
 RETRY_AFTER = timedelta(minutes=10)
+# An upload never confirmed is dropped (its files hold people's data) after this long.
+ABANDONED_AFTER = timedelta(days=7)
 REPORT_HEADER = ("line", "outcome", "reason", "candidate_id")
 
 
@@ -269,9 +271,19 @@ run_after_commit(_PENDING, start)
 
 @periodic("candidate_imports.sweep", every=60)
 def sweep_task(app: Flask) -> int:
-    """Every minute: run imports left queued (without Redis: all of them) or stalled mid-run (a lost worker)."""
+    """Every minute: run imports left queued (without Redis: all of them) or stalled mid-run (a lost worker);
+    uploads never confirmed within ABANDONED_AFTER fail and lose their files."""
     from app.services import candidate_import_run
 
+    abandoned = list(
+        db.session.scalars(
+            select(CandidateImport)
+            .where(CandidateImport.status == "uploaded", CandidateImport.created_at <= utcnow() - ABANDONED_AFTER)
+            .limit(100)
+        )
+    )
+    for row in abandoned:
+        candidate_import_run.fail(row, "Not confirmed within 7 days; the uploaded files were deleted.")
     grace = RETRY_AFTER if app.config.get("REDIS_URL") else timedelta(0)
     stalled = utcnow() - RETRY_AFTER
     due = list(

@@ -305,3 +305,23 @@ def test_first_and_last_name_columns_make_the_name(factory, run_import):
     row = run_import(t["recruiter"], data)
     assert report(row) == [(2, "created", ""), (3, "created", ""), (4, "skipped", "Missing name.")]
     assert sorted(db.session.scalars(select(Candidate.full_name))) == ["Ada Lovelace", "Cher"]
+
+
+def test_an_upload_never_confirmed_is_dropped_with_its_files(factory, app):
+    from datetime import timedelta
+
+    from app.core.storage import FileMissing, get_storage
+    from app.models.base import utcnow
+
+    t = factory.tenant()
+    row = candidate_imports.upload(t["recruiter"], filename="x.csv", data=csv_bytes(["name,email", "A,a@example.com"]))
+    key = row.file_key
+    row.created_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    assert candidate_imports.sweep_task(app) == 0
+    db.session.expire_all()
+    dropped = db.session.get(CandidateImport, row.id)
+    assert (dropped.status, dropped.file_key) == ("failed", None)
+    assert dropped.error == "Not confirmed within 7 days; the uploaded files were deleted."
+    with pytest.raises(FileMissing):
+        get_storage().get(key)
