@@ -107,6 +107,13 @@ class Config:
     STORAGE_BACKEND = _str("STORAGE_BACKEND", "local").strip().lower()
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
     RESUME_MAX_BYTES = _int("RESUME_MAX_BYTES", 5 * 1024 * 1024)
+    # Candidate imports (app/services/candidate_imports.py): the CSV's size and rows, the ZIP of resumes
+    # (its upload size, entries and unpacked size). Only the import's upload may exceed MAX_CONTENT_LENGTH.
+    CANDIDATE_IMPORT_MAX_BYTES = _int("CANDIDATE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    CANDIDATE_IMPORT_MAX_ROWS = _int("CANDIDATE_IMPORT_MAX_ROWS", 100_000)
+    CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES = _int("CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES", 200 * 1024 * 1024)
+    CANDIDATE_IMPORT_ZIP_MAX_ENTRIES = _int("CANDIDATE_IMPORT_ZIP_MAX_ENTRIES", 5000)
+    CANDIDATE_IMPORT_ZIP_MAX_BYTES = _int("CANDIDATE_IMPORT_ZIP_MAX_BYTES", 1024 * 1024 * 1024)
     # argon2id parameters (RFC 9106 second recommended option by default).
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)

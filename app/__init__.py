@@ -98,7 +98,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_feed_bp)
     mail.init_app(app)
     from app.search import queue, tasks  # noqa: F401  (the index listeners and the periodic sweep)
-    from app.services import duplicates_tasks  # noqa: F401  (duplicates: after-create job, periodic pass)
+    from app.services import (
+        candidate_imports,  # noqa: F401  (imports: the worker's job after commit, the sweep)
+        duplicates_tasks,  # noqa: F401  (duplicates: after-create job, periodic pass)
+    )
 
     webhooks.init_app(app)
     api.init_app(app)

@@ -167,6 +167,21 @@ def candidate_search(s: dict) -> list:
     return rows
 
 
+def candidate_import(s: dict) -> list:
+    """Seconds and rows/s to import a 10,000-row CSV in the worker: bench/candidate_import.py does the work."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, str(ROOT / "bench" / "candidate_import.py"), "--postgres", s["database_server"],
+               "--rows", "10000"]  # fmt: skip
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    for row in rows:
+        print(f"  candidate import {row['rows']} rows  {row['seconds']} s  {row['rows_per_s']} rows/s", flush=True)
+    return rows
+
+
 def _cleanup_redis(url: str, prefix: str) -> None:
     import redis
 
@@ -227,6 +242,8 @@ def main() -> None:
             results["mail"] = mail_throughput(s)
         if not only or "candidate_search" in only:
             results["candidate_search"] = candidate_search(s)
+        if not only or "candidate_import" in only:
+            results["candidate_import"] = candidate_import(s)
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)

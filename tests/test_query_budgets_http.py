@@ -1602,3 +1602,54 @@ CASES += [
     Case("POST", "/dashboard/eeo/questions", "admin", lambda w: "/dashboard/eeo/questions",
          lambda w: {"questions": EEO_QUESTIONS}, (302,)),
 ]  # fmt: skip
+
+
+# Candidate imports: the upload reads the header, the run is the worker's; the pages and the report read a page.
+def _import_csv() -> bytes:
+    n = _n()
+    return f"Full name,Email\r\nPerson {n},import{n}@example.com\r\nOther {n},other{n}@example.com\r\n".encode()
+
+
+def _uploaded_import(w: World) -> int:
+    from app.services import candidate_imports
+
+    row = candidate_imports.upload(w.user("recruiter"), filename="people.csv", data=_import_csv())
+    db.session.commit()
+    return row.id
+
+
+def _done_import(w: World) -> int:
+    from app.services import candidate_import_run, candidate_imports
+
+    import_id = _uploaded_import(w)
+    candidate_imports.confirm(w.user("recruiter"), import_id, {"full_name": "Full name", "email": "Email"})
+    db.session.commit()
+    candidate_import_run.run(import_id)
+    return import_id
+
+
+IMPORTS = f"{A}/candidate-imports"
+MAPPING = {"full_name": "Full name", "email": "Email"}
+CASES += [
+    Case("POST", IMPORTS, "recruiter", lambda w: IMPORTS,
+         lambda w: {"file": (io.BytesIO(_import_csv()), "people.csv")}, (201,), multipart=True),
+    Case("GET", IMPORTS, "recruiter", lambda w: f"{IMPORTS}?limit=100"),
+    Case("GET", f"{IMPORTS}/<int:import_id>", "recruiter", lambda w: f"{IMPORTS}/{_uploaded_import(w)}"),
+    Case("GET", f"{IMPORTS}/<int:import_id>", "recruiter", lambda w: f"{IMPORTS}/{_done_import(w)}"),
+    Case("POST", f"{IMPORTS}/<int:import_id>/confirm", "recruiter",
+         lambda w: f"{IMPORTS}/{_uploaded_import(w)}/confirm", lambda w: {"mapping": MAPPING}, (202,)),
+    Case("GET", f"{IMPORTS}/<int:import_id>/report.csv", "recruiter",
+         lambda w: f"{IMPORTS}/{_done_import(w)}/report.csv"),
+    Case("GET", "/dashboard/candidates/imports", "recruiter", lambda w: "/dashboard/candidates/imports"),
+    Case("POST", "/dashboard/candidates/imports", "recruiter", lambda w: "/dashboard/candidates/imports",
+         lambda w: {"file": (io.BytesIO(_import_csv()), "people.csv")}, (302,)),
+    Case("GET", "/dashboard/candidates/imports/<int:import_id>", "recruiter",
+         lambda w: f"/dashboard/candidates/imports/{_uploaded_import(w)}"),
+    Case("GET", "/dashboard/candidates/imports/<int:import_id>", "recruiter",
+         lambda w: f"/dashboard/candidates/imports/{_done_import(w)}"),
+    Case("POST", "/dashboard/candidates/imports/<int:import_id>/confirm", "recruiter",
+         lambda w: f"/dashboard/candidates/imports/{_uploaded_import(w)}/confirm",
+         lambda w: {"map_full_name": "Full name", "map_email": "Email"}, (302,)),
+    Case("GET", "/dashboard/candidates/imports/<int:import_id>/report.csv", "recruiter",
+         lambda w: f"/dashboard/candidates/imports/{_done_import(w)}/report.csv"),
+]  # fmt: skip

@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     from app.api.routes import eeo as eeo_routes
     from app.api.routes import email_templates as templates
     from app.api.routes import feedback as feedback_routes
+    from app.api.routes import imports as imports_routes
     from app.api.routes import interviews as interviews_routes
     from app.api.routes import messages as messages_routes
     from app.api.routes import notifications as notifications_routes
@@ -114,6 +115,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(booking_routes.blp)
     csrf.exempt(eeo_routes.blp)  # equal-opportunity questions and aggregates (app/services/eeo.py)
     api.register_blueprint(eeo_routes.blp)
+    csrf.exempt(imports_routes.blp)  # candidate imports (app/services/candidate_imports.py)
+    api.register_blueprint(imports_routes.blp)
     rate_limits.apply(app)  # every API blueprint registered above
     idempotency.document(api.spec)
     key_auth.document(app, api.spec)

@@ -39,6 +39,7 @@ RESOURCES: dict[str, str] = {
     "api_tags": "candidates",
     "api_pools": "candidates",
     "api_duplicates": "candidates",
+    "api_candidate_imports": "candidates",
     "api_interviews": "applications",
     "api_feedback": "applications",
     "api_booking": "applications",

@@ -13,6 +13,7 @@ from app.models.email_templates import EmailTemplate
 from app.models.feedback import InterviewFeedback, InterviewFeedbackRevision, Recommendation
 from app.models.files import StoredFile
 from app.models.idempotency import IdempotencyKey
+from app.models.imports import CandidateImport, CandidateImportRow
 from app.models.interviews import (
     CalendarFeed,
     Interview,
@@ -50,6 +51,8 @@ __all__ = [
     "BookingStatus",
     "CalendarFeed",
     "Candidate",
+    "CandidateImport",
+    "CandidateImportRow",
     "CandidateMerge",
     "CandidateSearch",
     "CandidateTag",

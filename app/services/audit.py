@@ -63,6 +63,8 @@ ACTIONS = (
     "candidate.legal_hold",
     "candidate.legal_hold_lifted",
     "candidate.consent_withdrawn",
+    "candidate_import.started",
+    "candidate_import.finished",
     "retention.policy_changed",
     "retention.run",
     "data_request.export_built",

@@ -37,6 +37,21 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "status_token_hash",
         ),
         "audit_events": ("action", "object_type", "object_id", "prev_hash", "hash"),
+        # An import's report says row, outcome and reason (ids, never the row's values); the uploaded files
+        # (file_key, resumes_key) are deleted from storage when the import ends.
+        "candidate_import_rows": ("outcome", "reason"),
+        "candidate_imports": (
+            "status",
+            "filename",
+            "file_key",
+            "resumes_key",
+            "resumes_filename",
+            "encoding",
+            "delimiter",
+            "header",
+            "mapping",
+            "error",
+        ),
         "candidate_search": (),
         "candidates": ("source", "preferred_language", "legal_hold_reason"),
         "companies": ("name", "slug", "website", "description", "logo_key", "logo_content_type", "default_language"),

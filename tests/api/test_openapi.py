@@ -133,6 +133,13 @@ EXPECTED |= {
     "/api/v1/jobs/{job_id}/offer-approvers": {"get", "put"},
     "/api/v1/offer-letter-template": {"get", "put", "delete"},
 }
+# Candidate imports.
+EXPECTED |= {
+    "/api/v1/candidate-imports": {"get", "post"},
+    "/api/v1/candidate-imports/{import_id}": {"get"},
+    "/api/v1/candidate-imports/{import_id}/confirm": {"post"},
+    "/api/v1/candidate-imports/{import_id}/report.csv": {"get"},
+}
 # Equal-opportunity data: the survey questions and the aggregate report.
 EXPECTED |= {
     "/api/v1/eeo/questions": {"get", "put"},

@@ -87,6 +87,7 @@ def test_periodic_task_lag_is_reported_per_task(redis_app):
             "api.idempotency_cleanup",
             "audit.seal",
             "booking.expire",
+            "candidate_imports.sweep",
             "candidates.find_duplicates",
             "data_requests.sweep",
             "interviews.feedback_reminders",

@@ -19,6 +19,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     eeo,
     email_templates,
     feedback,
+    imports,
     interviews,
     job_pipeline,
     jobs,
