@@ -120,3 +120,22 @@ def test_counts_merge_and_usage_stay_in_the_company(factory):
     # Candidate one carried both: one row, not two.
     assert {tag.name: n for tag, n in tags.list_with_counts(recruiter)} == {"Go": 2, "Unused": 0}
     assert {tag.name: n for tag, n in tags.list_with_counts(globex["recruiter"])} == {"Go": 0}
+
+
+def test_merge_through_the_api(api, token, world, person):
+    candidate_id, _ = person
+    recruiter = token(world["acme"]["recruiter"])
+    api.post(f"/candidates/{candidate_id}/tags", token=recruiter, json={"name": "Golang"})
+    kept = api.post("/tags", token=recruiter, json={"name": "Go"}).get_json()
+    golang = next(t for t in api.get("/tags", token=recruiter).get_json()["tags"] if t["name"] == "Golang")
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": golang["id"]}), 422)
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": "x"}), 422)
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": 1, "x": 1}), 422)
+    manager = token(world["acme"]["hiring_manager"])
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=manager, json={"into": kept["id"]}), 403)
+    rival = token(world["globex"]["admin"])
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=rival, json={"into": kept["id"]}), 404)
+    merged = api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": kept["id"]})
+    assert merged.status_code == 200 and merged.get_json() == kept
+    profile = api.get(f"/candidates/{candidate_id}", token=recruiter).get_json()
+    assert [t["name"] for t in profile["tags"]] == ["Go"]
