@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, literal, select
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -158,7 +159,10 @@ def update_tag(actor: User, tag_id: int, **fields) -> Tag:
     if key_of(name) != tag.key:
         _taken(tag.company_id, name, other_than=tag.id)
     tag.name, tag.key, tag.colour = name, key_of(name), colour
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the name was taken by another request since the check
+        raise Conflict(f"The tag “{name}” exists already.", errors={"name": ["That tag exists already."]}) from None
     return tag
 
 

@@ -58,3 +58,26 @@ def test_two_creations_of_the_same_tag_make_one_and_a_conflict(app, factory):
     )
     assert outcomes == ["Conflict", "ok"]
     assert db.session.scalar(select(func.count()).select_from(Tag).where(Tag.company_id == company_id)) == 1
+
+
+def test_two_renames_to_the_same_name_make_one_rename_and_a_conflict(app, factory):
+    tenant = factory.tenant()
+    recruiter_id, admin_id = tenant["recruiter"].id, tenant["admin"].id
+    first = tags.create_tag(tenant["recruiter"], name="Golang").id
+    second = tags.create_tag(tenant["recruiter"], name="Go lang").id
+    db.session.commit()
+    db.session.remove()
+
+    def rename(user_id: int, tag_id: int):
+        return lambda: tags.update_tag(db.session.get(User, user_id), tag_id, name="Go")
+
+    outcomes = race(
+        app,
+        {"a": rename(recruiter_id, first), "b": rename(admin_id, second)},
+        hook="do_orm_execute",
+        ready=lambda state: state.is_select and "tags.key =" in str(state.statement),
+        expected=Conflict,
+    )
+    assert outcomes == ["Conflict", "ok"]
+    names = sorted(db.session.scalars(select(Tag.name).where(Tag.id.in_([first, second]))))
+    assert names in (["Go", "Go lang"], ["Go", "Golang"])
