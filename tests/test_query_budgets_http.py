@@ -1055,6 +1055,15 @@ def _fresh_tag(w: World) -> int:
     return tag.id
 
 
+def _known_tag(w: World) -> int:
+    """The id of the tag "Known", on the world's candidate (a merge keeps it)."""
+    from app.services import tags
+
+    tag = tags.tag_candidate(w.user("recruiter"), _record(w), "Known")
+    db.session.commit()
+    return tag.id
+
+
 def _pool(w: World) -> int:
     """A fresh pool with the world's candidate and 3 more people in it."""
     from app.models import Application
@@ -1093,6 +1102,8 @@ CASES += [
     Case("PATCH", f"{A}/tags/<int:tag_id>", "admin", lambda w: f"{A}/tags/{_fresh_tag(w)}",
          lambda w: {"name": f"Renamed {_n()}"}),
     Case("DELETE", f"{A}/tags/<int:tag_id>", "admin", lambda w: f"{A}/tags/{_fresh_tag(w)}", ok=(204,)),
+    Case("POST", f"{A}/tags/<int:tag_id>/merge", "recruiter", lambda w: f"{A}/tags/{_fresh_tag(w)}/merge",
+         lambda w: {"into": _known_tag(w)}),
     Case("GET", f"{A}/pools", "manager", lambda w: f"{A}/pools?limit=100"),
     Case("POST", f"{A}/pools", "recruiter", lambda w: f"{A}/pools", lambda w: {"name": f"Pool {_n()}"}, (201,)),
     Case("GET", f"{A}/pools/<int:pool_id>", "manager", lambda w: f"{A}/pools/{_pool(w)}"),
@@ -1120,6 +1131,18 @@ CASES += [
     Case("POST", "/dashboard/candidates/<int:candidate_id>/pools", "recruiter",
          lambda w: f"/dashboard/candidates/{_record(w)}/pools", lambda w: {"pool_id": str(_pool(w))}, (302,)),
     Case("GET", "/dashboard/pools", "manager", lambda w: "/dashboard/pools"),
+    Case("GET", "/dashboard/tags", "recruiter", lambda w: f"/dashboard/tags?t={_known_tag(w)}"),
+    Case("POST", "/dashboard/tags", "recruiter", lambda w: "/dashboard/tags", lambda w: {"name": f"Tag {_n()}"},
+         (302,)),
+    Case("POST", "/dashboard/tags/<int:tag_id>", "admin", lambda w: f"/dashboard/tags/{_remember(_fresh_tag(w))}",
+         lambda w: {f"tag-{_REMEMBERED[-1]}-name": f"Renamed {_n()}"}, (302,)),
+    Case("POST", "/dashboard/tags/<int:tag_id>/merge", "recruiter",
+         lambda w: f"/dashboard/tags/{_remember(_fresh_tag(w))}/merge",
+         lambda w: {f"merge-{_REMEMBERED[-1]}-into": str(_known_tag(w))}, (302,)),
+    Case("GET", "/dashboard/tags/<int:tag_id>/delete", "recruiter",
+         lambda w: f"/dashboard/tags/{_known_tag(w)}/delete"),
+    Case("POST", "/dashboard/tags/<int:tag_id>/delete", "admin", lambda w: f"/dashboard/tags/{_fresh_tag(w)}/delete",
+         ok=(302,)),
     Case("POST", "/dashboard/pools", "recruiter", lambda w: "/dashboard/pools",
          lambda w: {"name": f"Pool {_n()}", "description": "Later"}, (302,)),
     Case("GET", "/dashboard/pools/<int:pool_id>", "recruiter", lambda w: f"/dashboard/pools/{_pool(w)}"),

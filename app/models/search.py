@@ -2,8 +2,9 @@
 
 Both tables are written by the worker only (app/search/), never by a request.
 On PostgreSQL `candidate_search` also has a generated `tsv` column (a weighted
-tsvector: name and email A, the rest B) with a GIN index and a trigram GIN
-index on `name_email`; on SQLite an FTS5 table `candidate_search_fts` (external
+tsvector: name and email A, the rest B) with a GIN index, a narrow generated
+`rank_tsv` (name and email, the head of the document) that ranking reads, and a
+trigram GIN index on `name_email`; on SQLite an FTS5 table `candidate_search_fts` (external
 content, kept by triggers) indexes the same two columns. Those objects exist in
 the migration only: `include_in_autogenerate` keeps them out of the comparison.
 """
@@ -20,7 +21,7 @@ from app.models.base import UTCDateTime, utcnow
 
 RESUME_STATUSES = ("ok", "unreadable", "failed")
 # Objects of the migration that the models do not describe (dialect-specific search machinery).
-MIGRATION_ONLY = {"tsv", "ix_candidate_search_tsv", "ix_candidate_search_name_email_trgm"}
+MIGRATION_ONLY = {"tsv", "rank_tsv", "ix_candidate_search_tsv", "ix_candidate_search_name_email_trgm"}
 FTS_PREFIX = "candidate_search_fts"
 
 

@@ -2,9 +2,10 @@
 
 Staff of the company (hiring managers included) see every candidate of their
 company and none of another's: every statement filters on the caller's
-company, the search documents carry it too. PostgreSQL ranks with ts_rank over
-a weighted tsvector (plus trigram word similarity on name and email for plain
-words, so a typo in a surname still finds the person) and marks matches with
+company, the search documents carry it too. PostgreSQL matches with the full
+weighted tsvector, ranks the RANK_WINDOW most recent matches with ts_rank over a
+narrow one (plus trigram word similarity on name and email for plain words, so
+a typo in a surname still finds the person) and marks matches with
 ts_headline; SQLite ranks with FTS5's bm25 and marks with snippet(), without
 typo tolerance.
 """
@@ -34,6 +35,9 @@ from app.services.validation import Checker
 
 CONFIG = "english"
 HEADLINE = f'StartSel="{START}", StopSel="{STOP}", MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
+# A search ranks the most recent matches only (PostgreSQL): the cost of a page stays flat however
+# many of the company's candidates match a common word. See docs/design.md, "Candidate search".
+RANK_WINDOW = 1000
 FTS = literal_column("candidate_search_fts")
 FTS_TABLE = table("candidate_search_fts", column("rowid"))
 CARD = (
@@ -157,24 +161,41 @@ def _listing(company_id: int, where, after) -> Select:
 
 
 def _postgres(company_id: int, q: str, simple: bool, where, after, size: int | None) -> Select:
+    """Match, cap, rank, page, then mark: each step reads only what the one before it kept.
+
+    1. `recent`: the company's live candidates matching the query (the full `tsv`, GIN), the
+       RANK_WINDOW most recent of them (highest id first) for a page; every match for an export.
+    2. `page`: those ranked by `ts_rank` over the narrow `rank_tsv` (name, email and the head of the
+       document, kept in the row and carried by the walk), plus trigram similarity on name and email
+       for plain words, and cut to the page after the cursor.
+    3. `ts_headline` over the full document for the page's rows only.
+    """
     tsv = literal_column("candidate_search.tsv", type_=TSVECTOR)
     query = func.websearch_to_tsquery(CONFIG, q)
-    rank = func.ts_rank(tsv, query)
     matched = tsv.op("@@")(query)
     if simple:  # plain words: a name or email typed with a typo still finds the person
-        rank = rank + func.word_similarity(q, CandidateSearch.name_email)
         matched = or_(matched, literal(q).op("<%")(CandidateSearch.name_email))
-    rank = rank.cast(Float).label("rank")
-    inner = (
-        select(CandidateSearch.candidate_id.label("id"), rank)
+    rank_tsv = literal_column("candidate_search.rank_tsv", type_=TSVECTOR)
+    recent = (
+        # The walk carries what ranking needs (small, kept in the row): no second visit per match.
+        select(CandidateSearch.candidate_id.label("id"), rank_tsv.label("rank_tsv"), CandidateSearch.name_email)
         .join(Candidate, Candidate.id == CandidateSearch.candidate_id)
         .where(CandidateSearch.company_id == company_id, Candidate.company_id == company_id, LIVE, matched)
     )
     if where is not None:
-        inner = inner.where(where)
+        recent = recent.where(where)
+    if size is not None:
+        recent = recent.order_by(CandidateSearch.candidate_id.desc()).limit(RANK_WINDOW)
+    recent = recent.subquery("recent")
+
+    rank = func.ts_rank(recent.c.rank_tsv, query)
+    if simple:
+        rank = rank + func.word_similarity(q, recent.c.name_email)
+    rank = rank.cast(Float).label("rank")
+    inner = select(recent.c.id, rank)
     if after is not None:
-        inner = inner.where(or_(rank < after[0], and_(rank == after[0], CandidateSearch.candidate_id < after[1])))
-    inner = inner.order_by(rank.desc(), CandidateSearch.candidate_id.desc())
+        inner = inner.where(or_(rank < after[0], and_(rank == after[0], recent.c.id < after[1])))
+    inner = inner.order_by(rank.desc(), recent.c.id.desc())
     if size is not None:
         inner = inner.limit(size)
     page = inner.subquery("page")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
+from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Application, CandidateTag, Tag, User
 from app.models.base import utcnow
@@ -66,6 +67,30 @@ def list_tags(actor: User) -> list[Tag]:
     return list(db.session.scalars(select(Tag).where(Tag.company_id == actor.company_id).order_by(Tag.key)))
 
 
+def list_with_counts(actor: User) -> list[tuple[Tag, int]]:
+    """The company's tags by name, each with how many candidates carry it, in one SELECT."""
+    actor = _staff(actor)
+    carried = func.count(CandidateTag.candidate_id)
+    stmt = (
+        select(Tag, carried)
+        .outerjoin(CandidateTag, CandidateTag.tag_id == Tag.id)
+        .where(Tag.company_id == actor.company_id)
+        .group_by(Tag.id)
+        .order_by(Tag.key)
+    )
+    return [(tag, count) for tag, count in db.session.execute(stmt)]
+
+
+def usage(actor: User, tag_id: int) -> tuple[Tag, int]:
+    """One of the company's tags and how many candidates carry it (one SELECT)."""
+    actor = _staff(actor)
+    carried = select(func.count()).where(CandidateTag.tag_id == Tag.id).scalar_subquery()
+    row = db.session.execute(select(Tag, carried).where(Tag.id == tag_id, Tag.company_id == actor.company_id)).first()
+    if row is None:
+        raise NotFound("That tag was not found.")
+    return row[0], row[1]
+
+
 def get_tag(actor: User, tag_id: int) -> Tag:
     actor = _staff(actor)
     tag = db.session.get(Tag, tag_id)
@@ -92,17 +117,33 @@ def create_tag(actor: User, *, name, colour=None) -> Tag:
     colour = _check_colour(check, colour)
     check.raise_if_any()
     _taken(actor.company_id, name)
-    return _make(actor.company_id, name, colour)
+    tag = _make(actor.company_id, name, colour)
+    if tag is None:  # made by someone else since the check
+        raise _taken_error(actor.company_id, name)
+    return tag
 
 
-def _make(company_id: int, name: str, colour: str | None) -> Tag:
-    """A new tag whose name is known to be free."""
+def _make(company_id: int, name: str, colour: str | None) -> Tag | None:
+    """A new tag, or None when the name is taken (also by a transaction that committed meanwhile).
+
+    INSERT ... ON CONFLICT (company_id, key) DO NOTHING: two requests naming the same new tag at the
+    same moment never fail on the unique constraint; the second waits for the first and gets nothing.
+    """
     if db.session.scalar(select(func.count()).where(Tag.company_id == company_id)) >= MAX_TAGS:
         raise Conflict(f"A company keeps at most {MAX_TAGS} tags; delete some first.")
-    tag = Tag(company_id=company_id, name=name, key=key_of(name), colour=colour)
-    db.session.add(tag)
-    db.session.flush()
-    return tag
+    stmt = (
+        _insert()(Tag)
+        .values(company_id=company_id, name=name, key=key_of(name), colour=colour, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["company_id", "key"])
+        .returning(Tag)
+    )
+    return db.session.scalars(stmt).one_or_none()
+
+
+def _taken_error(company_id: int, name: str) -> Conflict:
+    found = find(company_id, name)
+    shown = found.name if found is not None else name
+    return Conflict(f"The tag “{shown}” exists already.", errors={"name": ["That tag exists already."]})
 
 
 def update_tag(actor: User, tag_id: int, **fields) -> Tag:
@@ -118,7 +159,10 @@ def update_tag(actor: User, tag_id: int, **fields) -> Tag:
     if key_of(name) != tag.key:
         _taken(tag.company_id, name, other_than=tag.id)
     tag.name, tag.key, tag.colour = name, key_of(name), colour
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the name was taken by another request since the check
+        raise Conflict(f"The tag “{name}” exists already.", errors={"name": ["That tag exists already."]}) from None
     return tag
 
 
@@ -129,6 +173,33 @@ def delete_tag(actor: User, tag_id: int) -> None:
     db.session.execute(delete(CandidateTag).where(CandidateTag.tag_id == tag.id))
     db.session.delete(tag)
     db.session.flush()
+
+
+def merge_tag(actor: User, tag_id: int, into_id) -> Tag:
+    """Merge a tag into another of the company's (recruiters and admins): every candidate carrying it
+    carries the other one, and the merged tag is deleted. Returns the tag kept."""
+    tag = get_tag(actor, tag_id)
+    require_role(actor, *EDITORS, action="merge tags")
+    check = Checker()
+    if not isinstance(into_id, int) or isinstance(into_id, bool):
+        check.add("into", "Pick the tag to merge into.")
+    elif into_id == tag.id:
+        check.add("into", "Pick another tag: a tag cannot be merged into itself.")
+    check.raise_if_any()
+    kept = db.session.get(Tag, into_id)
+    if kept is None or kept.company_id != tag.company_id:
+        raise ValidationFailed("Pick one of the company's tags.", errors={"into": ["There is no such tag."]})
+    moved = select(CandidateTag.candidate_id, literal(kept.id), CandidateTag.added_by_id, CandidateTag.added_at)
+    moved = moved.where(CandidateTag.tag_id == tag.id)
+    db.session.execute(
+        _insert()(CandidateTag)
+        .from_select(["candidate_id", "tag_id", "added_by_id", "added_at"], moved)
+        .on_conflict_do_nothing()
+    )
+    db.session.execute(delete(CandidateTag).where(CandidateTag.tag_id == tag.id))
+    db.session.delete(tag)
+    db.session.flush()
+    return kept
 
 
 def resolve(actor: User, name, *, create: bool) -> Tag:
@@ -145,7 +216,8 @@ def resolve(actor: User, name, *, create: bool) -> Tag:
         raise NotFound(f"There is no tag “{name}”.")
     if actor.role not in EDITORS:
         raise Forbidden("Only a recruiter or admin can create a new tag; pick one of the company's tags.")
-    return _make(actor.company_id, name, None)
+    # Someone may make the same tag at the same moment: then theirs (committed by now) is the one.
+    return _make(actor.company_id, name, None) or find(actor.company_id, name)
 
 
 def tag_candidate(actor: User, candidate_id: int, name) -> Tag:

@@ -82,6 +82,7 @@ EXPECTED |= {
     "/api/v1/candidates/{candidate_id}/tags": {"post", "delete"},
     "/api/v1/tags": {"get", "post"},
     "/api/v1/tags/{tag_id}": {"patch", "delete"},
+    "/api/v1/tags/{tag_id}/merge": {"post"},
     "/api/v1/pools": {"get", "post"},
     "/api/v1/pools/{pool_id}": {"get", "patch", "delete"},
     "/api/v1/pools/{pool_id}/members": {"get", "post", "delete"},

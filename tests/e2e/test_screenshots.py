@@ -110,6 +110,34 @@ def _custom_pipeline_job(recruiter: User) -> int:
     return job.id
 
 
+# The candidate-search picture: what interviewers wrote, found and highlighted.
+SEARCH_NOTES = {
+    "ada@example.com": "Ran Kafka and PostgreSQL at scale; walked us through a partition rebalancing outage.",
+    "alan@example.com": "Strong on PostgreSQL query plans; less hands-on with Kafka, keen to learn.",
+    "grace@example.com": "Built the Kafka consumers for a payments pipeline; great on idempotency.",
+    "barbara@example.com": "Mostly MySQL so far, read up on PostgreSQL replication before the call.",
+}
+
+
+def _search_notes(job_id: int) -> None:
+    """Notes on a few applications of the job, indexed as the worker would (the sweep)."""
+    from app.models import Candidate
+    from app.search.tasks import sweep
+
+    recruiter = db.session.scalar(select(User).where(User.email == "recruiter@acme.example"))
+    for email, body in SEARCH_NOTES.items():
+        application_id = db.session.scalar(
+            select(Application.id)
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .where(Application.job_id == job_id, Candidate.email == email)
+        )
+        applications.add_note(recruiter, application_id, body)
+    db.session.commit()
+    sweep()
+    db.session.commit()
+    db.session.remove()
+
+
 def _png(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
@@ -139,8 +167,11 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     db.session.remove()
     paths = {
         name: os.path.join(screenshot_dir, f"{name}.png")
-        for name in ("job-board", "pipeline-board", "application-page", "guest-apply", "question-editor", "reports")
-    }
+        for name in (
+            "job-board", "pipeline-board", "application-page", "guest-apply", "question-editor", "reports",
+            "candidate-search",
+        )
+    }  # fmt: skip
 
     visitor = new_page()
     visitor.goto("/")
@@ -183,6 +214,11 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     staff.get_by_role("link", name="Reports").click()
     expect(staff.locator("#funnel-title")).to_have_text("Applications reaching each stage")
     staff.screenshot(path=paths["reports"], full_page=True)
+
+    _search_notes(board_job_id)
+    staff.goto("/dashboard/candidates?q=kafka+or+postgresql")
+    expect(staff.locator("mark").first).to_be_visible()
+    staff.screenshot(path=paths["candidate-search"], full_page=True)
 
     for path in paths.values():
         data = _png(path)

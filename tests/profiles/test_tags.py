@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Application, CandidateTag, Tag, User
 from app.services import bulk
@@ -85,3 +87,55 @@ def test_bulk_tag_through_the_api_and_other_companies(api, token, world, factory
     candidate = db.session.get(Application, ids[0]).candidate_id
     tagged = api.get(f"/candidates/{candidate}", token=token(world["acme"]["hiring_manager"])).get_json()
     assert [t["name"] for t in tagged["tags"]] == ["Later"]
+
+
+def test_counts_merge_and_usage_stay_in_the_company(factory):
+    from app.errors import ValidationFailed
+    from app.services import tags
+
+    acme, globex = factory.tenant(), factory.tenant()
+    recruiter = acme["recruiter"]
+    one = factory.application(factory.candidate(), acme["job"]).candidate_id
+    two = factory.application(factory.candidate(), acme["job"]).candidate_id
+    tags.tag_candidate(recruiter, one, "Golang")
+    tags.tag_candidate(recruiter, two, "Golang")
+    tags.tag_candidate(recruiter, one, "Go")
+    tags.create_tag(recruiter, name="Unused")
+    rival = tags.create_tag(globex["recruiter"], name="Go")
+    db.session.flush()
+    counts = {tag.name: n for tag, n in tags.list_with_counts(recruiter)}
+    assert counts == {"Go": 1, "Golang": 2, "Unused": 0}
+    golang, go = tags.find(recruiter.company_id, "golang"), tags.find(recruiter.company_id, "go")
+    assert tags.usage(recruiter, golang.id)[1] == 2
+    with pytest.raises(NotFound):
+        tags.usage(recruiter, rival.id)
+    with pytest.raises(ValidationFailed):
+        tags.merge_tag(recruiter, golang.id, golang.id)
+    with pytest.raises(ValidationFailed):
+        tags.merge_tag(recruiter, golang.id, rival.id)  # another company's tag
+    with pytest.raises(Forbidden):
+        tags.merge_tag(acme["hiring_manager"], golang.id, go.id)
+    kept = tags.merge_tag(recruiter, golang.id, go.id)
+    assert kept.id == go.id
+    # Candidate one carried both: one row, not two.
+    assert {tag.name: n for tag, n in tags.list_with_counts(recruiter)} == {"Go": 2, "Unused": 0}
+    assert {tag.name: n for tag, n in tags.list_with_counts(globex["recruiter"])} == {"Go": 0}
+
+
+def test_merge_through_the_api(api, token, world, person):
+    candidate_id, _ = person
+    recruiter = token(world["acme"]["recruiter"])
+    api.post(f"/candidates/{candidate_id}/tags", token=recruiter, json={"name": "Golang"})
+    kept = api.post("/tags", token=recruiter, json={"name": "Go"}).get_json()
+    golang = next(t for t in api.get("/tags", token=recruiter).get_json()["tags"] if t["name"] == "Golang")
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": golang["id"]}), 422)
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": "x"}), 422)
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": 1, "x": 1}), 422)
+    manager = token(world["acme"]["hiring_manager"])
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=manager, json={"into": kept["id"]}), 403)
+    rival = token(world["globex"]["admin"])
+    assert_problem(api.post(f"/tags/{golang['id']}/merge", token=rival, json={"into": kept["id"]}), 404)
+    merged = api.post(f"/tags/{golang['id']}/merge", token=recruiter, json={"into": kept["id"]})
+    assert merged.status_code == 200 and merged.get_json() == kept
+    profile = api.get(f"/candidates/{candidate_id}", token=recruiter).get_json()
+    assert [t["name"] for t in profile["tags"]] == ["Go"]

@@ -156,3 +156,19 @@ def test_a_note_makes_the_document_stale_and_the_sweep_indexes_it(people):
     sweep()
     assert stale_candidates(100) == []
     assert names(people, found(a["recruiter"], "haskell")) == {"rafael"}
+
+
+@pytest.mark.postgres  # SQLite's FTS5 ranks every match (small companies; documented)
+def test_postgres_ranks_the_most_recent_matches_only(people, monkeypatch):
+    from app.services import candidate_search
+
+    recruiter = people["a"]["recruiter"]
+    q = "python or typescript or golang"
+    monkeypatch.setattr(candidate_search, "RANK_WINDOW", 2)
+    page = search(recruiter, q=q, limit=1)
+    rest = search(recruiter, q=q, limit=1, cursor=page.next_cursor)
+    assert names(people, {h.id for h in page.items + rest.items}) == {"ingrid", "rafael"}
+    assert rest.next_cursor is None
+    # An export is not capped: every match, ranked.
+    everyone = {h.id for h in candidate_search.export_rows(recruiter, q=q)}
+    assert names(people, everyone) == {"margarethe", "tobias", "ingrid", "rafael"}

@@ -1,4 +1,4 @@
-"""The company's tags: list, create, rename, delete."""
+"""The company's tags: list, create, rename, merge, delete."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from app.api.auth import caller, jwt_required
 from app.api.core import BEARER, ID, Blueprint
 from app.api.lists import no_content
 from app.api.routes.candidate_profiles import tag_out
-from app.api.schemas.profiles import TagIn, TagList, TagOut, TagPatch
+from app.api.schemas.profiles import TagIn, TagList, TagMergeIn, TagOut, TagPatch
 from app.services import tags
 
 blp = Blueprint("api_tags", __name__, url_prefix="/api/v1", tag="Tags", description="The company's tags")
@@ -59,3 +59,16 @@ def delete_tag(tag_id: int):
     """Delete a tag (recruiters and admins): it comes off every candidate."""
     tags.delete_tag(caller(), tag_id)
     return no_content()
+
+
+@blp.post(f"{TAG}/merge")
+@jwt_required()
+@blp.arguments(TagMergeIn)
+@blp.response(200, TagOut)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=BEARER)
+def merge_tag(data, tag_id: int):
+    """Merge a tag into another (recruiters and admins): every candidate carrying it carries `into`,
+    and the tag is deleted. Returns the tag kept. 422 when `into` is this tag or not the company's."""
+    return tag_out(tags.merge_tag(caller(), tag_id, data["into"]))

@@ -30,6 +30,15 @@ class TagPatch(ma.Schema):
     colour = Text(allow_none=True)
 
 
+class TagMergeIn(ma.Schema):
+    into = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "The id of the company's tag to keep; it must be another tag."},
+    )
+
+
 class TagNameIn(ma.Schema):
     name = Text(
         required=True,

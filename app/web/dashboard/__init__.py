@@ -34,6 +34,7 @@ from app.web.dashboard import (  # noqa: E402,F401
     retention,
     routes,
     stage_templates,
+    tags,
     tags_pools,
     team,
     webhooks,
