@@ -177,13 +177,17 @@ def moves_between(f: Filters, start: datetime, end: datetime) -> int:
     are joined only when the filters name more than the company.
     """
     move, undo = StageChange, aliased(StageChange)
-    stmt = select(func.count()).select_from(move).where(
-        move.company_id == f.company_id,
-        move.from_stage.is_not(None),
-        move.undo_of_id.is_(None),  # with the line above: the partial index's condition
-        move.created_at >= start,
-        move.created_at < end,
-        ~exists().where(undo.undo_of_id == move.id),  # the partial index of undo rows
+    stmt = (
+        select(func.count())
+        .select_from(move)
+        .where(
+            move.company_id == f.company_id,
+            move.from_stage.is_not(None),
+            move.undo_of_id.is_(None),  # with the line above: the partial index's condition
+            move.created_at >= start,
+            move.created_at < end,
+            ~exists().where(undo.undo_of_id == move.id),  # the partial index of undo rows
+        )
     )
     if _filtered(f):
         summary = ApplicationSummary
