@@ -170,7 +170,8 @@ def upgrade() -> None:
             batch.add_column(sa.Column(f"seconds_{category}", sa.Double(), nullable=True))
     _drop_triggers(postgres)
     # Every row again, from the history there is (in this transaction: no move can slip between).
-    op.execute("DELETE FROM application_summaries")
+    # TRUNCATE on PostgreSQL: a DELETE would leave the table twice its size for the reports to scan.
+    op.execute("TRUNCATE application_summaries" if postgres else "DELETE FROM application_summaries")
     op.execute(f"INSERT INTO application_summaries ({', '.join(COLUMNS)}) {_select(dialect, '1 = 1')}")
     _stage_triggers(postgres, _upsert(dialect))
     if postgres:
