@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Table, func, select, text
 
 from app.extensions import db
-from app.models import Application, Candidate, Company, Job, JobStageCount, StageChange, User
+from app.models import Application, ApplicationSummary, Candidate, Company, Job, JobStageCount, StageChange, User
 from app.security import hash_password
 from app.services import stage_counts
 from app.workflow import PIPELINE, standard_stages_json
@@ -376,7 +376,7 @@ def vacuum_analyze() -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in (*_tables(), JobStageCount.__table__):
+        for table in (*_tables(), JobStageCount.__table__, ApplicationSummary.__table__):
             conn.execute(text(f"VACUUM ANALYZE {table.name}"))
 
 

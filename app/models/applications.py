@@ -108,6 +108,15 @@ class StageChange(db.Model):
             postgresql_where=text("undo_of_id IS NOT NULL"),
             sqlite_where=text("undo_of_id IS NOT NULL"),
         ),
+        # Moves (not the applying, not undo rows) by time: the reports' velocity (migration 0036).
+        Index(
+            "ix_stage_changes_company_id_created_at",
+            "company_id",
+            "created_at",
+            "application_id",
+            postgresql_where=text("from_stage IS NOT NULL AND undo_of_id IS NULL"),
+            sqlite_where=text("from_stage IS NOT NULL AND undo_of_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""Hiring analytics for a company's staff, computed from the stage history.
+"""Hiring analytics for a company's staff, read from the kept per-application summaries.
 
 Definitions (docs/design.md, "Analytics"):
 - an undone move never happened: the move and the undo row are both left out;
@@ -174,7 +174,7 @@ def _days(figures: dict | None) -> dict:
 
 
 def time_in_stage(actor: User, filters: ReportFilters) -> dict:
-    return _stages_out(sql.percentiles(sql.duration_rows(_scope(actor, filters), ["stages"])))
+    return _stages_out(sql.duration_figures(_scope(actor, filters), ["stages"]))
 
 
 def _stages_out(figures: dict) -> dict:
@@ -188,7 +188,7 @@ def _stages_out(figures: dict) -> dict:
 
 
 def time_to_hire(actor: User, filters: ReportFilters) -> dict:
-    return _days(sql.percentiles(sql.duration_rows(_scope(actor, filters), ["hire"])).get("hire"))
+    return _days(sql.duration_figures(_scope(actor, filters), ["hire"]).get("hire"))
 
 
 def sources(actor: User, filters: ReportFilters) -> dict:
@@ -217,7 +217,7 @@ def _sources_out(reach) -> dict:
 
 def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None) -> dict:
     scope = _scope(actor, filters)
-    durations = sql.percentiles(sql.duration_rows(scope, ["response"]))
+    durations = sql.duration_figures(scope, ["response"])
     return _overview_out(scope, _reach(scope), durations, now or utcnow())
 
 
@@ -253,7 +253,7 @@ def summary(actor: User, filters: ReportFilters, *, now: datetime | None = None)
     """Every report at once for the dashboard page: one reach and one durations statement shared."""
     scope = _scope(actor, filters)
     reach = _reach(scope)
-    durations = sql.percentiles(sql.duration_rows(scope, ["stages", "hire", "response"]))
+    durations = sql.duration_figures(scope, ["stages", "hire", "response"])
     return {
         "funnel": _funnel_out(reach),
         "time_in_stage": _stages_out(durations),

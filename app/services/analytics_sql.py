@@ -1,15 +1,20 @@
 """The statements behind the hiring analytics (app/services/analytics.py).
 
-Everything is computed from the stage history in the database, one statement
-per figure, each answering with a handful of rows whatever the data size:
+Every report reads the kept per-application summary (`application_summaries`,
+migrations 0030_integrations and 0036_report_summaries): one narrow row per
+application holding its filter columns (job, source, applied_at, current
+category) and what its standing moves add up to (furthest category, first hire,
+first staff move, seconds per category over finished stays). Triggers keep it in
+the statement of every move, undo and change, so no report walks the history
+except velocity, which counts the period's standing moves through a partial
+index of them by time.
 
-- `effective_moves`: a company's history rows minus undone moves and the undo
-  rows themselves (an undo writes a row with `undo_of_id`; both are dropped, so
-  an undone move never happened as far as the reports go);
-- percentiles are picked in SQL with ROW_NUMBER/COUNT windows (both SQLite and
-  PostgreSQL have them; PostgreSQL's percentile_cont is not on SQLite): the
-  statement returns only the one or two ranked values each percentile needs and
-  Python interpolates between them, the same "linear" method as percentile_cont.
+- an undone move never happened: the summary is computed from the standing
+  moves (an undo writes a row with `undo_of_id`; both rows are left out);
+- percentiles: PostgreSQL's `percentile_cont` over the summary rows; SQLite has
+  none, so there the statement ranks values with ROW_NUMBER/COUNT windows,
+  returns only the one or two ranked values each percentile needs and Python
+  interpolates between them (the same "linear" method as percentile_cont).
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.extensions import db
-from app.models import Application, ApplicationSummary, Job, StageChange
-from app.workflow import CATEGORIES, FINAL_CATEGORIES
+from app.models import ApplicationSummary, Job, StageChange
+from app.workflow import CATEGORIES
 
 RANK = {category: n for n, category in enumerate(CATEGORIES)}
 
@@ -59,65 +64,89 @@ class Filters:
     department: str | None = None
 
 
-def _application_conditions(f: Filters) -> list[ColumnElement]:
-    conditions = [Application.company_id == f.company_id]
+def _conditions(f: Filters) -> list[ColumnElement]:
+    """The filtered applications, on their summary rows (the filter columns are copied there)."""
+    summary = ApplicationSummary
+    conditions = [summary.company_id == f.company_id]
     if f.job_id is not None:
-        conditions.append(Application.job_id == f.job_id)
+        conditions.append(summary.job_id == f.job_id)
     if f.start is not None:
-        conditions.append(Application.created_at >= f.start)
+        conditions.append(summary.applied_at >= f.start)
     if f.end is not None:
-        conditions.append(Application.created_at < f.end)
+        conditions.append(summary.applied_at < f.end)
     if f.source is not None:
-        conditions.append(Application.source == f.source)
-    if f.department is not None:
+        conditions.append(summary.source == f.source)
+    if f.department is not None:  # the job's department now: it is read from the job, never copied
         department_jobs = select(Job.id).where(Job.company_id == f.company_id, Job.department == f.department)
-        conditions.append(Application.job_id.in_(department_jobs))
+        conditions.append(summary.job_id.in_(department_jobs))
     return conditions
 
 
-def effective_moves(f: Filters):
-    """The filtered applications' history rows that stand: no undone move, no undo row."""
-    undo = aliased(StageChange)
-    return (
-        select(
-            StageChange.id,
-            StageChange.application_id,
-            StageChange.from_stage,
-            StageChange.to_category,
-            StageChange.created_at,
-            Application.created_at.label("applied_at"),
-            Application.source,
-            Application.stage_category,
-        )
-        .join(Application, Application.id == StageChange.application_id)
-        .where(
-            StageChange.company_id == f.company_id,
-            StageChange.undo_of_id.is_(None),
-            ~exists().where(undo.undo_of_id == StageChange.id),  # the partial index of undo rows
-            *_application_conditions(f),
-        )
-        .cte("moves")
-    )
+def _filtered(f: Filters) -> bool:
+    """Whether the filters name more than the company."""
+    return any(value is not None for value in (f.job_id, f.start, f.end, f.source, f.department))
 
 
 def reach_counts(f: Filters) -> list[tuple[str, int, str, int]]:
-    """(source, furthest rank reached, current category, applications) rows.
-
-    The furthest rank is kept per application in `application_summaries` (a trigger on the history
-    recomputes it from the standing moves), so this reads one narrow row per application.
-    """
+    """(source, furthest rank reached, current category, applications) rows, from the summaries."""
     summary = ApplicationSummary
     rank = summary.furthest_rank
     stmt = (
-        select(Application.source, rank, Application.stage_category, func.count())
-        .join(summary, summary.application_id == Application.id)
-        .where(summary.company_id == f.company_id, rank.is_not(None), *_application_conditions(f))
-        .group_by(Application.source, rank, Application.stage_category)
+        select(summary.source, rank, summary.stage_category, func.count())
+        .where(rank.is_not(None), *_conditions(f))
+        .group_by(summary.source, rank, summary.stage_category)
     )
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
 PERCENTILES = (0.5, 0.75)
+STAGE_COLUMNS = {category: getattr(ApplicationSummary, f"seconds_{category}") for category in CATEGORIES[:-1]}
+
+
+def _values(kinds: Iterable[str]) -> dict[str, ColumnElement]:
+    """{group: seconds per application (NULL: not counted)} for the asked kinds of durations.
+
+    Groups: each category for "stages" (time in it), "hire" (applied -> first standing move into
+    hired), "response" (applied -> the first standing staff move).
+    """
+    summary = ApplicationSummary
+    values: dict[str, ColumnElement] = {}
+    for kind in kinds:
+        if kind == "stages":
+            values.update(STAGE_COLUMNS)
+        elif kind == "hire":
+            values["hire"] = seconds_between(summary.applied_at, summary.hired_at)
+        elif kind == "response":
+            values["response"] = seconds_between(summary.applied_at, summary.first_response_at)
+        else:
+            raise ValueError(kind)
+    return values
+
+
+def duration_figures(f: Filters, kinds: Iterable[str]) -> dict[str, dict]:
+    """{group: {count, median, p75}} in seconds for the asked kinds of durations, in one statement.
+
+    Groups with no value are left out.
+    """
+    values = _values(kinds)
+    if db.session.get_bind().dialect.name == "postgresql":
+        columns = []
+        for value in values.values():
+            columns.append(func.count(value))
+            columns.extend(func.percentile_cont(p).within_group(value) for p in PERCENTILES)
+        row = db.session.execute(select(*columns).where(*_conditions(f))).one()
+        out = {}
+        for n, group in enumerate(values):
+            count, median, p75 = row[3 * n : 3 * n + 3]
+            if count:
+                out[group] = {"count": int(count), "median": round(float(median), 3), "p75": round(float(p75), 3)}
+        return out
+    parts = [
+        select(literal(group).label("category"), value.label("value")).where(value.is_not(None), *_conditions(f))
+        for group, value in values.items()
+    ]
+    durations = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    return percentiles(ranked_values(durations, durations.c.category))
 
 
 def _positions(n, p: float) -> tuple[ColumnElement, ColumnElement]:
@@ -141,70 +170,28 @@ def ranked_values(durations, group) -> list[tuple[str, int, int, float]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def stage_durations(moves):
-    """(category, value) per application and category: seconds spent there over its finished stays."""
-    timed = select(
-        moves.c.application_id,
-        moves.c.to_category,
-        moves.c.created_at,
-        func.lead(moves.c.created_at).over(partition_by=moves.c.application_id, order_by=moves.c.id).label("left_at"),
-    ).subquery()
-    return (
-        select(
-            timed.c.to_category.label("category"),
-            func.sum(seconds_between(timed.c.created_at, timed.c.left_at)).label("value"),
-        )
-        .where(timed.c.left_at.is_not(None), timed.c.to_category.not_in(FINAL_CATEGORIES))
-        .group_by(timed.c.application_id, timed.c.to_category)
-        .subquery()
-    )
-
-
-def _summary_durations(f: Filters, name: str, column):
-    """(name, seconds from applying to the summary's time), for the filtered applications that have one."""
-    summary = ApplicationSummary
-    return (
-        select(literal(name).label("category"), seconds_between(Application.created_at, column).label("value"))
-        .join(summary, summary.application_id == Application.id)
-        .where(summary.company_id == f.company_id, column.is_not(None), *_application_conditions(f))
-    )
-
-
-def _stage_kind(f: Filters):
-    durations = stage_durations(effective_moves(f))
-    return select(durations.c.category, durations.c.value)
-
-
-def _hire_kind(f: Filters):
-    """Created -> the first standing move into hired."""
-    return _summary_durations(f, "hire", ApplicationSummary.hired_at)
-
-
-def _response_kind(f: Filters):
-    """Created -> the first move by staff (any move but the candidate's own withdrawal)."""
-    return _summary_durations(f, "response", ApplicationSummary.first_response_at)
-
-
-KINDS = {"stages": _stage_kind, "hire": _hire_kind, "response": _response_kind}
-
-
-def duration_rows(f: Filters, kinds: Iterable[str]) -> list[tuple[str, int, int, float]]:
-    """The ranked values for the asked kinds of durations, in one statement.
-
-    Groups: the category for "stages" (time in each), "hire" (applied -> hired),
-    "response" (applied -> first staff move).
-    """
-    parts = [KINDS[kind](f) for kind in kinds]
-    durations = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    return ranked_values(durations, durations.c.category)
-
-
 def moves_between(f: Filters, start: datetime, end: datetime) -> int:
-    """Effective moves (not the applying itself) made in [start, end) on the filtered applications."""
-    moves = effective_moves(f)
-    stmt = select(func.count()).where(
-        moves.c.from_stage.is_not(None), moves.c.created_at >= start, moves.c.created_at < end
+    """Standing moves (not the applying itself) made in [start, end) on the filtered applications.
+
+    Read through the partial index of moves by company and time (migration 0036); the summaries
+    are joined only when the filters name more than the company.
+    """
+    move, undo = StageChange, aliased(StageChange)
+    stmt = (
+        select(func.count())
+        .select_from(move)
+        .where(
+            move.company_id == f.company_id,
+            move.from_stage.is_not(None),
+            move.undo_of_id.is_(None),  # with the line above: the partial index's condition
+            move.created_at >= start,
+            move.created_at < end,
+            ~exists().where(undo.undo_of_id == move.id),  # the partial index of undo rows
+        )
     )
+    if _filtered(f):
+        summary = ApplicationSummary
+        stmt = stmt.join(summary, summary.application_id == move.application_id).where(*_conditions(f))
     return db.session.scalar(stmt) or 0
 
 

@@ -36,6 +36,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "referrer_host",
             "status_token_hash",
         ),
+        # The reports' copy of the application's source and current category (migration 0036).
+        "application_summaries": ("source", "stage_category"),
         "audit_events": ("action", "object_type", "object_id", "prev_hash", "hash"),
         # An import's report says row, outcome and reason (ids, never the row's values); the uploaded files
         # (file_key, resumes_key) are deleted from storage when the import ends.
