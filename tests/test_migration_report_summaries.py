@@ -12,7 +12,7 @@ from tests.migration_data import round_trip_on_postgres, round_trip_on_sqlite
 from tests.migration_data import rows as _rows
 from tests.migration_data import run as _run
 
-BEFORE = "0034_eeo"
+BEFORE = "0037_search_rank"
 AFTER = "0036_report_summaries"
 WHEN = "2026-01-01 09:00:00"
 TABLES = ("stage_changes", "applications", "candidates", "jobs", "companies")

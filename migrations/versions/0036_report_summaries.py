@@ -1,7 +1,7 @@
 """report summaries: every figure the hiring reports need, kept per application
 
 Revision ID: 0036_report_summaries
-Revises: 0034_eeo
+Revises: 0037_search_rank
 Create Date: 2026-12-02 11:40:00
 
 `application_summaries` (migration 0030_integrations) gains what the reports
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_report_summaries"
-down_revision = "0034_eeo"
+down_revision = "0037_search_rank"
 branch_labels = None
 depends_on = None
 
