@@ -152,16 +152,20 @@ def mail_throughput(s: dict) -> dict:
     return results
 
 
-def candidate_search(s: dict) -> list:
-    """p50/p99 of 1- and 3-word searches over 200,000 candidates: bench/candidate_search.py does the work."""
+def _script_rows(s: dict, script: str, *args: str) -> list[dict]:
+    """Run bench/<script> against the bench's PostgreSQL server; the JSON lines it prints."""
     import json
     import subprocess
     import sys
 
-    command = [sys.executable, str(ROOT / "bench" / "candidate_search.py"), "--postgres", s["database_server"],
-               "--candidates", str(s["applications"])]  # fmt: skip
+    command = [sys.executable, str(ROOT / "bench" / script), "--postgres", s["database_server"], *args]
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def candidate_search(s: dict) -> list:
+    """p50/p99 of 1- and 3-word searches over 200,000 candidates: bench/candidate_search.py does the work."""
+    rows = _script_rows(s, "candidate_search.py", "--candidates", str(s["applications"]))
     for row in rows:
         print(f"  candidate search {row['query']}  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms", flush=True)
     return rows
@@ -169,16 +173,19 @@ def candidate_search(s: dict) -> list:
 
 def candidate_import(s: dict) -> list:
     """Seconds and rows/s to import a 10,000-row CSV in the worker: bench/candidate_import.py does the work."""
-    import json
-    import subprocess
-    import sys
-
-    command = [sys.executable, str(ROOT / "bench" / "candidate_import.py"), "--postgres", s["database_server"],
-               "--rows", "10000"]  # fmt: skip
-    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    rows = _script_rows(s, "candidate_import.py", "--rows", "10000")
     for row in rows:
         print(f"  candidate import {row['rows']} rows  {row['seconds']} s  {row['rows_per_s']} rows/s", flush=True)
+    return rows
+
+
+def retention_run(s: dict) -> list:
+    """The daily retention run over the large data set, ~20,000 candidates due: bench/retention_run.py."""
+    rows = _script_rows(s, "retention_run.py", "--applications", str(s["applications"]))
+    for row in rows:
+        print(f"  retention run {row['anonymised']} candidates  {row['seconds']} s  "
+              f"batch p99 {row['batch'].get('p99_ms')} ms  site read p99 {row['site_read'].get('p99_ms')} ms",
+              flush=True)  # fmt: skip
     return rows
 
 
@@ -244,6 +251,8 @@ def main() -> None:
             results["candidate_search"] = candidate_search(s)
         if not only or "candidate_import" in only:
             results["candidate_import"] = candidate_import(s)
+        if not only or "retention_run" in only:
+            results["retention_run"] = retention_run(s)
         results["ceiling_after"] = ceiling(s)
     finally:
         _cleanup_redis(s["redis_url"], prefix)
