@@ -149,7 +149,15 @@ def anonymise_many(candidates: list[Candidate], *, actor: User | None, trigger: 
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.application_id.in_(app_ids))
-        .values(to_address=ERASED_ADDRESS, to_name="", subject="", text_body=None, html_body=None, context=None)
+        .values(
+            to_address=ERASED_ADDRESS,
+            to_name="",
+            subject="",
+            text_body=None,
+            html_body=None,
+            context=None,
+            last_error=None,  # a refusal may quote the address ("550 <someone@...>: no such user")
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

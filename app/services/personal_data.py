@@ -111,7 +111,7 @@ ERASURE: dict[str, str] = {
     "eeo_responses": "deleted (the voluntary equal-opportunity answers of the person's applications)",
     "notes": "deleted",
     "stage_changes": "free-text note and reason emptied; stages, times and the reason's id kept",
-    "outbox_messages": "address, name, subject, bodies and merge-field snapshot emptied; waiting ones cancelled",
+    "outbox_messages": "address, name, subject, bodies, merge fields, last error emptied; waiting ones cancelled",
     "inbound_messages": "deleted, with their stored attachments",
     "resume_texts": "deleted",
     "candidate_search": "deleted",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import String, Text, select, text
+from sqlalchemy import String, Text, select, text, update
 
 from app.core.storage import get_storage
 from app.errors import Conflict, Forbidden
@@ -58,6 +58,15 @@ def test_after_erasure_no_word_of_the_person_is_left_anywhere(person):
     assert _traces(), "the fixture must leave traces to look for"
     assert get_storage().exists(someone.resume_key)
     before = analytics.funnel(admin, analytics.parse_filters({}))
+
+    # A refused delivery quotes the address in its error.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.application_id == someone.application_id)
+        .values(last_error=f"550 <{EMAIL}>: no such user")
+    )
+    db.session.commit()
+    assert "outbox_messages.last_error:" + EMAIL.split("@")[0] in _traces()
 
     erased = erasure.erase(admin, someone.candidate_id)
     db.session.commit()
