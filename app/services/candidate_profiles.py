@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,6 +41,9 @@ class ApplicationLine:
     stage_entered_at: datetime
     has_resume: bool
     resume_filename: str | None
+    # Set when the application belongs to a record merged into this one (both had applied to the job, so
+    # the merge left it on the merged record): the profile still shows it.
+    merged_from_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,18 @@ def profile(actor: User, candidate_id: int, *, candidate: Candidate | None = Non
     if candidate is None or candidate.id != candidate_id:
         candidate = get_candidate(actor, candidate_id)
         _audit_view(actor, candidate)
+    records = select(Candidate.id).where(
+        Candidate.company_id == candidate.company_id,
+        or_(Candidate.id == candidate.id, Candidate.merged_into_id == candidate.id),
+    )
     rows = db.session.execute(
         select(Application, Job.title)
         .join(Job, Job.id == Application.job_id)
-        .where(Application.candidate_id == candidate.id, Application.company_id == candidate.company_id)
+        .where(Application.candidate_id.in_(records), Application.company_id == candidate.company_id)
         .options(
             load_only(
                 Application.id,
+                Application.candidate_id,
                 Application.job_id,
                 Application.stage,
                 Application.stage_category,
@@ -141,6 +149,7 @@ def profile(actor: User, candidate_id: int, *, candidate: Candidate | None = Non
             a.stage_entered_at,
             a.resume_key is not None,
             a.resume_filename,
+            a.candidate_id if a.candidate_id != candidate.id else None,
         )
         for a, title in rows
     ]

@@ -100,7 +100,9 @@ def test_preview_then_merge_keeps_everything_and_undo_restores_exactly(api, toke
     assert record["moved"]["other"] == {"email": world["ada"].email}
 
     profile = api.get(f"/candidates/{keep}", token=access).get_json()
-    assert sorted(a["id"] for a in profile["applications"]) == sorted([pair["keep_app"], *pair["moved"]])
+    # Every application of both records shows on the kept profile, the one left on the merged record too.
+    listed = {a["id"]: a["merged_from_id"] for a in profile["applications"]}
+    assert listed == {pair["keep_app"]: None, **dict.fromkeys(pair["moved"]), pair["same_job"]: other}
     assert profile["email"] == world["ada"].email and profile["phone"] == "+44 20 7946 0958"
     assert profile["full_name"] == "Ada Lovelace" and profile["location"] == "London"
     assert sorted(t["name"] for t in profile["tags"]) == ["Python", "Shared"]

@@ -77,3 +77,19 @@ def test_dismiss_roles_and_tenancy(client, world, add):
     assert post(client, f"/dashboard/duplicates/{proposal.id}/dismiss").status_code == 302
     db.session.expire_all()
     assert db.session.get(DuplicateCandidate, proposal.id).status == "dismissed"
+
+
+def test_the_kept_profile_shows_the_application_left_on_the_merged_record(client, world, add, factory):
+    """Both applied to one job: the merge leaves one application on the merged record; the profile lists it."""
+    from app.services import merging
+
+    acme = world["acme"]
+    shared = factory.job(acme["recruiter"], title="Shared role")
+    a = add(acme, "Pat One", email="pat.one@example.com", job=shared)
+    b = add(acme, "Pat Two", email="pat.two@example.com", job=shared)
+    left = db.session.scalar(select(Application.id).where(Application.candidate_id == b.id))
+    merging.merge(acme["recruiter"], a.id, b.id)
+    db.session.commit()
+    login(client, acme["recruiter"])
+    profile = client.get(f"/dashboard/candidates/{a.id}").get_data(as_text=True)
+    assert f'id="profile-application-{left}"' in profile and f"from merged record #{b.id}" in profile

@@ -43,6 +43,7 @@ def profile_out(view: candidate_profiles.Profile) -> dict:
             "resume": {"filename": line.resume_filename, "url": f"/api/v1/applications/{line.id}/resume"}
             if line.has_resume
             else None,
+            "merged_from_id": line.merged_from_id,
         }
         for line in view.applications
     ]

@@ -65,6 +65,14 @@ class ProfileApplication(ma.Schema):
     applied_at = fields.DateTime(required=True)
     stage_entered_at = fields.DateTime(required=True)
     resume = fields.Dict(allow_none=True, required=True, metadata={"description": "`filename` and `url`."})
+    merged_from_id = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The record merged into this one that holds this application (both had applied to the "
+            "job, so the merge left it there); null for the candidate's own."
+        },
+    )
 
 
 class ProfileHistory(ma.Schema):
