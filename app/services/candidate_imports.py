@@ -199,9 +199,16 @@ def confirm(actor: User, import_id: int, mapping: dict) -> CandidateImport:
     return row
 
 
-def report_rows(actor: User, import_id: int) -> Iterator[CandidateImportRow]:
-    """Every line's outcome in file order (streamed in pages of 1,000 by line)."""
-    row = get(actor, import_id)
+def report_lines(actor: User, import_id: int) -> Iterator[list]:
+    """The report's CSV lines (REPORT_HEADER's columns) in file order, streamed in pages of 1,000.
+
+    The import is looked up now, so another company's is a 404 before an answer starts, not an empty file.
+    """
+    rows = _report_rows(get(actor, import_id))
+    return ([r.line, r.outcome, r.reason, r.candidate_id] for r in rows)
+
+
+def _report_rows(row: CandidateImport) -> Iterator[CandidateImportRow]:
     after = 0
     while True:
         page = list(

@@ -123,13 +123,5 @@ def confirm_import(data, import_id: int):
 @blp.doc(security=BEARER)
 def import_report(import_id: int):
     """Every row's outcome, line by line; cells that start like a formula are quoted."""
-    rows = candidate_imports.report_rows(caller(), import_id)
-    first = next(rows, None)  # the import is looked up (404) before the answer starts
-    lines = ([r.line, r.outcome, r.reason, r.candidate_id] for r in _chain(first, rows))
+    lines = candidate_imports.report_lines(caller(), import_id)
     return csv_response(f"import-{import_id}-report.csv", candidate_imports.REPORT_HEADER, lines)
-
-
-def _chain(first, rest):
-    if first is not None:
-        yield first
-        yield from rest

@@ -128,13 +128,5 @@ def confirm_import(import_id: int):
 @bp.get("/candidates/imports/<int:import_id>/report.csv")
 @staff_required
 def import_report(import_id: int):
-    rows = candidate_imports.report_rows(current_user, import_id)
-    first = next(rows, None)  # looks the import up first: another company's is a 404, not an empty file
-    lines = ([r.line, r.outcome, r.reason, r.candidate_id] for r in _chain(first, rows))
+    lines = candidate_imports.report_lines(current_user, import_id)
     return csv_response(f"import-{import_id}-report.csv", candidate_imports.REPORT_HEADER, lines)
-
-
-def _chain(first, rest):
-    if first is not None:
-        yield first
-        yield from rest
