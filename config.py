@@ -114,6 +114,8 @@ class Config:
     CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES = _int("CANDIDATE_IMPORT_ZIP_UPLOAD_BYTES", 200 * 1024 * 1024)
     CANDIDATE_IMPORT_ZIP_MAX_ENTRIES = _int("CANDIDATE_IMPORT_ZIP_MAX_ENTRIES", 5000)
     CANDIDATE_IMPORT_ZIP_MAX_BYTES = _int("CANDIDATE_IMPORT_ZIP_MAX_BYTES", 1024 * 1024 * 1024)
+    # Runs of one import that may fail (raise) before it is marked failed; the sweep retries every 10 minutes.
+    CANDIDATE_IMPORT_MAX_ATTEMPTS = _int("CANDIDATE_IMPORT_MAX_ATTEMPTS", 5)
     # argon2id parameters (RFC 9106 second recommended option by default).
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)

@@ -7,6 +7,13 @@ report lines and the import's progress: a batch is all-or-nothing, and a run
 that stops (a worker killed, a deploy) resumes after `processed_rows`, the last
 committed batch, so no row is imported twice.
 
+A run that raises (a bug, a stored file the checks do not catch) is counted:
+until the import ends its `error` says "Attempt N of MAX failed (...)", which
+is both the note shown while it waits for the retry and the count (no column
+holds it). The attempt that reaches CANDIDATE_IMPORT_MAX_ATTEMPTS fails the
+import: nothing is retried, the committed batches are kept, the reason says
+how far it got.
+
 Per batch: one look-up of the company's records by email, phone and LinkedIn
 keys (app/services/dedupe_keys.py); one INSERT of the new candidates (RETURNING
 them), their tags, applications, first history rows and the jobs' counts in a
@@ -19,12 +26,13 @@ LinkedIn profile is created and the duplicates pass proposes the pair.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -81,12 +89,58 @@ def run_job(import_id: int) -> str:
             return run_job(import_id)
     try:
         return run(import_id)
-    except Exception:
+    except Exception as error:
         db.session.rollback()
+        try:
+            failed_attempt(import_id, error)
+        except Exception:
+            db.session.rollback()
+            log.exception("candidate import %s: the failed attempt could not be recorded", import_id)
         raise
 
 
+_ATTEMPT = re.compile(r"^Attempt (\d+) of \d+ failed")
+
+
+def attempts(row: CandidateImport) -> int:
+    """How many runs of this import raised so far (read from its note; 0 once it ended or before any)."""
+    found = _ATTEMPT.match(row.error or "") if row.status in ("queued", "running") else None
+    return int(found.group(1)) if found else 0
+
+
+def max_attempts() -> int:
+    return max(1, int(current_app.config["CANDIDATE_IMPORT_MAX_ATTEMPTS"]))
+
+
+def failed_attempt(import_id: int, error: BaseException) -> str | None:
+    """Count a run that raised: noted for the retry, or (the last allowed attempt) the import fails.
+
+    Only the exception's type is kept: its message may quote a row's values (people's data)."""
+    from app.services.candidate_imports import RETRY_AFTER
+
+    row = db.session.get(CandidateImport, import_id, populate_existing=True)
+    if row is None or row.status not in ("queued", "running"):
+        db.session.rollback()
+        return None
+    made, limit, kind = attempts(row) + 1, max_attempts(), type(error).__name__
+    log.error("candidate import %s: attempt %s of %s failed (%s)", import_id, made, limit, kind)
+    if made >= limit:
+        times = "once" if made == 1 else f"{made} times"
+        return fail(row, f"Its run failed {times} ({kind}), so it is not retried.")
+    minutes = int(RETRY_AFTER.total_seconds() // 60)
+    row.error = f"Attempt {made} of {limit} failed ({kind}); it is tried again in {minutes} minutes."
+    row.updated_at = utcnow()  # the retry waits RETRY_AFTER from now
+    db.session.commit()
+    return "retry"
+
+
 def fail(row: CandidateImport, message: str) -> str:
+    """End the import as failed, its files deleted; batches already committed stay, and the reason says so."""
+    if row.processed_rows:
+        message += (
+            f" {row.processed_rows:,} of {row.total_rows or row.processed_rows:,} rows were done before it"
+            " stopped and are kept (see the report); import the rest from a file without them."
+        )
     row.status, row.error, row.finished_at, row.updated_at = "failed", message[:500], utcnow(), utcnow()
     _discard_files(row)
     db.session.commit()
@@ -138,7 +192,7 @@ def run(import_id: int) -> str:
         row.processed_rows = min(start + BATCH, len(rows))
         row.updated_at = utcnow()
         db.session.commit()
-    row.status, row.finished_at, row.updated_at = "done", utcnow(), utcnow()
+    row.status, row.error, row.finished_at, row.updated_at = "done", None, utcnow(), utcnow()
     _discard_files(row)
     audit.record(
         "candidate_import.finished", actor_label="", company_id=row.company_id, object_type="candidate_import",

@@ -11,6 +11,8 @@
 
 Without Redis, or when the job is lost, the periodic `candidate_imports.sweep`
 runs queued imports (with Redis, those left queued or stalled for RETRY_AFTER).
+A run that raises is tried again after RETRY_AFTER, at most CANDIDATE_IMPORT_MAX_ATTEMPTS
+times in all; then the import fails, keeping the batches already committed.
 """
 
 from __future__ import annotations
@@ -308,5 +310,8 @@ def sweep_task(app: Flask) -> int:
     )
     db.session.rollback()
     for import_id in due:
-        candidate_import_run.run_job(import_id)
+        try:
+            candidate_import_run.run_job(import_id)
+        except Exception:  # counted on the import (run_job); the others still run
+            log.exception("candidate import %s: the run failed", import_id)
     return len(due)

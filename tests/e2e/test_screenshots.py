@@ -138,6 +138,47 @@ def _search_notes(job_id: int) -> None:
     db.session.remove()
 
 
+# The tag-management picture: the company's words, how many candidates carry each.
+TAGS = {
+    "ada@example.com": ["Senior", "Python", "Kafka"],
+    "alan@example.com": ["Senior", "Python"],
+    "grace@example.com": ["Python", "Kafka", "Relocating"],
+    "barbara@example.com": ["Python"],
+    "edsger@example.com": ["Senior", "Silver medalist"],
+}
+# The import picture: a spreadsheet's columns, recognised by their names ("Notes" is not a field).
+IMPORT_CSV = [
+    "Full name,E-mail,Phone number,LinkedIn,Tags,Job,Notes",
+    "Katherine Johnson,katherine@example.com,+1 757 555 0100,linkedin.com/in/kjohnson,Python;Senior,"
+    "Platform Engineer,Met at PyCon",
+    "Dennis Ritchie,dennis@example.com,+1 908 555 0142,,C,Platform Engineer,Referred by Ken",
+    "Frances Allen,frances@example.com,,linkedin.com/in/fallen,Compilers,,Keep for later",
+    "Radia Perlman,radia@example.com,+1 978 555 0199,,Networking;Senior,Platform Engineer,",
+]
+
+
+def _tags_and_import() -> int:
+    """Tags on a few demo candidates, and a CSV uploaded for import (waiting for its mapping): its id."""
+    from app.models import Candidate
+    from app.services import candidate_imports
+    from app.services import tags as tag_service
+
+    recruiter = db.session.scalar(select(User).where(User.email == "recruiter@acme.example"))
+    for email, names in TAGS.items():
+        candidate_id = db.session.scalar(
+            select(Candidate.id).where(Candidate.company_id == recruiter.company_id, Candidate.email == email)
+        )
+        for name in names:
+            tag_service.tag_candidate(recruiter, candidate_id, name)
+    tag_service.create_tag(recruiter, name="Open source")
+    data = ("\r\n".join(IMPORT_CSV) + "\r\n").encode()
+    row = candidate_imports.upload(recruiter, filename="candidates-from-old-ats.csv", data=data)
+    db.session.commit()
+    import_id = row.id
+    db.session.remove()
+    return import_id
+
+
 def _png(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
@@ -169,7 +210,7 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
         name: os.path.join(screenshot_dir, f"{name}.png")
         for name in (
             "job-board", "pipeline-board", "application-page", "guest-apply", "question-editor", "reports",
-            "candidate-search",
+            "candidate-search", "candidate-import", "tags",
         )
     }  # fmt: skip
 
@@ -219,6 +260,16 @@ def test_screenshots_of_board_pipeline_and_application(new_page, page_errors, sc
     staff.goto("/dashboard/candidates?q=kafka+or+postgresql")
     expect(staff.locator("mark").first).to_be_visible()
     staff.screenshot(path=paths["candidate-search"], full_page=True)
+
+    import_id = _tags_and_import()
+    staff.goto(f"/dashboard/candidates/imports/{import_id}")
+    expect(staff.locator("#import-preview")).to_contain_text("Katherine Johnson")
+    expect(staff.locator("#map_phone")).to_have_value("Phone number")
+    staff.screenshot(path=paths["candidate-import"], full_page=True)
+
+    staff.goto("/dashboard/tags")
+    expect(staff.locator("#tag-list")).to_contain_text("Silver medalist")
+    staff.screenshot(path=paths["tags"], full_page=True)
 
     for path in paths.values():
         data = _png(path)

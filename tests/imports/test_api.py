@@ -65,6 +65,18 @@ def test_upload_preview_confirm_run_and_report(api, token, world):
     assert [item["id"] for item in listed["items"]] == [import_id]
 
 
+def test_an_import_failed_after_its_attempts_says_why(app, api, token, world):
+    recruiter = world["acme"]["recruiter"]
+    tok = token(recruiter)
+    app.config["CANDIDATE_IMPORT_MAX_ATTEMPTS"] = 1
+    body = upload(api, tok, csv_bytes(["Full name,E-mail", "Ada,ada@example.com"])).get_json()
+    api.post(f"/candidate-imports/{body['id']}/confirm", token=tok, json={"mapping": body["mapping"]})
+    assert candidate_import_run.failed_attempt(body["id"], RuntimeError()) == "failed"
+    body = api.get(f"/candidate-imports/{body['id']}", token=tok).get_json()
+    assert (body["status"], body["processed_rows"], body["report"]) == ("failed", 0, [])
+    assert body["error"] == "Its run failed once (RuntimeError), so it is not retried."
+
+
 def test_another_companys_import_is_not_found(api, token, world):
     tok = token(world["acme"]["recruiter"])
     import_id = upload(api, tok, csv_bytes(["name,email", "A,a@example.com"])).get_json()["id"]

@@ -66,6 +66,27 @@ def test_a_refused_file_says_why_on_the_page(client, factory):
     assert db.session.scalars(select(CandidateImport)).all() == []
 
 
+def test_a_failing_run_shows_its_retry_then_how_far_it_got(client, factory, app):
+    t = factory.tenant()
+    app.config["CANDIDATE_IMPORT_MAX_ATTEMPTS"] = 2
+    login(client, t["recruiter"])
+    upload(client, csv_bytes(["name,email", "A,a@example.com", "B,b@example.com"]))
+    row = db.session.scalars(select(CandidateImport)).one()
+    assert post(client, f"/dashboard/candidates/imports/{row.id}/confirm",
+                {"map_full_name": "name", "map_email": "email"}).status_code == 302  # fmt: skip
+    assert candidate_import_run.failed_attempt(row.id, RuntimeError()) == "retry"
+    html = client.get(f"/dashboard/candidates/imports/{row.id}").get_data(as_text=True)
+    assert "Attempt 1 of 2 failed (RuntimeError); it is tried again in 10 minutes." in html
+    assert "alert-danger" not in html
+    row.total_rows, row.processed_rows = 2, 1  # as if its first batch was committed
+    db.session.commit()
+    assert candidate_import_run.failed_attempt(row.id, RuntimeError()) == "failed"
+    html = client.get(f"/dashboard/candidates/imports/{row.id}").get_data(as_text=True)
+    assert "Nothing was imported" not in html
+    assert "Its run failed 2 times (RuntimeError), so it is not retried. 1 of 2 rows were done" in html
+    assert 'http-equiv="refresh"' not in html
+
+
 def test_other_companies_and_hiring_managers(client, factory):
     t, other = factory.tenant(), factory.tenant()
     login(client, t["recruiter"])

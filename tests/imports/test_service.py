@@ -325,3 +325,89 @@ def test_an_upload_never_confirmed_is_dropped_with_its_files(factory, app):
     assert dropped.error == "Not confirmed within 7 days; the uploaded files were deleted."
     with pytest.raises(FileMissing):
         get_storage().get(key)
+
+
+def test_a_run_that_keeps_failing_is_tried_a_bounded_number_of_times(factory, app, monkeypatch):
+    """A batch that raises every time (a bug, not bad data): the sweep retries it every RETRY_AFTER, at most
+    CANDIDATE_IMPORT_MAX_ATTEMPTS runs, then the import fails with its files deleted and its batches kept."""
+    from app.core.storage import FileMissing, get_storage
+    from app.models.base import utcnow
+
+    t = factory.tenant()
+    app.config["CANDIDATE_IMPORT_MAX_ATTEMPTS"] = 3
+    monkeypatch.setattr(candidate_import_run, "BATCH", 3)
+    lines = ["name,email"] + [f"Person {n},p{n}@example.com" for n in range(1, 8)]
+    row = candidate_imports.upload(t["recruiter"], filename="x.csv", data=csv_bytes(lines))
+    key = row.file_key
+    db.session.commit()
+    candidate_imports.confirm(t["recruiter"], row.id, row.mapping)
+    db.session.commit()
+    real = candidate_import_run.write_batch
+    calls = []
+
+    def broken_after_the_first_batch(*args):
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyError("p4@example.com")  # a message may quote people's data: it is not kept
+        return real(*args)
+
+    monkeypatch.setattr(candidate_import_run, "write_batch", broken_after_the_first_batch)
+
+    def stalled() -> CandidateImport:
+        db.session.expire_all()
+        current = db.session.get(CandidateImport, row.id)
+        current.updated_at = utcnow() - candidate_imports.RETRY_AFTER
+        db.session.commit()
+        return current
+
+    assert candidate_imports.sweep_task(app) == 1  # the failure is counted, not raised out of the sweep
+    db.session.expire_all()
+    first = db.session.get(CandidateImport, row.id)
+    assert (first.status, first.processed_rows, first.created_count) == ("running", 3, 3)
+    assert first.error == "Attempt 1 of 3 failed (KeyError); it is tried again in 10 minutes."
+    assert candidate_import_run.attempts(first) == 1
+    assert candidate_imports.sweep_task(app) == 0  # not before RETRY_AFTER
+    stalled()
+    assert candidate_imports.sweep_task(app) == 1
+    assert candidate_import_run.attempts(stalled()) == 2
+    assert candidate_imports.sweep_task(app) == 1
+    db.session.expire_all()
+    failed = db.session.get(CandidateImport, row.id)
+    assert (failed.status, failed.processed_rows, failed.total_rows, failed.created_count) == ("failed", 3, 7, 3)
+    assert failed.error == (
+        "Its run failed 3 times (KeyError), so it is not retried. 3 of 7 rows were done before it stopped and"
+        " are kept (see the report); import the rest from a file without them."
+    )
+    assert "p4@" not in failed.error and failed.finished_at is not None and failed.file_key is None
+    with pytest.raises(FileMissing):
+        get_storage().get(key)
+    assert [line for line, outcome, _ in report(failed)] == [2, 3, 4]
+    assert db.session.scalar(select(func.count()).select_from(Candidate)) == 3
+    stalled()
+    assert candidate_imports.sweep_task(app) == 0  # nothing further is retried
+    assert len(calls) == 4
+
+
+def test_a_retried_run_that_succeeds_clears_the_note_and_a_first_failure_can_be_the_last(factory, app):
+    t = factory.tenant()
+    row = candidate_imports.upload(t["recruiter"], filename="x.csv", data=csv_bytes(["name,email", "A,a@example.com"]))
+    db.session.commit()
+    candidate_imports.confirm(t["recruiter"], row.id, row.mapping)
+    db.session.commit()
+    assert candidate_import_run.failed_attempt(row.id, RuntimeError()) == "retry"
+    assert candidate_import_run.run(row.id) == "done"
+    db.session.expire_all()
+    done = db.session.get(CandidateImport, row.id)
+    assert (done.status, done.error, candidate_import_run.attempts(done)) == ("done", None, 0)
+    assert candidate_import_run.failed_attempt(row.id, RuntimeError()) is None  # ended: not counted
+
+    app.config["CANDIDATE_IMPORT_MAX_ATTEMPTS"] = 1
+    data = csv_bytes(["name,email", "B,b@example.com"])
+    other = candidate_imports.upload(t["recruiter"], filename="y.csv", data=data)
+    db.session.commit()
+    candidate_imports.confirm(t["recruiter"], other.id, other.mapping)
+    db.session.commit()
+    assert candidate_import_run.failed_attempt(other.id, ValueError("x")) == "failed"
+    db.session.expire_all()
+    failed = db.session.get(CandidateImport, other.id)
+    assert (failed.status, failed.error) == ("failed", "Its run failed once (ValueError), so it is not retried.")

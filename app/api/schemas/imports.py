@@ -53,7 +53,13 @@ class ImportOut(ma.Schema):
     progress = fields.Integer(allow_none=True, metadata={"description": "Percent done (null until counted)."})
     created = fields.Integer(required=True)
     skipped = fields.Integer(required=True)
-    error = fields.String(allow_none=True, metadata={"description": "Why the whole file failed (nothing imported)."})
+    error = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Failed: why (the first `processed_rows` rows, if any, were imported and kept). "
+            "Queued or running: why the last run failed, retried up to CANDIDATE_IMPORT_MAX_ATTEMPTS runs."
+        },
+    )
     created_at = fields.DateTime(required=True)
     finished_at = fields.DateTime(allow_none=True)
     report = fields.List(
