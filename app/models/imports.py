@@ -46,6 +46,8 @@ class CandidateImport(db.Model):
     created_count: Mapped[int] = mapped_column(default=0, server_default="0")
     skipped_count: Mapped[int] = mapped_column(default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(500))
+    # Runs that raised (a bug, a stored file the checks missed); at CANDIDATE_IMPORT_MAX_ATTEMPTS it fails.
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moved on by every committed batch: a running import not moved for a while lost its worker.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

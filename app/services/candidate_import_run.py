@@ -7,12 +7,11 @@ report lines and the import's progress: a batch is all-or-nothing, and a run
 that stops (a worker killed, a deploy) resumes after `processed_rows`, the last
 committed batch, so no row is imported twice.
 
-A run that raises (a bug, a stored file the checks do not catch) is counted:
-until the import ends its `error` says "Attempt N of MAX failed (...)", which
-is both the note shown while it waits for the retry and the count (no column
-holds it). The attempt that reaches CANDIDATE_IMPORT_MAX_ATTEMPTS fails the
-import: nothing is retried, the committed batches are kept, the reason says
-how far it got.
+A run that raises (a bug, a stored file the checks do not catch) is counted in
+`failed_attempts`, and `error` says "Attempt N of MAX failed (...)" while the
+import waits for the retry. The attempt that reaches
+CANDIDATE_IMPORT_MAX_ATTEMPTS fails the import: nothing is retried, the
+committed batches are kept, the reason says how far it got.
 
 Per batch: one look-up of the company's records by email, phone and LinkedIn
 keys (app/services/dedupe_keys.py); one INSERT of the new candidates (RETURNING
@@ -26,7 +25,6 @@ LinkedIn profile is created and the duplicates pass proposes the pair.
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,13 +97,9 @@ def run_job(import_id: int) -> str:
         raise
 
 
-_ATTEMPT = re.compile(r"^Attempt (\d+) of \d+ failed")
-
-
 def attempts(row: CandidateImport) -> int:
-    """How many runs of this import raised so far (read from its note; 0 once it ended or before any)."""
-    found = _ATTEMPT.match(row.error or "") if row.status in ("queued", "running") else None
-    return int(found.group(1)) if found else 0
+    """How many runs of this import raised so far (0 once it ended well)."""
+    return row.failed_attempts or 0
 
 
 def max_attempts() -> int:
@@ -124,6 +118,7 @@ def failed_attempt(import_id: int, error: BaseException) -> str | None:
         return None
     made, limit, kind = attempts(row) + 1, max_attempts(), type(error).__name__
     log.error("candidate import %s: attempt %s of %s failed (%s)", import_id, made, limit, kind)
+    row.failed_attempts = made
     if made >= limit:
         times = "once" if made == 1 else f"{made} times"
         return fail(row, f"Its run failed {times} ({kind}), so it is not retried.")
@@ -193,6 +188,7 @@ def run(import_id: int) -> str:
         row.updated_at = utcnow()
         db.session.commit()
     row.status, row.error, row.finished_at, row.updated_at = "done", None, utcnow(), utcnow()
+    row.failed_attempts = 0
     _discard_files(row)
     audit.record(
         "candidate_import.finished", actor_label="", company_id=row.company_id, object_type="candidate_import",
