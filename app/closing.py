@@ -25,7 +25,10 @@ def close_due_jobs_step(now: datetime | None = None) -> list[int]:
     """Close the jobs due by `now` (default: the current time) and commit; the ids closed."""
     try:
         closed = close_due_jobs(now or utcnow())
-        db.session.commit()
+        if closed:
+            db.session.commit()
+        else:  # nothing changed: ending it so tells the caches (public, reports) to keep their answers
+            db.session.rollback()
     except Exception:
         db.session.rollback()
         raise

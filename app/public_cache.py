@@ -48,7 +48,7 @@ _LOOKUP = """
 local generation = redis.call('GET', KEYS[1]) or '0'
 return {generation, redis.call('HGET', ARGV[1] .. generation, ARGV[2])}
 """
-_STORE = """
+STORE_SCRIPT = """
 local size = redis.call('HLEN', KEYS[1])
 if size >= tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -69,7 +69,7 @@ class PublicCache:
         self.max_entries = int(app.config["PUBLIC_CACHE_MAX_ENTRIES"])
         self.max_bytes = int(app.config["PUBLIC_CACHE_MAX_BYTES"])
         self._lookup = client.register_script(_LOOKUP)
-        self._store = client.register_script(_STORE)
+        self._store = client.register_script(STORE_SCRIPT)
         self._bump = client.register_script(_BUMP)
 
     def _generation_key(self, scope: str) -> str:

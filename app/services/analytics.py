@@ -14,9 +14,11 @@ Definitions (docs/design.md, "Analytics"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from app import report_cache
 from app.errors import ValidationFailed
 from app.models import User
 from app.models.base import utcnow
@@ -137,8 +139,14 @@ def _reached(ranks: dict[int, int]) -> list[int]:
     return [sum(n for rank, n in ranks.items() if rank >= index) for index in range(len(CATEGORIES))]
 
 
+def _kept(actor: User, filters: ReportFilters, report: str, compute: Callable[[sql.Filters], dict]) -> dict:
+    """The report for the actor's company, from the report cache while its data is unchanged."""
+    scope = _scope(actor, filters)
+    return report_cache.kept(scope.company_id, report, filters.as_query(), lambda: compute(scope))
+
+
 def funnel(actor: User, filters: ReportFilters) -> dict:
-    return _funnel_out(_reach(_scope(actor, filters)))
+    return _kept(actor, filters, "funnel", lambda scope: _funnel_out(_reach(scope)))
 
 
 def _funnel_out(reach) -> dict:
@@ -174,7 +182,7 @@ def _days(figures: dict | None) -> dict:
 
 
 def time_in_stage(actor: User, filters: ReportFilters) -> dict:
-    return _stages_out(sql.duration_figures(_scope(actor, filters), ["stages"]))
+    return _kept(actor, filters, "time_in_stage", lambda scope: _stages_out(sql.duration_figures(scope, ["stages"])))
 
 
 def _stages_out(figures: dict) -> dict:
@@ -188,11 +196,11 @@ def _stages_out(figures: dict) -> dict:
 
 
 def time_to_hire(actor: User, filters: ReportFilters) -> dict:
-    return _days(sql.duration_figures(_scope(actor, filters), ["hire"]).get("hire"))
+    return _kept(actor, filters, "time_to_hire", lambda scope: _days(sql.duration_figures(scope, ["hire"]).get("hire")))
 
 
 def sources(actor: User, filters: ReportFilters) -> dict:
-    return _sources_out(_reach(_scope(actor, filters)))
+    return _kept(actor, filters, "sources", lambda scope: _sources_out(_reach(scope)))
 
 
 def _sources_out(reach) -> dict:
@@ -216,9 +224,12 @@ def _sources_out(reach) -> dict:
 
 
 def overview(actor: User, filters: ReportFilters, *, now: datetime | None = None) -> dict:
-    scope = _scope(actor, filters)
-    durations = sql.duration_figures(scope, ["response"])
-    return _overview_out(scope, _reach(scope), durations, now or utcnow())
+    """`now` pins the clock (tests); without it the answer may come from the report cache."""
+
+    def compute(scope: sql.Filters) -> dict:
+        return _overview_out(scope, _reach(scope), sql.duration_figures(scope, ["response"]), now or utcnow())
+
+    return compute(_scope(actor, filters)) if now else _kept(actor, filters, "overview", compute)
 
 
 def _overview_out(scope: sql.Filters, reach, durations: dict, now: datetime) -> dict:
@@ -251,13 +262,16 @@ def _overview_out(scope: sql.Filters, reach, durations: dict, now: datetime) -> 
 
 def summary(actor: User, filters: ReportFilters, *, now: datetime | None = None) -> dict:
     """Every report at once for the dashboard page: one reach and one durations statement shared."""
-    scope = _scope(actor, filters)
-    reach = _reach(scope)
-    durations = sql.duration_figures(scope, ["stages", "hire", "response"])
-    return {
-        "funnel": _funnel_out(reach),
-        "time_in_stage": _stages_out(durations),
-        "time_to_hire": _days(durations.get("hire")),
-        "sources": _sources_out(reach),
-        "overview": _overview_out(scope, reach, durations, now or utcnow()),
-    }
+
+    def compute(scope: sql.Filters) -> dict:
+        reach = _reach(scope)
+        durations = sql.duration_figures(scope, ["stages", "hire", "response"])
+        return {
+            "funnel": _funnel_out(reach),
+            "time_in_stage": _stages_out(durations),
+            "time_to_hire": _days(durations.get("hire")),
+            "sources": _sources_out(reach),
+            "overview": _overview_out(scope, reach, durations, now or utcnow()),
+        }
+
+    return compute(_scope(actor, filters)) if now else _kept(actor, filters, "summary", compute)
