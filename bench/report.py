@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench import goals
+
 # (scenario, measure, goal) - see bench/README.md.
 RATIO_TARGETS = {"search": 0.5, "pipeline": 0.4, "pipeline_deep": 0.4, "stage_move": 0.2}
 P99_READ_MS = 50.0
@@ -104,6 +106,7 @@ def markdown(results: dict) -> str:
         ]
         for workers, row in sorted(mail.items()):
             lines.append(f"| {workers} worker(s) | {row['delivered']} | {row['seconds']} | {row['msgs_per_s']} |")
+    lines += ["", "Goals (peer-style comparison, see bench/README.md):", "", *goals.markdown(results["goals"])]
     lines += ["", "| target | goal | measured | met |", "|---|---|---|---|"]
     for t in results["targets"]:
         lines.append(f"| {t['target']} | {t['goal']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")
@@ -116,6 +119,7 @@ def markdown(results: dict) -> str:
 def write(results: dict, directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     results["targets"] = evaluate(results)
+    results["goals"] = goals.evaluate(results)
     json_path, md_path = directory / "latest.json", directory / "latest.md"
     json_path.write_text(json.dumps(results, indent=2))
     md_path.write_text(markdown(results))

@@ -18,6 +18,7 @@ from bench import clients, database
 
 # Where each front door lives; one place to change if a route moves.
 API_JOBS = "/api/v1/jobs"
+API_APPLICATION = "/api/v1/applications/{id}"
 WEB_LOGIN = "/auth/login"
 WEB_DASHBOARD = "/dashboard/"
 WEB_JOB_PAGE = "/jobs/{id}"
@@ -105,9 +106,20 @@ class Context:
                 self.errors["cookie"] = str(error)
         return self._cookie
 
+    def staff_token(self, scenario: Scenario) -> str | None:
+        """The recruiter's token; without one the scenario is marked unavailable with the reason."""
+        token = self.recruiter_token()
+        if token is None:
+            scenario.unavailable = self.errors.get("token")
+        return token
+
     @property
     def recruiter_email(self) -> str:
         return self.summary["big_company"]["recruiter_email"]
+
+    @property
+    def big_company(self) -> int:
+        return self.summary["big_company"]["id"]
 
     @property
     def big_job(self) -> int:
@@ -149,14 +161,41 @@ def feed(ctx: Context) -> Scenario:
 
 
 def pipeline(ctx: Context, *, deep: bool) -> Scenario:
-    token = ctx.recruiter_token()
     name, title = ("pipeline_deep", "Pipeline, deep cursor page") if deep else ("pipeline", "Pipeline, first page")
     scenario = Scenario(name, f"{title} (job of {ctx.summary['big_job']['applications']})", "read")
+    token = ctx.staff_token(scenario)
     if token is None:
-        scenario.unavailable = ctx.errors.get("token")
         return scenario
     query = f"?cursor={ctx.deep_cursor()}" if deep else ""
     scenario.lines = [_line(f"{API_JOBS}/{ctx.big_job}/applications{query}", token=token)]
+    return scenario
+
+
+def application_read(ctx: Context, count: int = 300) -> Scenario:
+    """One application with its job, candidate, moves and history: a few hundred of the largest
+    company's, spread over its jobs (every 97th id), read in turn by its recruiter."""
+    scenario = Scenario("application_read", "Read one application (API, staff)", "read")
+    token = ctx.staff_token(scenario)
+    if token is None:
+        return scenario
+    rows = database.query(
+        ctx.db_url,
+        "SELECT id FROM applications WHERE company_id = :c AND id % 97 = 0 ORDER BY id LIMIT :n",
+        c=ctx.big_company,
+        n=count,
+    )
+    scenario.lines = [_line(API_APPLICATION.format(id=row[0]), token=token) for row in rows]
+    return scenario
+
+
+def job_read_staff(ctx: Context) -> Scenario:
+    """Every job of the largest company in turn, read with its recruiter's token (never the public cache)."""
+    scenario = Scenario("job_read_staff", "Read one job (API, staff)", "read")
+    token = ctx.staff_token(scenario)
+    if token is None:
+        return scenario
+    rows = database.query(ctx.db_url, "SELECT id FROM jobs WHERE company_id = :c ORDER BY id", c=ctx.big_company)
+    scenario.lines = [_line(f"{API_JOBS}/{row[0]}", token=token) for row in rows]
     return scenario
 
 
@@ -186,18 +225,36 @@ def dashboard(ctx: Context) -> Scenario:
 
 def stage_move(ctx: Context, count: int = 40_000) -> Scenario:
     scenario = Scenario("stage_move", "Stage move applied -> screening", "write")
-    token = ctx.recruiter_token()
+    token = ctx.staff_token(scenario)
     if token is None:
-        scenario.unavailable = ctx.errors.get("token")
         return scenario
     rows = database.query(
         ctx.db_url,
         "SELECT id FROM applications WHERE company_id = :c AND stage = 'applied' ORDER BY id LIMIT :n",
-        c=ctx.summary["big_company"]["id"],
+        c=ctx.big_company,
         n=count,
     )
     body = {"to": "screening", "note": "Moved by the benchmark."}
     scenario.lines = [_line(f"/api/v1/applications/{row[0]}/transitions", body, token) for row in rows]
+    return scenario
+
+
+def note_add(ctx: Context, count: int = 20_000) -> Scenario:
+    """A staff note on a different application each request: the largest company's newest outside
+    the big job (stage_move takes its oldest applied ones, bulk_move the big job's)."""
+    scenario = Scenario("note_add", "Add a note to an application", "write")
+    token = ctx.staff_token(scenario)
+    if token is None:
+        return scenario
+    rows = database.query(
+        ctx.db_url,
+        "SELECT id FROM applications WHERE company_id = :c AND job_id <> :big ORDER BY id DESC LIMIT :n",
+        c=ctx.big_company,
+        big=ctx.big_job,
+        n=count,
+    )
+    body = {"body": "Spoke with the candidate: available from March, keen on the role."}
+    scenario.lines = [_line(f"{API_APPLICATION.format(id=row[0])}/notes", body, token) for row in rows]
     return scenario
 
 
@@ -208,9 +265,8 @@ def bulk_move(ctx: Context) -> Scenario:
     size = int(os.environ.get("BENCH_BULK_SIZE") or 500)
     requests = int(os.environ.get("BENCH_BULK_REQUESTS") or 8)
     scenario = Scenario("bulk_move", f"Bulk move of {size} applications of the big job (one after the other)", "series")
-    token = ctx.recruiter_token()
+    token = ctx.staff_token(scenario)
     if token is None:
-        scenario.unavailable = ctx.errors.get("token")
         return scenario
 
     def run() -> dict:
@@ -277,14 +333,13 @@ def guest_apply(ctx: Context, count: int = 10_000) -> Scenario:
     """Anonymous applies through the public API: a different email each request, with a resume,
     consent and answers to the job's questions (a job of the largest company, set up by its recruiter)."""
     scenario = Scenario("guest_apply", "Guest apply (API, no account, resume and answers)", "write")
-    token = ctx.recruiter_token()
+    token = ctx.staff_token(scenario)
     if token is None:
-        scenario.unavailable = ctx.errors.get("token")
         return scenario
     rows = database.query(
         ctx.db_url,
         "SELECT id FROM jobs WHERE company_id = :c AND status = 'open' AND id <> :big ORDER BY id LIMIT 1",
-        c=ctx.summary["big_company"]["id"],
+        c=ctx.big_company,
         big=ctx.big_job,
     )
     job_id = rows[0][0]
@@ -327,9 +382,8 @@ REPORTS = ("funnel", "time-in-stage", "time-to-hire", "sources", "overview")
 def reports_api(ctx: Context) -> Scenario:
     """The five reports over the recruiter's whole company, in turn."""
     scenario = Scenario("reports_api", "Hiring reports API (five reports in turn, whole company)", "read")
-    token = ctx.recruiter_token()
+    token = ctx.staff_token(scenario)
     if token is None:
-        scenario.unavailable = ctx.errors.get("token")
         return scenario
     scenario.lines = [_line(f"/api/v1/reports/{name}", token=token) for name in REPORTS]
     return scenario
@@ -354,6 +408,8 @@ def for_large(ctx: Context) -> list[Scenario]:
         search,
         job_page,
         feed,
+        application_read,
+        job_read_staff,
         lambda c: pipeline(c, deep=False),
         lambda c: pipeline(c, deep=True),
         pipeline_board,
@@ -363,6 +419,7 @@ def for_large(ctx: Context) -> list[Scenario]:
         apply,
         guest_apply,
         stage_move,
+        note_add,
         bulk_move,
         issue_token,
     )
