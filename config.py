@@ -138,6 +138,8 @@ class Config:
     BULK_MAX = _int("BULK_MAX", 500)
     PUBLIC_CACHE_MAX_ENTRIES = _int("PUBLIC_CACHE_MAX_ENTRIES", 500)
     PUBLIC_CACHE_MAX_BYTES = _int("PUBLIC_CACHE_MAX_BYTES", 128 * 1024)
+    # The calling user's row kept in Redis for API calls (app/identity_cache.py); 0 turns it off.
+    IDENTITY_CACHE_SECONDS = _int("IDENTITY_CACHE_SECONDS", 300)
     # Hiring reports kept in Redis until the company's data changes (app/report_cache.py); 0 turns it off.
     REPORT_CACHE_SECONDS = _int("REPORT_CACHE_SECONDS", 300)
     REPORT_CACHE_MAX_ENTRIES = _int("REPORT_CACHE_MAX_ENTRIES", 200)  # per company and generation

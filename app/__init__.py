@@ -44,7 +44,7 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import db_events, models, public_cache, report_cache  # noqa: F401  (SQLite foreign keys; one metadata; cache bumps)
+    from app import db_events, identity_cache, models, public_cache, report_cache  # noqa: F401  (SQLite foreign keys; one metadata; cache bumps)
     from app.extensions import bootstrap, csrf, db, limiter, migrate
     from app.services import notifications  # noqa: F401  (its signal receivers: in-app notifications)
 

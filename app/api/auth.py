@@ -2,27 +2,33 @@
 
 A token carries the user id (`sub`), the account's `auth_version` (`ver`) and
 its token session (`sid`, `sxp`). Everything else (role, company, active) is
-read from the database on each request, so a role change, a deactivation or a
-password change (which bumps `auth_version`) takes effect at once.
+read on each request, from the kept identity (app/identity_cache.py, bumped by
+every write to the user) or the database, so a role change, a deactivation or
+a password change (which bumps `auth_version`) takes effect at once.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
 import flask_jwt_extended
+import redis
 from flask import Flask, current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token, get_current_user, get_jwt
 
+from app import identity_cache
 from app.api import blocklist
 from app.api.problems import problem
 from app.extensions import jwt
 from app.models import User
 from app.models.base import utcnow
-from app.services import accounts
+from app.redis_client import redis_client
+
+log = logging.getLogger(__name__)
 
 
 def _seconds(value) -> int:
@@ -95,18 +101,42 @@ def init_jwt(app: Flask) -> None:
     jwt.init_app(app)
 
 
-@jwt.user_lookup_loader
-def _load_user(_header: dict, data: dict) -> User | None:
+def _user_id(data: dict) -> int | None:
     try:
-        user_id = int(data["sub"])
+        return int(data["sub"])
     except (KeyError, TypeError, ValueError):
         return None
-    return accounts.get_active_user(user_id, data.get("ver"))
 
 
 @jwt.token_in_blocklist_loader
 def _revoked(_header: dict, data: dict) -> bool:
-    return blocklist.is_revoked(data.get("sid"))
+    """The blocklist check, which also reads the caller's kept identity in the same Redis round trip."""
+    sid, user_id = data.get("sid"), _user_id(data)
+    app = current_app._get_current_object()
+    client, cache = redis_client(app), identity_cache.get_cache(app)
+    if not sid or client is None or cache is None or user_id is None:
+        return blocklist.is_revoked(sid)
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            pipe.mget(*blocklist.keys(sid))
+            cache.lookup(user_id, identity_cache.FIELD, client=pipe)
+            values, kept = pipe.execute()
+    except redis.RedisError as error:
+        log.warning("token check: Redis unavailable (%s); asking the database", type(error).__name__)
+        return blocklist.is_revoked(sid)
+    g.kept_identity = (user_id, tuple(kept))
+    return blocklist.is_revoked(sid, values)
+
+
+@jwt.user_lookup_loader
+def _load_user(_header: dict, data: dict) -> User | None:
+    user_id = _user_id(data)
+    if user_id is None:
+        return None
+    kept_for, kept = g.pop("kept_identity", (None, None))
+    return identity_cache.user_for(
+        current_app._get_current_object(), user_id, data.get("ver"), kept if kept_for == user_id else None
+    )
 
 
 def _unauthorized(detail: str):

@@ -73,14 +73,20 @@ def revoke(sid: str, user_id: int | None, expires_at: datetime) -> None:
         raise Unavailable("the token store (Redis)") from None
 
 
-def is_revoked(sid: str | None) -> bool:
+def keys(sid: str) -> list[str]:
+    """What a check reads from Redis, for callers that read it with other keys in one round trip."""
+    return [_key(sid), _marker()]
+
+
+def is_revoked(sid: str | None, values: list | None = None) -> bool:
+    """`values`: keys(sid) already read from Redis by the caller; None: read them here."""
     if not sid:
         return True  # every token we issue has one
     client = _redis()
     if client is None:
         return _in_table(sid)
     try:
-        revoked, complete = client.mget(_key(sid), _marker())
+        revoked, complete = values if values is not None else client.mget(*keys(sid))
     except redis.RedisError as error:
         log.warning("token blocklist: Redis unavailable (%s); checking the database", type(error).__name__)
         return _in_table(sid)

@@ -12,10 +12,12 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.api.auth import issue_tokens
 from app.api.key_auth import required_scope
 from app.extensions import db
 from app.models import Application, BookingRequest, Job, Note, RejectionReason
 from app.services import api_keys, booking, offers, pipelines, pools, rejection_reasons, tags
+from tests.api.conftest import ApiClient
 
 STAGES = [
     {"name": "New", "category": "applied"},
@@ -72,15 +74,14 @@ def _operations():
                 yield method, rule.rule, names
 
 
-def test_a_key_with_every_scope_reaches_nothing_of_another_company(api, world, theirs):
-    key = api_keys.create_key(world["acme"]["admin"], name="All", scopes=list(api_keys.SCOPES)).secret
-    db.session.commit()
+def _reaches_nothing_of(api, credential: str, theirs: dict[str, int]) -> None:
+    """Every operation naming one of their objects answers not found (or, for a bad body, 422), changing nothing."""
     tried = 0
     for method, rule, names in _operations():
         if not set(names) <= set(theirs):
             continue  # a sub-object (an attachment, a batch): its parent is covered by another operation
         path = PARAM.sub(lambda m: str(theirs[m.group(1)]), rule).removeprefix("/api/v1")
-        response = api.request(method, path, token=key, json=BODIES.get(method))
+        response = api.request(method, path, token=credential, json=BODIES.get(method))
         tried += 1
         if method == "GET":
             assert response.status_code == 404, (method, rule, response.status_code)
@@ -94,3 +95,17 @@ def test_a_key_with_every_scope_reaches_nothing_of_another_company(api, world, t
     assert db.session.get(RejectionReason, theirs["reason_id"]).label == "Theirs"
     assert db.session.scalar(select(func.count()).select_from(Note)) == 0
     assert db.session.get(BookingRequest, theirs["request_id"]).status == "open"
+
+
+def test_a_key_with_every_scope_reaches_nothing_of_another_company(api, world, theirs):
+    key = api_keys.create_key(world["acme"]["admin"], name="All", scopes=list(api_keys.SCOPES)).secret
+    db.session.commit()
+    _reaches_nothing_of(api, key, theirs)
+
+
+def test_an_admin_token_read_from_the_kept_identity_reaches_nothing_of_another_company(redis_app, world, theirs):
+    """With Redis the caller comes from the identity cache (app/identity_cache.py): the same answers."""
+    api = ApiClient(redis_app.test_client())
+    access = issue_tokens(world["acme"]["admin"])["access_token"]
+    assert api.get("/me", token=access).status_code == 200  # now kept
+    _reaches_nothing_of(api, access, theirs)
