@@ -52,13 +52,20 @@ class KeptAnswers:
     def _answers_key(self, owner_id: int) -> str:
         return f"{self.prefix}answers:{owner_id}:"
 
-    def lookup(self, owner_id: int, field: str, client=None) -> tuple[bytes, bytes | None]:
-        """(the owner's generation now, the answer kept for `field` in it or None).
-
-        `client`: a pipeline to queue the lookup on instead (its result comes with the pipeline's).
-        """
+    def lookup(self, owner_id: int, field: str) -> tuple[bytes, bytes | None]:
+        """(the owner's generation now, the answer kept for `field` in it or None)."""
         keys = [self._generation_key(owner_id), self._generation_key(EVERY_OWNER)]
-        return self._lookup(keys=keys, args=[self._answers_key(owner_id), field], client=client)
+        return self._lookup(keys=keys, args=[self._answers_key(owner_id), field])
+
+    def queue_lookup(self, pipe: redis.client.Pipeline, owner_id: int, field: str) -> None:
+        """`lookup` queued on a pipeline, by the script's hash alone: a pipeline given the script object
+        asks SCRIPT EXISTS first, a round trip of its own. Should Redis have lost the script, the
+        pipeline fails with NoScriptError; `load_scripts` then loads it for the retry."""
+        keys = [self._generation_key(owner_id), self._generation_key(EVERY_OWNER)]
+        pipe.evalsha(self._lookup.sha, len(keys), *keys, self._answers_key(owner_id), field)
+
+    def load_scripts(self) -> None:
+        self.client.script_load(_LOOKUP)
 
     def store(self, owner_id: int, generation: bytes, field: str, answer: bytes) -> None:
         if len(answer) > self.max_bytes:

@@ -117,15 +117,24 @@ def _revoked(_header: dict, data: dict) -> bool:
     if not sid or client is None or cache is None or user_id is None:
         return blocklist.is_revoked(sid)
     try:
-        with client.pipeline(transaction=False) as pipe:
-            pipe.mget(*blocklist.keys(sid))
-            cache.lookup(user_id, identity_cache.FIELD, client=pipe)
-            values, kept = pipe.execute()
+        try:
+            values, kept = _read_ahead(client, cache, sid, user_id)
+        except redis.exceptions.NoScriptError:  # Redis restarted empty: load the script, once
+            cache.load_scripts()
+            values, kept = _read_ahead(client, cache, sid, user_id)
     except redis.RedisError as error:
         log.warning("token check: Redis unavailable (%s); asking the database", type(error).__name__)
         return blocklist.is_revoked(sid)
     g.kept_identity = (user_id, tuple(kept))
     return blocklist.is_revoked(sid, values)
+
+
+def _read_ahead(client: redis.Redis, cache, sid: str, user_id: int) -> list:
+    """The blocklist's keys and the caller's kept row, in one round trip."""
+    with client.pipeline(transaction=False) as pipe:
+        pipe.mget(*blocklist.keys(sid))
+        cache.queue_lookup(pipe, user_id, identity_cache.FIELD)
+        return pipe.execute()
 
 
 @jwt.user_lookup_loader
