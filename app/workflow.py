@@ -249,11 +249,26 @@ STANDARD = compile_pipeline(STANDARD_STAGES)
 
 
 def for_job(job) -> Pipeline:
-    """The job's own pipeline (jobs without one stored run the Standard one)."""
+    """The job's own pipeline (jobs without one stored run the Standard one).
+
+    Kept on the job object for the stage list it was built from: a page of one job's
+    applications asks once per row. A new list (assigned, or reloaded after an expire) builds it again.
+    """
     stages = job.pipeline_stages
     if not stages:
         return STANDARD
-    return compile_pipeline(stages, job.pipeline_allow_skip)
+    allow_skip = job.pipeline_allow_skip
+    state = getattr(job, "__dict__", None)
+    known = state.get(_PIPELINE_KEPT) if state is not None else None
+    if known is not None and known[0] is stages and known[1] == allow_skip:
+        return known[2]
+    pipeline = compile_pipeline(stages, allow_skip)
+    if state is not None:
+        state[_PIPELINE_KEPT] = (stages, allow_skip, pipeline)
+    return pipeline
+
+
+_PIPELINE_KEPT = "_workflow_pipeline"
 
 
 def validate_stages(raw, *, field: str = "stages") -> tuple[list[dict], dict[str, list[str]]]:

@@ -13,7 +13,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import signals, workflow
 from app.errors import Forbidden, NotFound, StaleUpdate
 from app.extensions import db
-from app.models import Application, Candidate, Job, Note, RejectionReason, Role, StageChange, User
+from app.models import (
+    Application,
+    ApplicationAnswer,
+    Candidate,
+    Company,
+    Job,
+    Note,
+    RejectionReason,
+    Role,
+    StageChange,
+    User,
+)
 from app.models.base import utcnow
 from app.services import audit, mentions, questions, resumes, stage_counts
 from app.services.access import is_member, require_user
@@ -49,14 +60,18 @@ def apply(
     return submission.application
 
 
-def get_application(actor: User, application_id: int, *, for_move: bool = False) -> Application:
+def get_application(
+    actor: User, application_id: int, *, for_move: bool = False, shown_only: bool = False
+) -> Application:
     """The candidate who applied, or staff of the job's company; anyone else: not found.
 
     `for_move`: whether it has an accepted offer comes in the same statement (a hire may need one).
+    `shown_only`: the columns the API's application detail shows (and the access checks read);
+    any other column loads when first touched.
     """
     actor = require_user(actor)
     # The answers come in the same statement: every page and answer that shows an application shows them.
-    options = [joinedload(Application.answers)]
+    options = list(_SHOWN_ONLY) if shown_only else [joinedload(Application.answers)]
     if for_move:
         options.append(undefer(Application.has_accepted_offer))
     application = db.session.get(Application, application_id, options=options)
@@ -154,6 +169,32 @@ def _candidate_card():
     return joinedload(Application.candidate).load_only(
         Candidate.id, Candidate.full_name, Candidate.email, Candidate.user_id
     )
+
+
+# The application detail: the job's title, status and pipeline, its company's name and slug, the
+# candidate's card, the answers as shown; the status link and consent columns stay in the database.
+_SHOWN_ONLY = (
+    defer(Application.added_by_id),
+    defer(Application.status_token_hash),
+    defer(Application.status_token_revoked_at),
+    defer(Application.consent_notice_id),
+    defer(Application.consent_notice_version),
+    defer(Application.consented_at),
+    defer(Application.consent_ip),
+    joinedload(Application.job).load_only(
+        Job.id, Job.company_id, Job.title, Job.status, Job.pipeline_stages, Job.pipeline_allow_skip
+    ),
+    joinedload(Application.job).joinedload(Job.company).load_only(Company.id, Company.name, Company.slug),
+    _candidate_card(),
+    joinedload(Application.answers).load_only(
+        ApplicationAnswer.question_id,
+        ApplicationAnswer.position,
+        ApplicationAnswer.label,
+        ApplicationAnswer.kind,
+        ApplicationAnswer.value,
+        ApplicationAnswer.flag,
+    ),
+)
 
 
 def newest_by_stage(
@@ -333,40 +374,61 @@ class HistoryEntry:
 
 def history(actor: User, application_id: int) -> list[HistoryEntry]:
     """Oldest first. Candidates never see staff notes or internal rejection reasons."""
-    application = get_application(actor, application_id)
+    application = get_application(actor, application_id, shown_only=True)
     return history_of(actor, application)
+
+
+_HISTORY_COLUMNS = (
+    StageChange.id,
+    StageChange.from_stage,
+    StageChange.to_stage,
+    StageChange.actor_id,
+    StageChange.note,
+    StageChange.reason,
+    StageChange.created_at,
+    StageChange.undo_of_id,
+)
 
 
 def history_of(actor: User | None, application: Application) -> list[HistoryEntry]:
     """As `actor` may see it; None: as the person sees it through a status link."""
     staff_view = is_member(actor, application.company_id)
     shown = (lambda key: key) if staff_view else workflow.for_job(application.job).public_key
-    rows = inspect(application).dict.get("stage_changes")  # known when apply() just created it
-    if rows is None:
-        rows = db.session.scalars(
-            select(StageChange).where(StageChange.application_id == application.id).order_by(StageChange.id)
+    changes = inspect(application).dict.get("stage_changes")  # known when apply() or an undo just wrote them
+    if changes is not None:
+        rows = [
+            (*(getattr(change, column.key) for column in _HISTORY_COLUMNS), change.actor and change.actor.full_name)
+            for change in changes
+        ]
+    else:
+        # The columns shown and the actor's name only: not the whole user, nor the user's company.
+        rows = db.session.execute(
+            select(*_HISTORY_COLUMNS, User.full_name)
+            .outerjoin(User, User.id == StageChange.actor_id)
+            .where(StageChange.application_id == application.id)
+            .order_by(StageChange.id)
         )
     entries = []
-    for row in rows:
-        own = actor is not None and row.actor_id == actor.id
+    for change_id, from_stage, to_stage, actor_id, note, reason, created_at, undo_of_id, actor_name in rows:
+        own = actor is not None and actor_id == actor.id
         entries.append(
             HistoryEntry(
-                id=row.id,
-                from_stage=shown(row.from_stage) if row.from_stage is not None else None,
-                to_stage=shown(row.to_stage),
-                actor_id=row.actor_id,
-                actor_name=row.actor.full_name if row.actor else None,
-                note=row.note if staff_view or own else None,
-                reason=row.reason if staff_view else None,
-                created_at=row.created_at,
-                undo_of_id=row.undo_of_id,
+                id=change_id,
+                from_stage=shown(from_stage) if from_stage is not None else None,
+                to_stage=shown(to_stage),
+                actor_id=actor_id,
+                actor_name=actor_name,
+                note=note if staff_view or own else None,
+                reason=reason if staff_view else None,
+                created_at=created_at,
+                undo_of_id=undo_of_id,
             )
         )
     return entries
 
 
 def _require_staff_view(actor: User, application_id: int) -> Application:
-    application = get_application(actor, application_id)
+    application = get_application(actor, application_id, shown_only=True)
     if not is_member(actor, application.company_id):
         raise NotFound("That application was not found.")  # notes do not exist for candidates
     return application

@@ -178,7 +178,7 @@ def list_applications(**args):
 @blp.doc(security=BEARER)
 def get_application(application_id: int):
     """The application with its job, candidate, stage, the moves the caller may make, and its history."""
-    return _detail(applications.get_application(caller(), application_id))
+    return _detail(applications.get_application(caller(), application_id, shown_only=True))
 
 
 @blp.post(f"{APPLICATION}/transitions")
