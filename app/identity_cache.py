@@ -27,11 +27,11 @@ import redis
 from flask import Flask
 from sqlalchemy.orm import make_transient_to_detached
 
+from app import kept_answers
 from app.extensions import db
 from app.kept_answers import KeptAnswers, track_owners
 from app.models import User
 from app.models.base import UTCDateTime
-from app.redis_client import redis_client
 from app.services import accounts
 
 log = logging.getLogger(__name__)
@@ -45,18 +45,7 @@ _DATETIMES = frozenset(column.key for column in KEPT_COLUMNS if isinstance(colum
 
 def get_cache(app: Flask) -> KeptAnswers | None:
     """The app's identity cache, or None when it is off (no Redis, or IDENTITY_CACHE_SECONDS=0)."""
-    if not app.config.get("IDENTITY_CACHE_SECONDS"):
-        return None
-    cache = app.extensions.get("identity_cache")
-    if cache is None:
-        client = redis_client(app)
-        if client is None:
-            return None
-        seconds = int(app.config["IDENTITY_CACHE_SECONDS"])
-        cache = app.extensions["identity_cache"] = KeptAnswers(
-            client, f"{app.config['REDIS_KEY_PREFIX']}identity:", seconds, 1, 4096
-        )
-    return cache
+    return kept_answers.for_app(app, "identity", int(app.config.get("IDENTITY_CACHE_SECONDS") or 0), 1, 4096)
 
 
 def encode(user: User) -> bytes:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.after_commit import run_after_commit
 from app.extensions import db
 from app.public_cache import STORE_SCRIPT
+from app.redis_client import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,21 @@ class KeptAnswers:
             for owner_id in sorted(owner_ids):
                 pipe.incr(self._generation_key(owner_id))
             pipe.execute()
+
+
+def for_app(app: Flask, name: str, seconds: int, max_entries: int, max_bytes: int) -> KeptAnswers | None:
+    """The app's kept answers called `name` (its Redis keys under REDIS_KEY_PREFIX + name + ":"),
+    or None when they are off (no Redis, or `seconds` is 0)."""
+    if not seconds:
+        return None
+    cache = app.extensions.get(f"kept:{name}")
+    if cache is None:
+        client = redis_client(app)
+        if client is None:
+            return None
+        prefix = f"{app.config['REDIS_KEY_PREFIX']}{name}:"
+        cache = app.extensions[f"kept:{name}"] = KeptAnswers(client, prefix, seconds, max_entries, max_bytes)
+    return cache
 
 
 def _inserted_owner(statement, column: str) -> int:

@@ -30,11 +30,11 @@ from typing import Any
 import redis
 from flask import Flask, current_app
 
+from app import kept_answers
 from app.extensions import db
 from app.kept_answers import KeptAnswers, track_owners
 from app.models import Application, ApplicationSummary, Job, StageChange
 from app.models.base import utcnow
-from app.redis_client import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +48,14 @@ _PENDING = "report_cache_companies"
 
 def get_cache(app: Flask) -> KeptAnswers | None:
     """The app's report cache, or None when it is off (no Redis, or REPORT_CACHE_SECONDS=0)."""
-    if not app.config.get("REPORT_CACHE_SECONDS"):
-        return None
-    cache = app.extensions.get("report_cache")
-    if cache is None:
-        client = redis_client(app)
-        if client is None:
-            return None
-        cache = app.extensions["report_cache"] = KeptAnswers(
-            client,
-            f"{app.config['REDIS_KEY_PREFIX']}reports:",
-            int(app.config["REPORT_CACHE_SECONDS"]),
-            int(app.config["REPORT_CACHE_MAX_ENTRIES"]),
-            int(app.config["REPORT_CACHE_MAX_BYTES"]),
-        )
-    return cache
+    config = app.config
+    return kept_answers.for_app(
+        app,
+        "reports",
+        int(config.get("REPORT_CACHE_SECONDS") or 0),
+        int(config["REPORT_CACHE_MAX_ENTRIES"]),
+        int(config["REPORT_CACHE_MAX_BYTES"]),
+    )
 
 
 def _encode(value: Any) -> bytes:
