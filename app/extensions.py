@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -11,6 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.api.token_decoding import SingleDecodeJWTManager
 
 # Stable constraint names so migrations are identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -30,7 +31,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-jwt = JWTManager()
+jwt = SingleDecodeJWTManager()
 limiter = Limiter(key_func=get_remote_address)
 
 from flask_bootstrap import Bootstrap5  # noqa: E402

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import inspect, select, union_all
+from sqlalchemy import Select, bindparam, inspect, select, union_all
 from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from app import signals, workflow
 from app.errors import Forbidden, NotFound, StaleUpdate
@@ -70,14 +72,37 @@ def get_application(
     any other column loads when first touched.
     """
     actor = require_user(actor)
+    application = _load_one(application_id, for_move=for_move, shown_only=shown_only)
+    if application is None or not can_view(actor, application):
+        raise NotFound("That application was not found.")
+    return application
+
+
+def _load_one(application_id: int, *, for_move: bool, shown_only: bool) -> Application | None:
+    """`Session.get` with the options below, by a statement built once per variant.
+
+    Building the statement and its cache key (every option walked) cost as much as running it;
+    one built once keeps its key. One already in the session is answered as `Session.get` does.
+    """
+    options = _options(for_move=for_move, shown_only=shown_only)
+    if identity_key(Application, application_id) in db.session.identity_map:
+        return db.session.get(Application, application_id, options=options)
+    statement = _by_id(for_move=for_move, shown_only=shown_only)
+    return db.session.execute(statement, {"application_id": application_id}).unique().scalar_one_or_none()
+
+
+def _options(*, for_move: bool, shown_only: bool) -> list:
     # The answers come in the same statement: every page and answer that shows an application shows them.
     options = list(_SHOWN_ONLY) if shown_only else [joinedload(Application.answers)]
     if for_move:
         options.append(undefer(Application.has_accepted_offer))
-    application = db.session.get(Application, application_id, options=options)
-    if application is None or not can_view(actor, application):
-        raise NotFound("That application was not found.")
-    return application
+    return options
+
+
+@cache
+def _by_id(*, for_move: bool, shown_only: bool) -> Select:
+    options = _options(for_move=for_move, shown_only=shown_only)
+    return select(Application).options(*options).where(Application.id == bindparam("application_id"))
 
 
 def can_view(actor: User, application: Application) -> bool:
@@ -390,6 +415,15 @@ _HISTORY_COLUMNS = (
 )
 
 
+# The columns shown and the actor's name only: not the whole user, nor the user's company. Built once.
+_HISTORY = (
+    select(*_HISTORY_COLUMNS, User.full_name)
+    .outerjoin(User, User.id == StageChange.actor_id)
+    .where(StageChange.application_id == bindparam("application_id"))
+    .order_by(StageChange.id)
+)
+
+
 def history_of(actor: User | None, application: Application) -> list[HistoryEntry]:
     """As `actor` may see it; None: as the person sees it through a status link."""
     staff_view = is_member(actor, application.company_id)
@@ -401,13 +435,7 @@ def history_of(actor: User | None, application: Application) -> list[HistoryEntr
             for change in changes
         ]
     else:
-        # The columns shown and the actor's name only: not the whole user, nor the user's company.
-        rows = db.session.execute(
-            select(*_HISTORY_COLUMNS, User.full_name)
-            .outerjoin(User, User.id == StageChange.actor_id)
-            .where(StageChange.application_id == application.id)
-            .order_by(StageChange.id)
-        )
+        rows = db.session.execute(_HISTORY, {"application_id": application.id})
     entries = []
     for change_id, from_stage, to_stage, actor_id, note, reason, created_at, undo_of_id, actor_name in rows:
         own = actor is not None and actor_id == actor.id
