@@ -99,6 +99,7 @@ class Harness:
         self.company = self.summary["big_company"]["id"]
         self.big_job = self.summary["big_job"]["id"]
         self.token = self._token(self.summary["big_company"]["recruiter_email"])
+        self.applicants_used = 0
 
     def _token(self, email: str) -> str:
         from app.api.auth import issue_tokens
@@ -143,7 +144,8 @@ class Harness:
             )  # fmt: skip
             return [lambda i=i: post(f"/api/v1/applications/{i}/transitions", json=MOVE, headers=auth) for i in ids]
         if name == "apply":
-            first = self.summary["applicants"]["first_id"]
+            first = self.summary["applicants"]["first_id"] + self.applicants_used  # never the same person twice
+            self.applicants_used += count
             jobs = self.summary["open_job_ids"]
             tokens = self._tokens(range(first, first + count))
             return [
@@ -187,17 +189,21 @@ def _run(calls: list[Callable[[], object]]) -> None:
             raise SystemExit(f"request failed: {response.status_code} {response.get_data(as_text=True)[:300]}")
 
 
-def measure(harness: Harness, name: str, requests: int) -> dict:
-    """CPU ms per request (this process, and the database backends) over `requests` after a warm-up."""
-    calls = harness.requests(name, requests + 30)
+def measure(harness: Harness, name: str, requests: int, rounds: int = 3) -> dict:
+    """CPU ms per request (this process, and the database backends) after a warm-up: the least of
+    `rounds` rounds of `requests`, the one other work on the machine disturbed least."""
+    calls = harness.requests(name, rounds * requests + 30)
     _run(calls[:30])
-    pids = cpu.backend_pids(harness.db_url)
-    db_before = cpu.pids_seconds(pids)
-    started = time.process_time()
-    _run(calls[30:])
-    app_ms = 1000 * (time.process_time() - started) / requests
-    db_ms = 1000 * (cpu.pids_seconds(cpu.backend_pids(harness.db_url)) - db_before) / requests
-    return {"name": name, "app_cpu_ms": round(app_ms, 2), "db_cpu_ms": round(db_ms, 2)}
+    best: tuple[float, float] | None = None
+    for n in range(rounds):
+        batch = calls[30 + n * requests : 30 + (n + 1) * requests]
+        db_before = cpu.pids_seconds(cpu.backend_pids(harness.db_url))
+        started = time.process_time()
+        _run(batch)
+        app_ms = 1000 * (time.process_time() - started) / requests
+        db_ms = 1000 * (cpu.pids_seconds(cpu.backend_pids(harness.db_url)) - db_before) / requests
+        best = (app_ms, db_ms) if best is None or app_ms < best[0] else best
+    return {"name": name, "app_cpu_ms": round(best[0], 2), "db_cpu_ms": round(best[1], 2)}
 
 
 def profile(harness: Harness, name: str, requests: int, top: int, sort: str, clock: str) -> str:
@@ -329,7 +335,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario", help="bare, application_read, job_read_staff, pipeline, note_add, "
                         "stage_move, apply, or all (the CPU table only)")  # fmt: skip
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=500, help="per round (three rounds are timed)")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="tottime", help="pstats order: tottime, cumulative, ...")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",

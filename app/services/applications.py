@@ -84,9 +84,8 @@ def _load_one(application_id: int, *, for_move: bool, shown_only: bool) -> Appli
     Building the statement and its cache key (every option walked) cost as much as running it;
     one built once keeps its key. One already in the session is answered as `Session.get` does.
     """
-    options = _options(for_move=for_move, shown_only=shown_only)
     if identity_key(Application, application_id) in db.session.identity_map:
-        return db.session.get(Application, application_id, options=options)
+        return db.session.get(Application, application_id, options=_options(for_move=for_move, shown_only=shown_only))
     statement = _by_id(for_move=for_move, shown_only=shown_only)
     return db.session.execute(statement, {"application_id": application_id}).unique().scalar_one_or_none()
 
@@ -157,7 +156,7 @@ def list_applications(
         # Every company's record of this person that the account holds.
         stmt = stmt.join(Candidate, Candidate.id == Application.candidate_id).where(Candidate.user_id == actor.id)
         stmt = stmt.options(contains_eager(Application.candidate))
-    stmt = stmt.options(defer(Application.cover_letter))  # up to 10,000 characters no list shows
+    stmt = stmt.options(*_NOT_IN_LISTS)
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
     if stage is not None:
@@ -187,6 +186,28 @@ def _stage_filter(stage: str, job: Job | None):
         check.add("stage", f"Across jobs, a category: {', '.join(workflow.ALL_CATEGORIES)}.")
     check.raise_if_any()
     return Application.stage_category == stage
+
+
+# What no list shows (every row would carry and load them): the cover letter (up to 10,000
+# characters), where the person came from, who added them, the status link and the consent record.
+_NOT_IN_LISTS = tuple(
+    defer(column)
+    for column in (
+        Application.cover_letter,
+        Application.utm_source,
+        Application.utm_medium,
+        Application.utm_campaign,
+        Application.referrer_host,
+        Application.referrer_name,
+        Application.added_by_id,
+        Application.status_token_hash,
+        Application.status_token_revoked_at,
+        Application.consent_notice_id,
+        Application.consent_notice_version,
+        Application.consented_at,
+        Application.consent_ip,
+    )
+)
 
 
 def _candidate_card():

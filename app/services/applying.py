@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import ClauseElement, bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -133,18 +134,18 @@ def job_for_applying(job_id: int, actor: User | None) -> Job:
 
 
 def _load_job_for_applying(job_id: int) -> Job | None:
-    return (
-        db.session.scalars(
-            select(Job)
-            .where(Job.id == job_id)
-            .options(
-                joinedload(Job.company).joinedload(Company.recruiting_staff).lazyload(User.company),
-                joinedload(Job.questions),
-            )
-        )
-        .unique()
-        .first()
+    return db.session.scalars(_JOB_FOR_APPLYING, {"job_id": job_id}).unique().first()
+
+
+# Built once, with the id as a parameter: SQLAlchemy keeps one cache key for it.
+_JOB_FOR_APPLYING = (
+    select(Job)
+    .where(Job.id == bindparam("job_id"))
+    .options(
+        joinedload(Job.company).joinedload(Company.recruiting_staff).lazyload(User.company),
+        joinedload(Job.questions),
     )
+)
 
 
 def _check_resume(check: Checker, resume: resumes.ResumeUpload | None, *, required: bool) -> str | None:
@@ -340,33 +341,46 @@ def _insert_once(job: Job, record: Candidate, *, stored: resumes.StoredResume | 
 
     One statement where a look-up, a savepoint, the insert and its release took four.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    now = utcnow()
+    assert values.get("source") in SOURCES
+    row = {
+        "job_id": job.id,
+        "company_id": job.company_id,
+        "candidate_id": record.id,
+        "stage": workflow.for_job(job).first_key,
+        "stage_category": "applied",
+        "stage_entered_at": now,
+        "resume_key": stored.key if stored else None,
+        "resume_filename": stored.filename if stored else None,
+        "resume_content_type": stored.content_type if stored else None,
+        "resume_size": stored.size if stored else None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        **values,
+    }
+    # Plain values are parameters; SQL ones (the consent columns read the notice in force) are part of
+    # the statement, and the same objects each time (app/services/privacy.py builds them once).
+    plain = {name: value for name, value in row.items() if not isinstance(value, ClauseElement)}
+    in_sql = tuple(sorted(((k, v) for k, v in row.items() if isinstance(v, ClauseElement)), key=lambda kv: kv[0]))
+    statement = _insert_statement(db.session.get_bind().dialect.name, tuple(sorted(plain)), in_sql)
+    params = {f"v_{name}": value for name, value in plain.items()}
+    params[privacy.NOTICE_COMPANY_PARAM] = job.company_id
+    return db.session.scalars(statement, params).first()
+
+
+@lru_cache(maxsize=16)
+def _insert_statement(dialect: str, columns: tuple[str, ...], in_sql: tuple[tuple[str, ClauseElement], ...]):
+    """_insert_once's statement for these columns, built once (its cache key with it): a parameter each."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    now = utcnow()
-    assert values.get("source") in SOURCES
-    stmt = (
-        insert(Application)
-        .values(
-            job_id=job.id,
-            company_id=job.company_id,
-            candidate_id=record.id,
-            stage=workflow.for_job(job).first_key,
-            stage_category="applied",
-            stage_entered_at=now,
-            resume_key=stored.key if stored else None,
-            resume_filename=stored.filename if stored else None,
-            resume_content_type=stored.content_type if stored else None,
-            resume_size=stored.size if stored else None,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            **values,
-        )
-        .on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
-    )
-    return db.session.scalars(stmt.returning(Application)).first()
+    table = Application.__table__
+    values = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+    values.update(in_sql)
+    stmt = insert(Application).values(values).on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
+    return stmt.returning(Application)
 
 
 def _start(application: Application, job: Job, record: Candidate, *, actor: User | None) -> HistoryEntry:

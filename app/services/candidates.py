@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import BindParameter, bindparam, func, or_, select, update
 
 from app.extensions import db
 from app.models import Candidate, User
@@ -54,15 +55,7 @@ def check_details(
     return CandidateDetails(full_name=full_name, email=email, phone=phone, location=location, links=links)
 
 
-def _upsert():
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(Candidate)
-
-
-def _verified_account(email: str):
+def _verified_account(email: str | BindParameter):
     """The account that proved it holds this address, as a scalar subquery (None when there is none)."""
     return (
         select(User.id)
@@ -94,15 +87,36 @@ def record_for(
         "location": details.location,
         "links": details.links or {},
         "source": source,
-        "user_id": user_id if user_id is not None or not details.email else _verified_account(details.email),
         "created_at": now,
         "updated_at": now,
         # Duplicate detection keys, in the same INSERT (the comparison itself runs in the worker).
         **keys_for(full_name=details.full_name, email=details.email, phone=details.phone, links=details.links),
     }
-    stmt = _upsert().values(**values)
-    if details.email:
-        table = Candidate.__table__
+    by_email = bool(details.email)
+    account_by_email = user_id is None and by_email
+    if not account_by_email:
+        values["user_id"] = user_id
+    statement = _record_statement(db.session.get_bind().dialect.name, tuple(sorted(values)), by_email, account_by_email)
+    candidate = db.session.scalars(statement, {f"v_{name}": value for name, value in values.items()}).one()
+    return candidate, candidate.created_at == now
+
+
+@lru_cache(maxsize=16)
+def _record_statement(dialect: str, columns: tuple[str, ...], by_email: bool, account_by_email: bool):
+    """record_for's INSERT for these columns, built once (its cache key with it): a parameter each.
+
+    `account_by_email`: the account link is the account that proved the address (a subquery).
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = Candidate.__table__
+    values = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+    if account_by_email:
+        values["user_id"] = _verified_account(values["email"])
+    stmt = insert(Candidate).values(values)
+    if by_email:
         stmt = stmt.on_conflict_do_update(
             index_elements=["company_id", "email"],
             set_={
@@ -110,13 +124,11 @@ def record_for(
                 "location": func.coalesce(table.c.location, stmt.excluded.location),
                 # An existing record joins an account only by a proven address, never by
                 # whoever signed up with it: that could be anyone.
-                "user_id": func.coalesce(table.c.user_id, _verified_account(details.email)),
+                "user_id": func.coalesce(table.c.user_id, _verified_account(values["email"])),
                 "updated_at": stmt.excluded.updated_at,
             },
         )
-    stmt = stmt.returning(Candidate).execution_options(populate_existing=True)
-    candidate = db.session.scalars(stmt).one()
-    return candidate, candidate.created_at == now
+    return stmt.returning(Candidate).execution_options(populate_existing=True)
 
 
 def link_verified_account(user: User) -> int:

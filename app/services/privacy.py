@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict
@@ -42,6 +42,17 @@ def _latest(company_id: int):
     return select(PrivacyNotice).where(PrivacyNotice.company_id == company_id).order_by(PrivacyNotice.version.desc())
 
 
+NOTICE_COMPANY_PARAM = "consent_company_id"
+_IN_FORCE = (
+    select(PrivacyNotice)
+    .where(PrivacyNotice.company_id == bindparam(NOTICE_COMPANY_PARAM))
+    .order_by(PrivacyNotice.version.desc())
+    .limit(1)
+)
+_NOTICE_ID = _IN_FORCE.with_only_columns(PrivacyNotice.id).scalar_subquery()
+_NOTICE_VERSION = func.coalesce(_IN_FORCE.with_only_columns(PrivacyNotice.version).scalar_subquery(), 0)
+
+
 def current_notice(company_id: int, company_name: str) -> NoticeView:
     """Public: anyone may read what they agree to."""
     notice = db.session.scalars(_latest(company_id).limit(1)).first()
@@ -72,12 +83,12 @@ def consent_values(company_id: int, *, ip: str | None) -> dict:
 
     They go into the application's own INSERT (no statement of their own). The
     notice and its version are read inside that statement, so the row names
-    exactly the version in force when it was written (0: the default text).
+    exactly the version in force when it was written (0: the default text); that
+    statement binds the company as NOTICE_COMPANY_PARAM (the read is built once).
     """
-    latest = _latest(company_id).limit(1)
     return {
-        "consent_notice_id": latest.with_only_columns(PrivacyNotice.id).scalar_subquery(),
-        "consent_notice_version": func.coalesce(latest.with_only_columns(PrivacyNotice.version).scalar_subquery(), 0),
+        "consent_notice_id": _NOTICE_ID,
+        "consent_notice_version": _NOTICE_VERSION,
         "consented_at": utcnow(),
         "consent_ip": (ip or None) and ip[:45],
     }
