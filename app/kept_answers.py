@@ -15,12 +15,14 @@ change: the owner column of flushed objects, the VALUES of an INSERT statement.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 import redis
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from app.after_commit import run_after_commit
 from app.extensions import db
@@ -97,11 +99,20 @@ def for_app(app: Flask, name: str, seconds: int, max_entries: int, max_bytes: in
     return cache
 
 
-def _inserted_owner(statement, column: str) -> int:
-    """The owner named in an INSERT ... VALUES of one row, else EVERY_OWNER."""
+def _one_row(parameters: Any) -> Mapping[str, Any] | None:
+    """The parameters of a statement run for one row; None for many rows (executemany) or none."""
+    return parameters if isinstance(parameters, Mapping) else None
+
+
+def _inserted_owner(statement, parameters: Mapping[str, Any] | None, column: str) -> int:
+    """The owner named in an INSERT ... VALUES of one row, else EVERY_OWNER. The value is a literal, a
+    bound value, or a named parameter given with the statement (a statement built once and reused)."""
     for key, value in (getattr(statement, "_values", None) or {}).items():
-        if getattr(key, "key", key) == column:
-            return getattr(value, "value", value) or EVERY_OWNER
+        if getattr(key, "key", key) != column:
+            continue
+        if isinstance(value, BindParameter) and value.value is None and parameters:
+            return parameters.get(value.key) or EVERY_OWNER
+        return getattr(value, "value", value) or EVERY_OWNER
     return EVERY_OWNER
 
 
@@ -147,7 +158,11 @@ def track_owners(
             return
         table = getattr(getattr(state.statement, "table", None), "name", None)
         if table in tables:
-            owner = _inserted_owner(state.statement, owner_column) if state.is_insert else EVERY_OWNER
+            owner = (
+                _inserted_owner(state.statement, _one_row(state.parameters), owner_column)
+                if state.is_insert
+                else EVERY_OWNER
+            )
             remember(state.session, {owner})
 
     run_after_commit(pending, bump)
