@@ -64,6 +64,9 @@ def decode(answer: bytes) -> dict[str, Any]:
     return row
 
 
+_new_user = User.__mapper__.class_manager.new_instance
+
+
 def attach(row: dict[str, Any]) -> User:
     """The user as a persistent object of this session built from the kept row, without a statement.
 
@@ -72,7 +75,8 @@ def attach(row: dict[str, Any]) -> User:
     existing = db.session.identity_map.get((User, (row["id"],), None))
     if existing is not None:
         return existing
-    user = User(**row)
+    user = _new_user()  # no constructor: the values are the database's, set as they were loaded
+    user.__dict__.update(row)
     make_transient_to_detached(user)
     db.session.add(user)
     return user

@@ -34,7 +34,7 @@ def settings() -> dict:
     cores = os.cpu_count() or 1
     return {
         "cores": cores,
-        "workers": int(_env("BENCH_WORKERS", str(2 * cores + 1))),
+        "workers": int(_env("BENCH_WORKERS", str(cores))),  # one sync worker per core; see bench/README.md
         "worker_class": _env("BENCH_WORKER_CLASS", "sync"),
         "threads": int(_env("BENCH_THREADS", "1")),
         "connections": int(_env("BENCH_CONNECTIONS", "16")),

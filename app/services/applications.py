@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Select, bindparam, inspect, select, union_all
 from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, undefer
@@ -31,7 +31,7 @@ from app.models.base import utcnow
 from app.services import audit, mentions, questions, resumes, stage_counts
 from app.services.access import is_member, require_user
 from app.services.jobs import get_job
-from app.services.pagination import Page, clamp_limit, encode_cursor, paginate_desc
+from app.services.pagination import Page, clamp_limit, decode_cursor, encode_cursor, page_of, paginate_desc
 from app.services.validation import Checker
 
 
@@ -135,8 +135,12 @@ def list_applications(
         raise Forbidden("Compliance staff see the equal-opportunity report only, never applications.")
     if flagged and not actor.is_staff:
         raise Forbidden("Only company staff can filter by knockout flags.")
-    stmt = select(Application)
     own_job = None
+    if actor.is_staff and job_id is not None and not flagged and updated_after is None:
+        job = get_job(actor, job_id)
+        if job.company_id == actor.company_id:  # the pipeline's list: a statement built once
+            return _own_job_page(job, stage, limit, cursor)
+    stmt = select(Application)
     if actor.is_staff:
         # Another company's draft is not found; another company's open job lists nothing.
         # For the staff's own job the job filter alone is the same set, and it lets the
@@ -171,6 +175,40 @@ def list_applications(
         for application in page.items:  # every row's job is this one: no lazy load per row
             set_committed_value(application, "job", own_job)
     return page
+
+
+def _own_job_page(job: Job, stage: str | None, limit: int | None, cursor: str | None) -> Page[Application]:
+    """A page of one of the staff's own jobs, as list_applications' general statement would read it."""
+    if stage is not None:
+        _stage_filter(stage, job)  # a stage key of its pipeline, else a 400
+    size = clamp_limit(limit)
+    after = decode_cursor(cursor)
+    params = {"job_id": job.id, "size": size + 1}
+    if stage is not None:
+        params["stage"] = stage
+    if after is not None:
+        params["after"] = after
+    stmt = _own_job_page_statement(stage is not None, after is not None)
+    page = page_of(list(db.session.scalars(stmt, params).unique()), size)
+    for application in page.items:  # every row's job is this one: no lazy load per row
+        set_committed_value(application, "job", job)
+    return page
+
+
+@lru_cache(maxsize=4)
+def _own_job_page_statement(by_stage: bool, after: bool) -> Select:
+    """One job's applications newest first, built once per shape (its cache key with it).
+
+    The job filter alone, no company: the staff's own job is the same set, and PostgreSQL's
+    generic plan for the prepared statement then walks (job_id, id) or (job_id, stage, id).
+    """
+    stmt = select(Application).where(Application.job_id == bindparam("job_id"))
+    if by_stage:
+        stmt = stmt.where(Application.stage == bindparam("stage"))
+    if after:
+        stmt = stmt.where(Application.id < bindparam("after"))
+    stmt = stmt.options(lazyload(Application.job).lazyload(Job.company), _CANDIDATE_CARD, *_NOT_IN_LISTS)
+    return stmt.order_by(Application.id.desc()).limit(bindparam("size"))
 
 
 def _stage_filter(stage: str, job: Job | None):
@@ -210,11 +248,14 @@ _NOT_IN_LISTS = tuple(
 )
 
 
+# The candidate as a list shows them: name and email, not the whole account.
+_CANDIDATE_CARD = joinedload(Application.candidate).load_only(
+    Candidate.id, Candidate.full_name, Candidate.email, Candidate.user_id
+)
+
+
 def _candidate_card():
-    """The candidate as a list shows them: name and email, not the whole account."""
-    return joinedload(Application.candidate).load_only(
-        Candidate.id, Candidate.full_name, Candidate.email, Candidate.user_id
-    )
+    return _CANDIDATE_CARD
 
 
 # The application detail: the job's title, status and pipeline, its company's name and slug, the

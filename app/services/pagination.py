@@ -75,5 +75,10 @@ def paginate_desc(
         stmt = stmt.where(id_column < after)
     stmt = stmt.order_by(id_column.desc()).limit(size + 1)
     found = list(session.execute(stmt).all() if rows else session.scalars(stmt).unique())
+    return page_of(found, size)
+
+
+def page_of(found: Sequence, size: int) -> Page:
+    """The page of `size` items from up to `size + 1` rows fetched newest first (one more says there is more)."""
     next_cursor = encode_cursor(found[size - 1].id) if len(found) > size else None
     return Page(items=found[:size], next_cursor=next_cursor, limit=size)
