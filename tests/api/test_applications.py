@@ -278,3 +278,24 @@ def test_notes_are_for_company_staff_only(api, world, token, factory):
     assert_problem(api.post(path, json={"body": "  "}, token=token(acme["admin"])), 422)
     assert_problem(api.post(path, json={}, token=token(acme["admin"])), 422)
     assert_problem(api.post(path, json={"body": "x", "author_id": 1}, token=token(acme["admin"])), 422)
+
+
+def test_a_jobs_list_pages_by_stage(api, world, token, factory):
+    """A job's list for its staff, with and without a stage, first page and after a cursor."""
+    acme = world["acme"]
+    job, admin = acme["job"], token(acme["admin"])
+    made = [factory.application(factory.candidate(), job).id for _ in range(4)]
+    for moved in (made[0], made[2]):
+        assert api.post(f"/applications/{moved}/transitions", json={"to": "screening"}, token=admin).status_code == 200
+    first = api.get(f"/jobs/{job.id}/applications?stage=screening&limit=1", token=admin).get_json()
+    assert [a["id"] for a in first["items"]] == [made[2]] and first["items"][0]["stage"] == "screening"
+    rest = api.get(f"/jobs/{job.id}/applications?stage=screening&limit=1&cursor={first['next_cursor']}", token=admin)
+    assert [a["id"] for a in rest.get_json()["items"]] == [made[0]] and rest.get_json()["next_cursor"] is None
+    page = api.get(f"/jobs/{job.id}/applications?limit=3", token=admin).get_json()
+    assert [a["id"] for a in page["items"]] == made[::-1][:3]
+    last = api.get(f"/jobs/{job.id}/applications?limit=3&cursor={page['next_cursor']}", token=admin).get_json()
+    assert [a["id"] for a in last["items"]] == [made[0]] and last["next_cursor"] is None
+    assert last["items"][0]["job"]["id"] == job.id and last["items"][0]["candidate"]["email"]
+    assert_problem(api.get(f"/jobs/{job.id}/applications?stage=nope", token=admin), 422)
+    assert_problem(api.get(f"/jobs/{job.id}/applications?cursor=bm9wZQ", token=admin), 422)
+    assert_problem(api.get(f"/jobs/{job.id}/applications?limit=0", token=admin), 422)
