@@ -7,6 +7,7 @@ web and open a signed-in page, and look at the public board.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -232,14 +233,22 @@ def pending_mail(app: Flask) -> int:
     for _ in range(5):
         with app.app_context():
             try:
-                return db.session.scalar(
+                count = db.session.scalar(
                     select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
                 )
-            except OperationalError:
-                time.sleep(0.2)
-            finally:
                 db.session.remove()
+                return count
+            except OperationalError:
+                # The fault may end the connection between the count and its rollback: the
+                # failed close has already discarded it, so the next look takes a fresh one.
+                _discard_session()
+                time.sleep(0.2)
     raise AssertionError("the database did not answer the test")
+
+
+def _discard_session() -> None:
+    with contextlib.suppress(OperationalError):
+        db.session.remove()
 
 
 def check_mail_delivered_once(app: Flask, figures: Figures, smtp: CountingSMTP, timeout: float = 60) -> None:
