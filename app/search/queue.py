@@ -31,15 +31,21 @@ def queue_name(app: Flask) -> str:
     return f"{app.config['REDIS_KEY_PREFIX']}search"
 
 
-def schedule(*, candidate_ids=(), resume_keys=()) -> None:
-    """Index these candidates (extract these resumes first) once the current transaction commits."""
-    pending = db.session().info.setdefault(_PENDING, {"candidates": set(), "resumes": set()})
+def schedule(*, candidate_ids=(), resume_keys=(), compare_ids=()) -> None:
+    """Once the current transaction commits: index these candidates (extract these resumes first)
+    and compare these new records for duplicates (app/services/duplicates_tasks.py).
+
+    Both go to the search queue in one Redis round trip after the commit.
+    """
+    pending = db.session().info.setdefault(_PENDING, {"candidates": set(), "resumes": set(), "compare": set()})
     pending["candidates"].update(candidate_ids)
     pending["resumes"].update(resume_keys)
+    pending["compare"].update(compare_ids)
 
 
 def enqueue(app: Flask, pending: dict) -> int:
-    """One job per resume (it indexes its candidate after) and one for the other candidates; never raises."""
+    """One job per resume (it indexes its candidate after), one for the other candidates and one
+    comparing the new records for duplicates, in one round trip; never raises."""
     client = redis_client(app)
     if client is None:
         return 0  # the sweep does it
@@ -71,10 +77,19 @@ def enqueue(app: Flask, pending: dict) -> int:
                 description=f"index {len(ids)} candidate(s)",
             )
         )
+    if pending["compare"]:
+        from app.services.duplicates_tasks import check_job_data
+
+        jobs.append(check_job_data(stem, sorted(pending["compare"])))
+    if not jobs:
+        return 0
     try:
         Queue(queue_name(app), connection=client).enqueue_many(jobs)
     except redis.RedisError as error:
-        log.warning("search: the queue is unavailable (%s); the sweep will index", type(error).__name__)
+        log.warning(
+            "search: the queue is unavailable (%s); the sweep will index and the periodic pass compare",
+            type(error).__name__,
+        )
         return 0
     return len(jobs)
 
@@ -83,7 +98,7 @@ def _after_commit(app: Flask, pending: dict) -> None:
     try:
         enqueue(app, pending)
     except Exception:  # the data is committed; indexing must not fail the request
-        log.exception("search: enqueueing failed; the sweep will index")
+        log.exception("search: enqueueing failed; the sweep will index and the periodic pass compare")
 
 
 run_after_commit(_PENDING, _after_commit)

@@ -455,7 +455,7 @@ def write_batch(row: CandidateImport, rows: list[Row], context: Context) -> None
         # Compared by the duplicates job after the commit, as any new record (or by the periodic pass).
         from app.services import duplicates_tasks
 
-        db.session().info.setdefault(duplicates_tasks._PENDING, set()).update(c.id for c in people)
+        duplicates_tasks.compare_after_commit([c.id for c in people])
 
 
 def _insert_candidates(context: Context, rows: list[Row], now: datetime) -> list[Candidate]:

@@ -2,32 +2,27 @@
 
 The request only notes the new record's id on the session (no statement: the
 apply budget is unchanged); after the outermost commit one RQ job on the search
-queue compares it. Without Redis, or when the job is lost, the periodic
+queue compares it, enqueued with the search jobs in the same round trip
+(app/search/queue.py). Without Redis, or when the job is lost, the periodic
 `candidates.find_duplicates` pass (DUPLICATES_INTERVAL, nightly by default)
 compares every record changed since it was last compared.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 
-import redis
 from flask import Flask, has_app_context
 from rq import Queue
+from rq.queue import EnqueueData
 from sqlalchemy import event
 
 from app import signals
-from app.after_commit import run_after_commit
 from app.core.periodic import periodic
 from app.extensions import db
 from app.models import Candidate
-from app.redis_client import redis_client
 from app.services.dedupe_keys import keys_for
 
-log = logging.getLogger(__name__)
-
-_PENDING = "duplicates_pending"
 CHECK_JOB = "app.services.duplicates_tasks.check_job"
 KEYED = ("full_name", "email", "phone", "links")
 
@@ -44,32 +39,27 @@ def _keep_keys(mapper, connection, target: Candidate) -> None:
 
 @signals.application_submitted.connect
 def _on_submitted(application, **_extra) -> None:
-    db.session().info.setdefault(_PENDING, set()).add(application.candidate_id)
+    compare_after_commit([application.candidate_id])
 
 
-def _after_commit(app: Flask, pending: set) -> None:
-    client = redis_client(app)
-    if client is None or not pending:
-        return  # the periodic pass compares them
-    from app.mail.queue import key_stem
-    from app.search.queue import queue_name
+def compare_after_commit(candidate_ids) -> None:
+    """Compare these new records once the transaction commits (with the search jobs, one enqueue)."""
+    from app.search.queue import schedule
 
-    try:
-        Queue(queue_name(app), connection=client).enqueue(
-            CHECK_JOB,
-            sorted(pending),
-            job_id=f"{key_stem(app)}dupes-{uuid.uuid4().hex[:12]}",
-            job_timeout=120,
-            result_ttl=600,
-            failure_ttl=24 * 3600,
-        )
-    except redis.RedisError as error:
-        log.warning("duplicates: the queue is unavailable (%s); the periodic pass will compare", type(error).__name__)
-    except Exception:  # the data is committed; looking for duplicates must not fail the request
-        log.exception("duplicates: enqueueing failed; the periodic pass will compare")
+    schedule(compare_ids=candidate_ids)
 
 
-run_after_commit(_PENDING, _after_commit)
+def check_job_data(stem: str, ids: list[int]) -> EnqueueData:
+    """The comparing job, for the search queue's enqueue_many."""
+    return Queue.prepare_data(
+        CHECK_JOB,
+        (ids,),
+        job_id=f"{stem}dupes-{uuid.uuid4().hex[:12]}",
+        timeout=120,
+        result_ttl=600,
+        failure_ttl=24 * 3600,
+        description=f"compare {len(ids)} new record(s)",
+    )
 
 
 def _check(ids: list[int]) -> int:

@@ -44,3 +44,32 @@ def test_a_new_record_is_compared_by_the_worker(app_with_redis, factory):
         people[1].candidate_id,
         ["phone"],
     )
+
+
+def test_the_comparison_goes_with_the_search_jobs_in_one_enqueue(app_with_redis, factory, monkeypatch):
+    """After a new record's commit the search queue gets its index job and its comparison together."""
+    from rq import Queue
+
+    from app.redis_client import redis_client
+    from app.search.queue import queue_name
+
+    queue = Queue(queue_name(app_with_redis), connection=redis_client(app_with_redis))
+    queue.empty()
+    t = factory.tenant()
+    calls = []
+    real_enqueue_many = Queue.enqueue_many
+
+    def counting(self, jobs, *args, **kwargs):
+        calls.append((self.name, [job.func for job in jobs]))
+        return real_enqueue_many(self, jobs, *args, **kwargs)
+
+    monkeypatch.setattr(Queue, "enqueue_many", counting)
+    details = CandidateDetails(full_name="Sam Solo", email="sam.solo@example.com")
+    made = applying.add_candidate(t["recruiter"], t["job"].id, details=details, source="sourced")
+    db.session.commit()
+    search_calls = [funcs for name, funcs in calls if name == queue.name]
+    assert search_calls == [["app.search.jobs.index_job", "app.services.duplicates_tasks.check_job"]]
+    assert {job.func_name: job.args for job in queue.jobs} == {
+        "app.search.jobs.index_job": ([made.candidate_id],),
+        "app.services.duplicates_tasks.check_job": ([made.candidate_id],),
+    }
