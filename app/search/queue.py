@@ -14,6 +14,7 @@ import uuid
 import redis
 from flask import Flask
 from rq import Queue
+from rq.queue import EnqueueData
 
 from app import signals
 from app.after_commit import run_after_commit
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 _PENDING = "search_pending"
 EXTRACT_JOB = "app.search.jobs.extract_job"
 INDEX_JOB = "app.search.jobs.index_job"
+CHECK_JOB = "app.services.duplicates_tasks.check_job"  # duplicates: compares new records
 
 
 def queue_name(app: Flask) -> str:
@@ -52,35 +54,13 @@ def enqueue(app: Flask, pending: dict) -> int:
     from app.mail.queue import key_stem
 
     stem = key_stem(app)
-    jobs = [
-        Queue.prepare_data(
-            EXTRACT_JOB,
-            (key,),
-            job_id=f"{stem}search-x-{uuid.uuid4().hex[:12]}",
-            timeout=120,
-            result_ttl=600,
-            failure_ttl=24 * 3600,
-            description=f"resume text {key[:8]}",
-        )
-        for key in sorted(pending["resumes"])
-    ]
+    jobs = [_job(stem, EXTRACT_JOB, key, "search-x", f"resume text {key[:8]}") for key in sorted(pending["resumes"])]
     if pending["candidates"]:
         ids = sorted(pending["candidates"])
-        jobs.append(
-            Queue.prepare_data(
-                INDEX_JOB,
-                (ids,),
-                job_id=f"{stem}search-i-{uuid.uuid4().hex[:12]}",
-                timeout=120,
-                result_ttl=600,
-                failure_ttl=24 * 3600,
-                description=f"index {len(ids)} candidate(s)",
-            )
-        )
+        jobs.append(_job(stem, INDEX_JOB, ids, "search-i", f"index {len(ids)} candidate(s)"))
     if pending["compare"]:
-        from app.services.duplicates_tasks import check_job_data
-
-        jobs.append(check_job_data(stem, sorted(pending["compare"])))
+        ids = sorted(pending["compare"])
+        jobs.append(_job(stem, CHECK_JOB, ids, "dupes", f"compare {len(ids)} new record(s)"))
     if not jobs:
         return 0
     try:
@@ -92,6 +72,18 @@ def enqueue(app: Flask, pending: dict) -> int:
         )
         return 0
     return len(jobs)
+
+
+def _job(stem: str, func: str, argument, kind: str, description: str) -> EnqueueData:
+    return Queue.prepare_data(
+        func,
+        (argument,),
+        job_id=f"{stem}{kind}-{uuid.uuid4().hex[:12]}",
+        timeout=120,
+        result_ttl=600,
+        failure_ttl=24 * 3600,
+        description=description,
+    )
 
 
 def _after_commit(app: Flask, pending: dict) -> None:

@@ -10,11 +10,7 @@ compares every record changed since it was last compared.
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Flask, has_app_context
-from rq import Queue
-from rq.queue import EnqueueData
 from sqlalchemy import event
 
 from app import signals
@@ -23,7 +19,6 @@ from app.extensions import db
 from app.models import Candidate
 from app.services.dedupe_keys import keys_for
 
-CHECK_JOB = "app.services.duplicates_tasks.check_job"
 KEYED = ("full_name", "email", "phone", "links")
 
 
@@ -47,19 +42,6 @@ def compare_after_commit(candidate_ids) -> None:
     from app.search.queue import schedule
 
     schedule(compare_ids=candidate_ids)
-
-
-def check_job_data(stem: str, ids: list[int]) -> EnqueueData:
-    """The comparing job, for the search queue's enqueue_many."""
-    return Queue.prepare_data(
-        CHECK_JOB,
-        (ids,),
-        job_id=f"{stem}dupes-{uuid.uuid4().hex[:12]}",
-        timeout=120,
-        result_ttl=600,
-        failure_ttl=24 * 3600,
-        description=f"compare {len(ids)} new record(s)",
-    )
 
 
 def _check(ids: list[int]) -> int:
