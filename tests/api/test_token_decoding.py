@@ -1,15 +1,19 @@
-"""A token is decoded once, verified (app/api/token_decoding.py), with the library's answers kept."""
+"""A token is decoded once, verified, and its claims kept for its life (app/api/token_decoding.py),
+with the library's answers kept."""
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import timedelta
 
 import pytest
+from flask_jwt_extended import create_access_token
 from jwt.api_jws import PyJWS
 
 from app.api.auth import issue_tokens
+from app.api.token_decoding import EXTENSION_KEY, VerifiedTokens
 from app.extensions import jwt as jwt_manager
 from tests.api.conftest import assert_problem
 
@@ -36,6 +40,76 @@ def test_a_request_parses_its_token_twice_not_four_times(api, factory, token, lo
     # The verified decode and the header flask-jwt-extended reads for its callbacks; the library
     # alone adds an unverified decode of the claims and one of the header.
     assert len(loads) == 2
+
+
+def test_a_token_seen_before_is_not_verified_again(api, factory, token, loads):
+    user = factory.candidate()
+    access = token(user)
+    assert api.get("/me", token=access).status_code == 200
+    loads.clear()
+    body = api.get("/me", token=access).get_json()
+    assert body["id"] == user.id
+    assert len(loads) == 1  # only the header flask-jwt-extended reads for its callbacks
+
+
+def test_a_kept_token_is_refused_once_it_expires(api, app, factory):
+    user = factory.candidate()
+    with app.test_request_context():
+        short = create_access_token(
+            identity=str(user.id),
+            expires_delta=timedelta(seconds=1),
+            additional_claims={"ver": user.auth_version, "sid": "s" * 32, "sxp": int(time.time()) + 3600},
+        )
+    assert api.get("/me", token=short).status_code == 200
+    assert short in app.extensions[EXTENSION_KEY]._claims
+    expires = app.extensions[EXTENSION_KEY]._claims[short][1]
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    problem = assert_problem(api.get("/me", token=short), 401)
+    assert "expired" in problem["detail"]
+    assert short not in app.extensions[EXTENSION_KEY]._claims
+
+
+def test_a_kept_token_is_refused_after_the_key_changes(api, app, factory, token):
+    user = factory.candidate()
+    access = token(user)
+    assert api.get("/me", token=access).status_code == 200
+    app.config["JWT_SECRET_KEY"] = "another-secret-key-that-is-long-enough!"
+    assert_problem(api.get("/me", token=access), 401)
+
+
+def test_a_kept_token_still_meets_revocation_and_deactivation(api, factory, token, db):
+    company, admin = factory.company()
+    member = factory.staff(company, admin, "recruiter")
+    access = token(member)
+    assert api.get("/me", token=access).status_code == 200
+    member.active = False
+    db.session.commit()
+    assert_problem(api.get("/me", token=access), 401)
+
+
+def test_a_forged_token_is_not_taken_for_a_kept_one(api, factory, token):
+    user = factory.candidate()
+    access = token(user)
+    assert api.get("/me", token=access).status_code == 200
+    header, payload, signature = access.split(".")
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    assert_problem(api.get("/me", token=f"{header}.{payload}.{flipped}"), 401)
+
+
+def test_the_kept_tokens_are_bounded_and_drop_the_oldest():
+    kept = VerifiedTokens(size=2)
+    far = time.time() + 600
+    for n in range(3):
+        kept.put(f"t{n}", "key", {"sub": str(n), "exp": far})
+    assert len(kept) == 2 and kept.get("t0", "key", 0, time.time()) is None
+    assert kept.get("t2", "key", 0, time.time())["sub"] == "2"
+    assert kept.get("t2", "other key", 0, time.time()) is None  # and it is dropped
+    assert len(kept) == 1
+    kept.put("forever", "key", {"sub": "9"})  # no expiry: never kept
+    assert kept.get("forever", "key", 0, time.time()) is None
+    claims = kept.get("t1", "key", 0, time.time())
+    claims["sub"] = "changed"
+    assert kept.get("t1", "key", 0, time.time())["sub"] == "1"  # a copy each time
 
 
 def test_a_decode_key_loader_still_gets_the_unverified_token(api, factory, token, app, monkeypatch):
