@@ -1,7 +1,9 @@
 """The peer-style comparison: single-object operations of a typical ATS API against their goals.
 
 Each goal scenario gets its requests/s, its ratio to the bare-Flask ceiling, the app's and
-the database's CPU per request, and whether it meets both its CPU and its ratio goal. The
+the database's CPU per request, and whether it meets both its CPU and its ratio goal. The app's
+CPU is also given as a multiple of the ceiling's CPU per request in the same run ("x ceiling
+CPU"): the machine's speed moves both alike, so that figure compares runs of different days. The
 bulk move is a timed series of requests one after the other (bench/bulk_move.py): it is
 read per item, its items/s against the ceiling's requests/s and its CPU divided by the
 items of a request.
@@ -64,6 +66,7 @@ def _verdict(goal: Goal, figures: dict) -> str:
 def evaluate(results: dict) -> list[dict]:
     """One row per goal: the measured figures on the large data set, or why there are none."""
     ceiling = results["ceiling"]["rps"]
+    ceiling_cpu = results["ceiling"].get("app_cpu_ms")
     rows = {row["name"]: row for row in results["scenarios"] if row["dataset"] == "large"}
     evaluated = []
     for goal in GOALS:
@@ -77,6 +80,8 @@ def evaluate(results: dict) -> list[dict]:
         else:
             figures = _per_unit(row)
             figures["ratio"] = round(figures["rps"] / ceiling, 3) if ceiling else 0.0
+            app = figures["app_cpu_ms"]
+            figures["cpu_multiple"] = round(app / ceiling_cpu, 1) if app is not None and ceiling_cpu else None
             entry.update(figures, verdict=_verdict(goal, figures))
         evaluated.append(entry)
     return evaluated
@@ -84,19 +89,22 @@ def evaluate(results: dict) -> list[dict]:
 
 def markdown(evaluated: list[dict]) -> list[str]:
     lines = [
-        "| goal scenario | kind | per | req/s (bulk: items/s) | x ceiling | app CPU ms | DB CPU ms | errors "
-        "| goal | met |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| goal scenario | kind | per | req/s (bulk: items/s) | x ceiling | app CPU ms | x ceiling CPU | DB CPU ms "
+        "| errors | goal | met |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for e in evaluated:
         if "rps" not in e:
-            lines.append(f"| {e['scenario']} | {e['kind']} | - | - | - | - | - | - | {e['goal']} | {e['verdict']} |")
+            lines.append(
+                f"| {e['scenario']} | {e['kind']} | - | - | - | - | - | - | - | {e['goal']} | {e['verdict']} |"
+            )
             continue
         app = e["app_cpu_ms"] if e["app_cpu_ms"] is not None else f"- ({e.get('seconds_per_item')} s per item)"
         db = e["db_cpu_ms"] if e["db_cpu_ms"] is not None else "-"
+        multiple = e["cpu_multiple"] if e.get("cpu_multiple") is not None else "-"
         verdict = e["verdict"] if e["verdict"] == "met" else f"**{e['verdict']}**"
         lines.append(
-            f"| {e['scenario']} | {e['kind']} | {e['unit']} | {e['rps']:.0f} | {e['ratio']:.2f} | {app} | {db} | "
-            f"{e['errors']} | {e['goal']} | {verdict} |"
+            f"| {e['scenario']} | {e['kind']} | {e['unit']} | {e['rps']:.0f} | {e['ratio']:.2f} | {app} | {multiple} | "
+            f"{db} | {e['errors']} | {e['goal']} | {verdict} |"
         )
     return lines
