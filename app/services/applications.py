@@ -441,7 +441,7 @@ def _move(
     except StaleDataError:
         raise StaleUpdate("The application changed meanwhile; reload it and try again.") from None
     stage_counts.record_move(application, from_stage)
-    change.actor = actor
+    set_committed_value(change, "actor", actor)  # for the listeners, without making the row dirty again
     signals.stage_changed.send(application, change=change)
     return application
 
@@ -538,7 +538,7 @@ def add_note(actor: User, application_id: int, body) -> Note:
     note = Note(application_id=application.id, author_id=actor.id, body=resolved.body)
     db.session.add(note)
     db.session.flush()
-    note.author = actor
+    set_committed_value(note, "author", actor)  # for the listeners and the answer, without a second flush
     told = [member for member in resolved.mentioned if member.id != actor.id]
     signals.note_added.send(note, application=application, mentioned=told)
     return note

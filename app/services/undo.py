@@ -132,7 +132,7 @@ def revert(
     except StaleDataError:
         raise StaleUpdate("The application changed meanwhile; reload it and try again.") from None
     stage_counts.record_move(application, from_stage)
-    change.actor = actor
+    set_committed_value(change, "actor", actor)  # for the listeners, without a second flush
     signals.stage_undone.send(application, change=change, undone=last)
     return change
 
