@@ -57,7 +57,7 @@ def test_a_kept_token_is_refused_once_it_expires(api, app, factory):
     with app.test_request_context():
         short = create_access_token(
             identity=str(user.id),
-            expires_delta=timedelta(seconds=1),
+            expires_delta=timedelta(seconds=2),  # exp is whole seconds: at least 1 s ahead
             additional_claims={"ver": user.auth_version, "sid": "s" * 32, "sxp": int(time.time()) + 3600},
         )
     assert api.get("/me", token=short).status_code == 200
