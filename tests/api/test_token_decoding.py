@@ -77,7 +77,7 @@ def test_a_kept_token_is_refused_after_the_key_changes(api, app, factory, token)
     assert_problem(api.get("/me", token=access), 401)
 
 
-def test_a_kept_token_still_meets_revocation_and_deactivation(api, factory, token, db):
+def test_a_kept_token_is_refused_once_the_account_is_deactivated(api, factory, token, db):
     company, admin = factory.company()
     member = factory.staff(company, admin, "recruiter")
     access = token(member)
